@@ -1,0 +1,51 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+SCALE ?= 1
+
+.PHONY: run test lint bench demo load clean help
+
+help:
+	@echo "make run    — installe, génère les données de démonstration si besoin, sert le tableau de bord"
+	@echo "make test   — installe les dépendances de test et lance toute la suite"
+	@echo "make lint   — ruff"
+	@echo "make bench  — benchmarks (python -m bench …)"
+
+$(VENV)/.stamp-runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: requirements-dev.txt $(VENV)/.stamp-runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+data/warehouse.duckdb: | $(VENV)/.stamp-runtime
+	$(PY) -m etl demo --scale $(SCALE)
+	$(PY) -m etl load
+
+run: $(VENV)/.stamp-runtime
+	@if [ ! -f "$${SEGUR_WAREHOUSE:-data/warehouse.duckdb}" ]; then \
+		$(PY) -m etl demo --scale $(SCALE) && $(PY) -m etl load; fi
+	$(PY) app.py
+
+test: $(VENV)/.stamp-dev
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+lint: $(VENV)/.stamp-dev
+	$(PY) -m ruff check .
+
+bench: $(VENV)/.stamp-dev
+	$(PY) -m bench etl --scale 1
+	$(PY) -m bench etl --scale 10
+
+demo: $(VENV)/.stamp-runtime
+	$(PY) -m etl demo --scale $(SCALE)
+
+load: $(VENV)/.stamp-runtime
+	$(PY) -m etl load
+
+clean:
+	rm -rf data/raw data/archive data/runs data/warehouse.duckdb

@@ -1,0 +1,267 @@
+"""Parse a staged (all-text) file with its contract and find every problem, row by row, in SQL.
+
+Every rule yields rows of (line, sheet, column, value, rule, message). Nothing is dropped silently:
+the loader either refuses the file (strict) or keeps the rejected rows with these reasons (lenient).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from etl.read import StagedFile
+from etl.sources import PATTERNS, Column, Contract
+
+# Reference table per `ref`, with its key column and a human description of the expected codes.
+REFERENCES = {
+    "region": ("dim_region", "region_code", "un code région INSEE (11, 24, 27, 28, 32, 44, 52, 53, 75, 76, 84, 93, 94, 01–04, 06)"),
+    "departement": ("dim_departement", "departement_code", "un code département INSEE (01…95, 2A, 2B, 971…974, 976)"),
+    "couloir": ("dim_couloir", "couloir_code", "un couloir (hopital, medecin_ville, biologie, radiologie, officine, medico_social, mssante, sage_femme, dentiste, paramedical)"),
+    "dispositif": ("dim_dispositif", "dispositif_code", "un dispositif de data/reference/dispositifs.csv (ex. SONS-V1-HOP, SUNES-V1, ESMS-NUM)"),
+    "vague": ("dim_vague", "vague", "1 ou 2"),
+    "document_type": ("dim_document_type", "document_type", "un code LOINC de data/reference/document_types.csv (ex. 11502-2)"),
+}
+
+MIN_DATE = date(2015, 1, 1)
+FRENCH_MONTHS = {
+    "janv": 1, "janvier": 1, "jan": 1, "janu": 1, "fevr": 2, "févr": 2, "fevrier": 2, "février": 2, "feb": 2,
+    "fev": 2, "fév": 2, "mars": 3, "mar": 3, "avr": 4, "avril": 4, "apr": 4, "mai": 5, "may": 5, "juin": 6,
+    "jun": 6, "juil": 7, "juillet": 7, "jul": 7, "aout": 8, "août": 8, "aug": 8, "sept": 9, "septembre": 9,
+    "sep": 9, "oct": 10, "octobre": 10, "nov": 11, "novembre": 11, "dec": 12, "déc": 12, "decembre": 12,
+    "décembre": 12,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    sheet: str | None
+    column: str | None
+    value: str | None
+    rule: str
+    message: str
+
+    def location(self) -> str:
+        where = self.file + (f" [{self.sheet}]" if self.sheet else "")
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.column:
+            where += f":{self.column}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.message}"
+
+
+def _lit(text: str) -> str:
+    """A SQL string literal of one of OUR constants (never user data)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _clean(raw: str) -> str:
+    return f"NULLIF(trim(replace({raw}, chr(160), ' ')), '')"
+
+
+def _number(raw: str, decimal: str) -> str:
+    junk = "[\\s\u00a0\u202f€]|EUR"
+    if decimal == ",":
+        return f"TRY_CAST(replace(regexp_replace(regexp_replace({_clean(raw)}, '{junk}', '', 'g'), '\\.', '', 'g'), ',', '.') AS DOUBLE)"
+    return f"TRY_CAST(regexp_replace(regexp_replace({_clean(raw)}, '{junk}', '', 'g'), ',', '', 'g') AS DOUBLE)"
+
+
+def _date(raw: str) -> str:
+    fmts = "['%d/%m/%Y', '%Y-%m-%d', '%d-%m-%Y', '%Y/%m/%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%d/%m/%y']"
+    return f"TRY_STRPTIME({_clean(raw)}, {fmts})::DATE"
+
+
+def _month(raw: str) -> str:
+    v = f"lower({_clean(raw)})"
+    cases = " ".join(f"WHEN {_lit(k)} THEN {n}" for k, n in FRENCH_MONTHS.items())
+    name = f"regexp_extract({v}, '^([a-zàâçéèêëîïôûùüÿ]+)\\.?\\s*([0-9]{{4}})$', 1)"
+    year = f"regexp_extract({v}, '^([a-zàâçéèêëîïôûùüÿ]+)\\.?\\s*([0-9]{{4}})$', 2)"
+    by_name = f"make_date(TRY_CAST(NULLIF({year}, '') AS INTEGER), CASE {name} {cases} END, 1)"
+    return (
+        "COALESCE("
+        f"TRY_STRPTIME({v} || '-01', '%Y-%m-%d')::DATE, "
+        f"TRY_STRPTIME('01/' || {v}, '%d/%m/%Y')::DATE, "
+        f"date_trunc('month', {_date(raw)})::DATE, "
+        f"TRY({by_name}))"
+    )
+
+
+def _code(raw: str, col: Column) -> str:
+    v = _clean(raw)
+    if col.ref in ("departement", "region"):
+        return f"CASE WHEN regexp_full_match({v}, '[0-9]') THEN '0' || {v} ELSE upper({v}) END"
+    if col.ref == "couloir" or col.allowed:
+        return f"lower({v})"
+    if col.ref == "dispositif":
+        return f"upper({v})"
+    if col.ref == "vague":
+        return f"NULLIF(regexp_extract({v}, '([0-9]+)', 1), '')"
+    return v
+
+
+def _identifier(raw: str, col: Column) -> str:
+    v = f"upper(replace({_clean(raw)}, ' ', ''))"
+    if col.pattern in ("finess", "beneficiary"):
+        # Excel drops the leading zero of FINESS numbers of départements 01–09.
+        return f"CASE WHEN regexp_full_match({v}, '[0-9]{{8}}') THEN '0' || {v} ELSE {v} END"
+    return f"replace({_clean(raw)}, ' ', '')" if col.pattern == "slug" else v
+
+
+def typed_expression(col: Column, decimal: str) -> str:
+    raw = f'"{col.name}"'
+    t = col.type
+    if t == "text":
+        return _clean(raw)
+    if t == "code":
+        return _code(raw, col)
+    if t == "identifier":
+        return _identifier(raw, col)
+    if t == "integer":
+        n = _number(raw, decimal)
+        return f"CASE WHEN {n} = floor({n}) AND abs({n}) < 9e15 THEN {n}::BIGINT END"
+    if t == "decimal":
+        return _number(raw, decimal)
+    if t == "amount_eur":
+        n = _number(raw, decimal)
+        return f"CASE WHEN abs({n}) < 1e13 THEN round({n}, 2)::DECIMAL(15,2) END"
+    if t == "date":
+        return _date(raw)
+    if t == "month":
+        return _month(raw)
+    if t == "boolean":
+        v = f"lower({_clean(raw)})"
+        return (f"CASE WHEN {v} IN ('true','vrai','oui','1','yes','o','y') THEN true "
+                f"WHEN {v} IN ('false','faux','non','0','no','n') THEN false END")
+    raise AssertionError(t)
+
+
+TYPE_EXPECTED = {
+    "integer": "un nombre entier (ex. 1 234)",
+    "decimal": "un nombre (ex. 1 020,50 ou 1020.50)",
+    "amount_eur": "un montant en euros (ex. 12 500,00)",
+    "date": "une date (31/12/2024 ou 2024-12-31)",
+    "month": "un mois (2024-12, 12/2024 ou déc. 2024)",
+    "boolean": "oui/non (ou true/false)",
+}
+
+
+class Validator:
+    """Runs a contract's rules over one staged file on a connection that holds the reference tables."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, today: date) -> None:
+        self.con = con
+        self.today = today
+
+    def parse(self, staged: StagedFile) -> str:
+        """Create `<table>_typed` with raw (r_*) and typed columns; return its name."""
+        c = staged.contract
+        cols = ", ".join(
+            f'"{col.name}" AS "r_{col.name}", {typed_expression(col, staged.detected.decimal)} AS "{col.name}"'
+            for col in c.columns
+        )
+        typed = f"{staged.table}_typed"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS SELECT __line, __sheet, {cols} FROM {staged.table}")
+        return typed
+
+    def _rule_queries(self, contract: Contract, typed: str) -> list[str]:
+        q: list[str] = []
+
+        def add(column: str | None, rule: str, where: str, message: str, value: str | None = None) -> None:
+            value_sql = value or (f'"r_{column}"' if column else "NULL")
+            q.append(
+                f"SELECT __line, __sheet, {_lit(column) if column else 'NULL'} AS column_name, "
+                f"{value_sql}::VARCHAR AS value, {_lit(rule)} AS rule, {message} AS message FROM {typed} WHERE {where}"
+            )
+
+        raw_present = "{r} IS NOT NULL AND trim({r}) <> ''"
+        for col in contract.columns:
+            r, t = f'"r_{col.name}"', f'"{col.name}"'
+            present = raw_present.format(r=r)
+            if col.required:
+                add(col.name, "required", f"NOT ({present})", _lit("valeur obligatoire manquante"))
+            if col.type in TYPE_EXPECTED:
+                add(col.name, "type", f"{present} AND {t} IS NULL",
+                    f"'''' || {r} || ''' n''est pas ' || {_lit(TYPE_EXPECTED[col.type])}")
+            if col.type == "code" and col.ref:
+                table, key, expected = REFERENCES[col.ref]
+                add(col.name, "known_code", f"{t} IS NOT NULL AND {t} NOT IN (SELECT {key} FROM {table})",
+                    f"'code inconnu ''' || {r} || ''' (attendu : ' || {_lit(expected)} || ')'")
+            if col.type == "code" and col.allowed:
+                allowed = ", ".join(_lit(a) for a in col.allowed)
+                add(col.name, "allowed_value", f"{t} IS NOT NULL AND {t} NOT IN ({allowed})",
+                    f"'valeur ''' || {r} || ''' non autorisée (attendu : ' || {_lit(', '.join(col.allowed))} || ')'")
+            if col.type == "identifier" and col.pattern:
+                regex, expected = PATTERNS[col.pattern]
+                add(col.name, "format", f"{t} IS NOT NULL AND NOT regexp_matches({t}, {_lit(regex)})",
+                    f"'identifiant ''' || {r} || ''' mal formé (attendu : ' || {_lit(expected)} || ')'")
+            if col.min_value is not None:
+                add(col.name, "min_value", f"{t} IS NOT NULL AND {t} < {col.min_value}",
+                    f"'valeur ' || {r} || ' inférieure au minimum (attendu : ≥ {col.min_value:g})'")
+            if col.max_value is not None:
+                add(col.name, "max_value", f"{t} IS NOT NULL AND {t} > {col.max_value}",
+                    f"'valeur ' || {r} || ' supérieure au maximum (attendu : ≤ {col.max_value:g})'")
+            if col.type in ("date", "month"):
+                latest = self.today.replace(year=self.today.year + 1) if col.type == "date" else self.today
+                add(col.name, "date_range",
+                    f"{t} IS NOT NULL AND ({t} < DATE '{MIN_DATE}' OR {t} > DATE '{latest}')",
+                    f"'date ' || {r} || ' hors période (attendu : entre {MIN_DATE:%d/%m/%Y} et {latest:%d/%m/%Y})'")
+        names = contract.column_names
+        if "region_code" in names and "departement_code" in names:
+            add("departement_code", "region_mismatch",
+                "region_code IS NOT NULL AND departement_code IS NOT NULL AND region_code <> "
+                "(SELECT d.region_code FROM dim_departement d WHERE d.departement_code = "
+                f"{typed}.departement_code)",
+                "'le département ''' || r_departement_code || ''' n''est pas dans la région ''' || r_region_code || ''''")
+        for check in contract.checks:
+            if check == "installed_after_ordered":
+                add("installed_date", check, "installed_date < ordered_date",
+                    "'installation le ' || r_installed_date || ' avant la commande du ' || r_ordered_date")
+            elif check == "validated_after_installed":
+                add("validated_date", check,
+                    "validated_date IS NOT NULL AND (installed_date IS NULL OR validated_date < installed_date)",
+                    "'validation le ' || r_validated_date || ' sans installation antérieure (installée : ' || "
+                    "coalesce(r_installed_date, 'non') || ')'")
+            elif check == "activated_le_opened":
+                add("profiles_activated", check, "profiles_activated > profiles_opened",
+                    "'profils activés (' || r_profiles_activated || ') > profils ouverts (' || r_profiles_opened || ')'")
+            elif check == "ins_le_total":
+                add("exchanges_ins_qualified", check, "exchanges_ins_qualified > exchanges_total",
+                    "'échanges INS qualifiée (' || r_exchanges_ins_qualified || ') > échanges totaux (' || "
+                    "r_exchanges_total || ')'")
+        nk = ", ".join(f'"{k}"' for k in contract.natural_key)
+        shown = " || ', ' || ".join(f"'{k}=' || coalesce(\"r_{k}\", '')" for k in contract.natural_key)
+        q.append(
+            f"SELECT __line, __sheet, {_lit(contract.natural_key[0])} AS column_name, {shown} AS value, "
+            f"'duplicate_key' AS rule, 'clé en double (' || {shown} || ') : aussi ligne(s) ' || "
+            f"array_to_string(list_filter(lines, x -> x <> __line), ', ') AS message FROM ("
+            f"SELECT *, count(*) OVER w AS n, list(__line) OVER w AS lines FROM {typed} "
+            f"WINDOW w AS (PARTITION BY {nk})) WHERE n > 1"
+        )
+        return q
+
+    def problems_table(self, staged: StagedFile, typed: str) -> str:
+        """Create `<table>_problems` (one row per problem) and return its name."""
+        problems = f"{staged.table}_problems"
+        union = " UNION ALL ".join(self._rule_queries(staged.contract, typed))
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {problems} AS {union}")
+        return problems
+
+    def cross_check_solutions(self, staged: StagedFile, typed: str, problems: str, known_solutions_sql: str) -> None:
+        """Deployments must point to a referenced solution (already published or loaded in this run)."""
+        self.con.execute(
+            f"INSERT INTO {problems} SELECT __line, __sheet, 'solution_id', r_solution_id, 'known_solution', "
+            "'solution ''' || r_solution_id || ''' absente du référentiel des solutions (source solutions)' "
+            f"FROM {typed} WHERE solution_id IS NOT NULL AND solution_id NOT IN ({known_solutions_sql})"
+        )
+
+    def problems(self, staged: StagedFile, problems: str, limit: int | None = None) -> list[Problem]:
+        sql = f"SELECT __line, __sheet, column_name, value, rule, message FROM {problems} ORDER BY __sheet, __line, column_name"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [Problem(staged.path.name, *row) for row in self.con.execute(sql).fetchall()]
