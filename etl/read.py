@@ -192,9 +192,19 @@ def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
     return out
 
 
-def _detect_delimiter(line: str) -> str:
-    counts = {d: line.count(d) for d in (";", ",", "\t", "|")}
-    return max(counts, key=lambda d: counts[d]) if max(counts.values()) else ","
+def _detect_layout(head: list[str], contract: Contract | None) -> tuple[str, list[list[str]], int]:
+    """Separator and header line: the pair under which a line names the most known columns."""
+    accepted = _accepted_names(contract) if contract else _all_accepted()
+    best: tuple[int, int, str, list[list[str]], int] | None = None
+    text = "\n".join(head)
+    for delim in (";", ",", "\t", "|"):
+        rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+        idx = _find_header(rows, contract)
+        key = (_header_score(rows[idx], accepted) if rows else 0, text.count(delim))
+        if best is None or key > best[:2]:
+            best = (*key, delim, rows, idx)
+    assert best is not None
+    return best[2], best[3], best[4]
 
 
 _DECIMAL_COMMA = re.compile(r"^-?[0-9][0-9  .]*,[0-9]+$")
@@ -233,9 +243,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
     head = _read_csv_head(path, encoding)
     if not any(line.strip() for line in head):
         raise EtlError("fichier vide : aucun en-tête ni aucune ligne", file=path.name)
-    delimiter = _detect_delimiter(next((ln for ln in head if ln.strip()), ""))
-    head_rows = list(csv.reader(io.StringIO("\n".join(head)), delimiter=delimiter))
-    header_idx = _find_header(head_rows, contract)
+    delimiter, head_rows, header_idx = _detect_layout(head, contract)
     header = head_rows[header_idx]
     contract = contract or recognise(path, header)
     positions, det = map_header(contract, header, path.name)
@@ -255,9 +263,9 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
             f"CREATE TEMP TABLE {table} AS SELECT {select}, "
             f"(ordinality + {header_idx + 1})::BIGINT AS __line, NULL::VARCHAR AS __sheet "
             "FROM read_csv(?, header = false, skip = ?, delim = ?, quote = '\"', all_varchar = true, "
-            "names = ?, null_padding = true, strict_mode = false, encoding = 'utf-8', auto_detect = false, "
+            "null_padding = true, strict_mode = false, encoding = 'utf-8', auto_detect = false, "
             "columns = ?) WITH ORDINALITY",
-            [str(readable), header_idx + 1, delimiter, names, {n: "VARCHAR" for n in names}],
+            [str(readable), header_idx + 1, delimiter, {n: "VARCHAR" for n in names}],
         )
     except duckdb.Error as e:
         raise EtlError(f"lecture CSV impossible ({det.describe()}) : {e}", file=path.name, step="read") from e
@@ -291,19 +299,34 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str,
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own error types for damaged files
         raise EtlError(f"classeur XLSX illisible : {e}", file=path.name, step="read") from e
-    accepted_all = _accepted_names(contract) if contract else _all_accepted()
+    data_by_sheet = {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
+    if contract is None:
+        try:
+            contract = recognise(path)
+        except UnknownSourceError:
+            for rows in data_by_sheet.values():
+                text_rows = [[("" if v is None else str(v)) for v in r] for r in rows[:HEADER_SCAN_LINES]]
+                if text_rows:
+                    contract = recognise(path, text_rows[_find_header(text_rows, None)])
+                    break
+            else:
+                raise
+    accepted = _accepted_names(contract)
+    required = set(contract.required_columns)
     sheets = []
-    for name in wb.sheet_names:
-        rows = [[("" if v is None else str(v)) for v in r] for r in wb.get_sheet_by_name(name).to_python()[:HEADER_SCAN_LINES]]
+    for name, data in data_by_sheet.items():
+        rows = [[("" if v is None else str(v)) for v in r] for r in data[:HEADER_SCAN_LINES]]
         idx = _find_header(rows, contract)
-        if rows and _header_score(rows[idx], accepted_all) >= 2:
+        hit = {accepted.get(normalise_header(c)) for c in rows[idx]} & required if rows else set()
+        # A sheet naming at least half of the required columns is meant as data (and checked as such).
+        if rows and len(hit) * 2 >= len(required):
             sheets.append((name, idx, rows[idx]))
     if not sheets:
         raise UnknownSourceError(
-            "aucune feuille ne contient d'en-tête reconnu ; feuilles trouvées : " + ", ".join(wb.sheet_names),
+            f"aucune feuille ne contient l'en-tête de la source {contract.name} ; feuilles trouvées : "
+            + ", ".join(wb.sheet_names),
             file=path.name,
         )
-    contract = contract or recognise(path, sheets[0][2])
     columns: dict[str, list[str | None]] = {c.name: [] for c in contract.columns}
     lines: list[int] = []
     sheet_names: list[str] = []
@@ -311,7 +334,7 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str,
     for name, idx, header in sheets:
         positions, sheet_det = map_header(contract, header, f"{path.name} [{name}]")
         det = det or sheet_det
-        data = wb.get_sheet_by_name(name).to_python()
+        data = data_by_sheet[name]
         for offset, row in enumerate(data[idx + 1:], start=idx + 2):
             cells = [_cell_text(v) for v in row]
             if not any(cells):

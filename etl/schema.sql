@@ -29,7 +29,8 @@ CREATE TABLE source_file (
     rows_loaded   BIGINT NOT NULL,
     rows_rejected BIGINT NOT NULL,
     period_min    DATE,
-    period_max    DATE
+    period_max    DATE,
+    superseded_by VARCHAR                -- file_id of a later version of the same file name, if any
 );
 
 CREATE TABLE reject (
@@ -37,6 +38,7 @@ CREATE TABLE reject (
     file_id    VARCHAR NOT NULL,
     file_name  VARCHAR NOT NULL,
     source     VARCHAR NOT NULL,
+    sheet      VARCHAR,                  -- XLSX sheet, NULL for CSV
     row_number BIGINT,                   -- line in the file (header = 1 for CSV)
     column_name VARCHAR,
     value      VARCHAR,
@@ -71,9 +73,9 @@ CREATE TABLE dim_dispositif (
     window_open DATE, window_close DATE
 );
 CREATE TABLE dim_funding_window (
-    dispositif_code VARCHAR NOT NULL, window INTEGER NOT NULL, label_fr VARCHAR NOT NULL,
+    dispositif_code VARCHAR NOT NULL, funding_window INTEGER NOT NULL, label_fr VARCHAR NOT NULL,
     label_en VARCHAR NOT NULL, open_date DATE NOT NULL, close_date DATE NOT NULL,
-    payment_deadline DATE NOT NULL, PRIMARY KEY (dispositif_code, window)
+    payment_deadline DATE NOT NULL, PRIMARY KEY (dispositif_code, funding_window)
 );
 CREATE TABLE dim_month (
     month DATE PRIMARY KEY, year INTEGER NOT NULL, quarter INTEGER NOT NULL, month_of_year INTEGER NOT NULL

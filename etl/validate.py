@@ -239,7 +239,7 @@ class Validator:
         q.append(
             f"SELECT __line, __sheet, {_lit(contract.natural_key[0])} AS column_name, {shown} AS value, "
             f"'duplicate_key' AS rule, 'clé en double (' || {shown} || ') : aussi ligne(s) ' || "
-            f"array_to_string(list_filter(lines, x -> x <> __line), ', ') AS message FROM ("
+            f"array_to_string(list_filter(lines, lambda x: x <> __line), ', ') AS message FROM ("
             f"SELECT *, count(*) OVER w AS n, list(__line) OVER w AS lines FROM {typed} "
             f"WINDOW w AS (PARTITION BY {nk})) WHERE n > 1"
         )

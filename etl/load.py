@@ -1,0 +1,333 @@
+"""Load source files into a new warehouse built beside the published one, then swap it in atomically.
+
+A failed, interrupted or killed load leaves the published warehouse untouched: readers keep their
+connection to the old file (still valid after the rename) and see the new one when they reconnect.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from etl.errors import EtlError
+from etl.read import SUPPORTED_SUFFIXES, StagedFile, recognise, stage_file
+from etl.reference import DIMENSIONS, load_reference
+from etl.report import MAX_PROBLEMS_SHOWN, FileReport, RunReport
+from etl.sources import CONTRACTS, LOAD_ORDER, Contract
+from etl.validate import Validator
+from settings import Settings
+
+ETL_VERSION = "1.0"
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+Progress = Callable[[int, int, str], None]
+
+
+def today(settings: Settings) -> date:
+    return date.fromisoformat(settings.today) if settings.today else date.today()
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Every supported file under the given files/directories (sorted, hidden and lock files skipped)."""
+    found: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
+        elif p.exists():
+            found.append(p)
+        else:
+            raise EtlError("fichier ou dossier introuvable", file=str(p))
+    return [f for f in found if not f.name.startswith((".", "~$"))]
+
+
+def _order(path: Path) -> int:
+    try:
+        return LOAD_ORDER.index(recognise(path).name)
+    except EtlError:
+        return len(LOAD_ORDER)
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    lines = [ln.split("--", 1)[0] for ln in SCHEMA_SQL.read_text(encoding="utf-8").splitlines()]
+    for statement in "\n".join(lines).split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
+def new_run_id() -> str:
+    return datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+
+
+@contextmanager
+def _load_lock(settings: Settings):
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / ".load.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            raise EtlError("un autre chargement est en cours (verrou data/.load.lock) : réessayez après") from e
+        yield
+
+
+def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
+    """Carry the published facts, lineage and runs into the new warehouse (by column name)."""
+    con.execute("ATTACH ? AS prev (READ_ONLY)", [str(previous)])
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()]
+        for table in tables:
+            if table in DIMENSIONS or table == "dim_month":
+                continue
+            old_cols = {r[0] for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE database_name = 'prev' AND table_name = ?",
+                [table]).fetchall()}
+            if not old_cols:
+                continue
+            new_cols = [r[0] for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+                "AND table_name = ? ORDER BY column_index", [table]).fetchall()]
+            cols = ", ".join(f'"{c}"' for c in new_cols if c in old_cols)
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM prev.{table}")
+    finally:
+        con.execute("DETACH prev")
+
+
+class _Loader:
+    def __init__(self, settings: Settings, con: duckdb.DuckDBPyConnection, run_id: str, lenient: bool,
+                 workdir: Path) -> None:
+        self.settings = settings
+        self.con = con
+        self.run_id = run_id
+        self.lenient = lenient
+        self.workdir = workdir
+        self.validator = Validator(con, today(settings))
+        self.n = 0
+
+    def stage_and_validate(self, path: Path, report: FileReport) -> tuple[StagedFile, str, str] | None:
+        self.n += 1
+        table = f"stg_{self.n}"
+        try:
+            staged = stage_file(self.con, path, table, self.workdir)
+        except EtlError as e:
+            report.error = str(e)
+            return None
+        report.source = staged.contract.name
+        report.detected = staged.detected.describe()
+        report.rows_read = staged.rows
+        typed = self.validator.parse(staged)
+        problems = self.validator.problems_table(staged, typed)
+        if staged.contract.name == "deployments":
+            self.validator.cross_check_solutions(staged, typed, problems, "SELECT solution_id FROM dim_solution")
+        report.problems_count = self.con.execute(f"SELECT count(*) FROM {problems}").fetchone()[0]
+        report.problems = self.validator.problems(staged, problems, limit=MAX_PROBLEMS_SHOWN)
+        report.rows_rejected = self.con.execute(
+            f"SELECT count(DISTINCT (coalesce(__sheet, ''), __line)) FROM {problems}").fetchone()[0]
+        return staged, typed, problems
+
+    def merge(self, staged: StagedFile, typed: str, problems: str, report: FileReport) -> None:
+        c: Contract = staged.contract
+        file_id = report.sha256
+        cols = ", ".join(f'"{n}"' for n in c.column_names)
+        valid = f"{staged.table}_valid"
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {valid} AS SELECT {cols} FROM {typed} t WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {problems} p WHERE p.__line = t.__line AND p.__sheet IS NOT DISTINCT FROM t.__sheet)"
+        )
+        # A new version of a file (same source, same name) supersedes the previous one as a whole …
+        previous = [r[0] for r in self.con.execute(
+            "SELECT file_id FROM source_file WHERE source = ? AND file_name = ? AND file_id <> ? "
+            "AND superseded_by IS NULL", [c.name, staged.path.name, file_id]).fetchall()]
+        for old in previous:
+            self.con.execute(f"DELETE FROM {c.table} WHERE file_id = ?", [old])
+            self.con.execute("UPDATE source_file SET superseded_by = ? WHERE file_id = ?", [file_id, old])
+        # … and any row is replaced by a newer row with the same natural key.
+        nullable = {col.name for col in c.columns if not col.required}
+        on = " AND ".join(
+            f'f."{k}" IS NOT DISTINCT FROM v."{k}"' if k in nullable else f'f."{k}" = v."{k}"' for k in c.natural_key
+        )
+        self.con.execute(f"DELETE FROM {c.table} f WHERE EXISTS (SELECT 1 FROM {valid} v WHERE {on})")
+        self.con.execute(f"INSERT INTO {c.table} ({cols}, file_id, run_id) SELECT {cols}, ?, ? FROM {valid}",
+                         [file_id, self.run_id])
+        report.rows_loaded = self.con.execute(f"SELECT count(*) FROM {valid}").fetchone()[0]
+        period = "NULL, NULL"
+        if c.period_column:
+            period = f'min("{c.period_column}"), max("{c.period_column}")'
+        pmin, pmax = self.con.execute(f"SELECT {period} FROM {valid}").fetchone()
+        archived = self.archive(staged.path, c.name, file_id)
+        self.con.execute("DELETE FROM source_file WHERE file_id = ?", [file_id])
+        self.con.execute(
+            "INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            [file_id, c.name, staged.path.name, file_id, staged.path.stat().st_size, self.run_id, archived,
+             report.detected, report.rows_read, report.rows_loaded, report.rows_rejected, pmin, pmax],
+        )
+        if report.problems_count:
+            self.con.execute(
+                f"INSERT INTO reject SELECT ?, ?, ?, ?, __sheet, __line, column_name, value, rule, message "
+                f"FROM {problems}", [self.run_id, file_id, staged.path.name, c.name])
+
+    def archive(self, path: Path, source: str, sha: str) -> str:
+        rel = Path("archive") / source / f"{sha}{path.suffix.lower()}"
+        target = self.settings.data_dir / rel
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(target.suffix + ".part")
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, target)
+        return str(rel)
+
+    def drop_staging(self, staged: StagedFile) -> None:
+        for suffix in ("", "_typed", "_problems", "_valid"):
+            self.con.execute(f"DROP TABLE IF EXISTS {staged.table}{suffix}")
+
+
+def _write_run_report(settings: Settings, report: RunReport) -> None:
+    settings.runs_dir.mkdir(parents=True, exist_ok=True)
+    (settings.runs_dir / f"{report.run_id}.json").write_text(report.to_json(), encoding="utf-8")
+
+
+def _process(loader: _Loader, files: list[Path], report: RunReport, progress: Progress | None,
+             publish: bool) -> None:
+    for i, path in enumerate(sorted(files, key=_order), start=1):
+        if progress:
+            progress(i - 1, len(files), path.name)
+        fr = FileReport(file=path.name, sha256=sha256_of(path))
+        report.files.append(fr)
+        staged = loader.stage_and_validate(path, fr)
+        if staged is None:
+            continue
+        if publish and (loader.lenient or fr.problems_count == 0):
+            loader.merge(*staged, fr)
+        elif staged[0].contract.name == "solutions":
+            # Later deployment files in this run may refer to these solutions.
+            loader.con.execute(
+                f"INSERT INTO dim_solution SELECT solution_id, solution_name, editeur_siren, editeur_name, "
+                f"couloir_code, vague, referenced_date, 'check', 'check' FROM {staged[1]} WHERE solution_id "
+                "IS NOT NULL AND solution_name IS NOT NULL AND editeur_siren IS NOT NULL AND editeur_name IS NOT "
+                "NULL AND couloir_code IS NOT NULL AND vague IS NOT NULL AND referenced_date IS NOT NULL "
+                "AND solution_id NOT IN (SELECT solution_id FROM dim_solution)"
+            )
+        loader.drop_staging(staged[0])
+    if progress:
+        progress(len(files), len(files), "terminé")
+
+
+def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False,
+         progress: Progress | None = None) -> RunReport:
+    """Validate and publish the given files (default: the raw directory). Never raises for bad input."""
+    report = RunReport(run_id=new_run_id(), command="load", mode="lenient" if lenient else "strict",
+                       started_at=datetime.now(), warehouse=str(settings.warehouse))
+    building = settings.warehouse.with_name(f"{settings.warehouse.name}.building-{report.run_id}")
+    try:
+        with _load_lock(settings):
+            files = discover(paths or [settings.raw_dir])
+            if not files:
+                raise EtlError(f"aucun fichier source trouvé dans {', '.join(str(p) for p in (paths or [settings.raw_dir]))}")
+            for stale in settings.warehouse.parent.glob(f"{settings.warehouse.name}.building-*"):
+                stale.unlink(missing_ok=True)  # left by a killed load; we hold the lock
+            settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+            workdir = settings.data_dir / "tmp" / report.run_id
+            workdir.mkdir(parents=True, exist_ok=True)
+            con = duckdb.connect(str(building))
+            try:
+                con.execute("SET preserve_insertion_order = true")
+                con.execute("SET temp_directory = ?", [str(workdir)])
+                create_schema(con)
+                load_reference(con, settings.reference_dir)
+                if settings.warehouse.exists():
+                    _copy_previous(con, settings.warehouse)
+                loader = _Loader(settings, con, report.run_id, lenient, workdir)
+                _process(loader, files, report, progress, publish=True)
+                failed = any(f.error for f in report.files) or (not lenient and report.problems_count)
+                if failed and not lenient:
+                    report.status = "failed"
+                else:
+                    report.status = "published_with_rejects" if report.problems_count else "published"
+                    _record_run(con, report, files)
+                    con.execute("CHECKPOINT")
+            finally:
+                con.close()
+                shutil.rmtree(workdir, ignore_errors=True)
+            if report.status == "failed":
+                building.unlink(missing_ok=True)
+            else:
+                _fsync(building)
+                os.replace(building, settings.warehouse)
+    except EtlError as e:
+        report.status = "failed"
+        report.message = str(e)
+        building.unlink(missing_ok=True)
+    report.finished_at = datetime.now()
+    _write_run_report(settings, report)
+    return report
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, report: RunReport, files: list[Path]) -> None:
+    for fr in report.files:
+        if fr.error:  # only in lenient mode: the whole file is rejected, keep why
+            con.execute(
+                "INSERT INTO reject VALUES (?, ?, ?, ?, NULL, NULL, NULL, NULL, 'file', ?)",
+                [report.run_id, fr.sha256, fr.file, fr.source or "?", fr.error])
+    con.execute(
+        "INSERT INTO load_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [report.run_id, report.started_at, datetime.now(), report.status, report.mode, len(files),
+         report.rows_read, report.rows_loaded, report.rows_rejected, report.problems_count, ETL_VERSION],
+    )
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def check(paths: Iterable[Path], settings: Settings, progress: Progress | None = None) -> RunReport:
+    """Validate files against their contracts without publishing anything."""
+    report = RunReport(run_id=new_run_id(), command="check", mode="strict", started_at=datetime.now())
+    try:
+        files = discover(paths)
+        if not files:
+            raise EtlError("aucun fichier à vérifier")
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect()
+        workdir = settings.data_dir / "tmp" / report.run_id
+        workdir.mkdir(parents=True, exist_ok=True)
+        try:
+            create_schema(con)
+            load_reference(con, settings.reference_dir)
+            if settings.warehouse.exists():
+                con.execute("ATTACH ? AS pub (READ_ONLY)", [str(settings.warehouse)])
+                con.execute("INSERT INTO dim_solution SELECT * FROM pub.dim_solution")
+                con.execute("DETACH pub")
+            _process(_Loader(settings, con, report.run_id, False, workdir), files, report, progress, publish=False)
+        finally:
+            con.close()
+            shutil.rmtree(workdir, ignore_errors=True)
+        report.status = "problems" if report.problems_count else "ok"
+    except EtlError as e:
+        report.status = "problems"
+        report.message = str(e)
+    report.finished_at = datetime.now()
+    return report
+
+
+def contract_for(name: str) -> Contract:
+    return CONTRACTS[name]
