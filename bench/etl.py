@@ -1,0 +1,59 @@
+"""python -m bench etl [--scale S]: load time, rows/s, peak memory, and the ratio to DuckDB's read_csv floor."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from bench.common import demo_dir, run_child, table
+from etl.read import detect_encoding
+
+
+def floor_seconds(files: list[Path]) -> float:
+    """DuckDB reading the same CSV files into tables with its own sniffer: the physical floor."""
+    con = duckdb.connect()
+    t0 = time.perf_counter()
+    for i, f in enumerate(files):
+        enc = "latin-1" if detect_encoding(f) == "cp1252" else "utf-8"
+        con.execute(f"CREATE TABLE t{i} AS SELECT * FROM read_csv(?, encoding = ?, all_varchar = true)",
+                    [str(f), enc])
+    elapsed = time.perf_counter() - t0
+    con.close()
+    return elapsed
+
+
+def bench(scale: float, workdir: Path) -> dict:
+    raw = demo_dir(scale, workdir)
+    data = workdir / f"data-{scale:g}"
+    if data.exists():
+        import shutil
+
+        shutil.rmtree(data)
+    env = {"SEGUR_DATA_DIR": str(data)}
+    seconds, rss_mb, proc = run_child(["-m", "etl", "load", str(raw), "--json"], env)
+    report = json.loads(proc.stdout)
+    csvs = sorted(raw.glob("*.csv"))
+    # detection cost is part of our load, not of the floor; measure the floor after a warm cache
+    floor = floor_seconds(csvs)
+    rows = report["rows_loaded"]
+    return {"scale": scale, "rows": rows, "seconds": round(seconds, 2), "rows_per_s": int(rows / seconds),
+            "peak_rss_mb": round(rss_mb), "floor_seconds": round(floor, 2), "ratio": round(seconds / floor, 2),
+            "files": len(report["files"])}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench etl")
+    p.add_argument("--scale", type=float, action="append")
+    p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "segur-bench")
+    args = p.parse_args(argv)
+    results = [bench(s, args.workdir) for s in (args.scale or [1.0])]
+    print(table([(r["scale"], r["files"], r["rows"], r["seconds"], r["rows_per_s"], r["peak_rss_mb"],
+                  r["floor_seconds"], r["ratio"]) for r in results],
+                ("échelle", "fichiers", "lignes", "secondes", "lignes/s", "pic RSS Mo", "plancher read_csv s",
+                 "ratio")))
+    return 0

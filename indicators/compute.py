@@ -1,0 +1,274 @@
+"""The engine: one entry point for the dashboard, the exports and the CLI.
+
+`Engine.compute(indicator_id, as_of, filters, breakdown)` evaluates an indicator's measure over the
+warehouse month by month up to `as_of` (later periods are invisible, so a past committee's figures can
+be recomputed), and joins the target trajectory, progress, status, trend, territorial gaps, forecast
+and freshness.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+
+from etl.sources import CONTRACTS
+from etl.status import expected_next
+from indicators import fmt
+from indicators.catalog import load_catalogue
+from indicators.db import WarehouseDB
+from indicators.forecast import Forecast, forecast
+from indicators.model import (
+    AvgMeasure,
+    CountDistinctMeasure,
+    CountMeasure,
+    CumulativeMeasure,
+    DifferenceMeasure,
+    Indicator,
+    LastMeasure,
+    RatioMeasure,
+    RollingMeasure,
+    SumMeasure,
+)
+from indicators.query import NotApplicable, ViewFilters, leaf_select
+from indicators.status import Assessment, assess, milestone_state, reason, target_at, trajectory_points
+from indicators.tables import dim_departement, source_file
+from indicators.territory import TerritoryRef, target_factor
+
+PROGRAMME_START = date(2021, 1, 1)
+FLOW_KINDS = (SumMeasure, CountMeasure)
+
+
+def month_start(d: date) -> date:
+    return date(d.year, d.month, 1)
+
+
+def month_end(d: date) -> date:
+    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def parse_month(text: str | date | None) -> date | None:
+    if text is None or isinstance(text, date):
+        return month_start(text) if text else None
+    y, m = text.split("-")[:2]
+    return date(int(y), int(m), 1)
+
+
+@dataclass(frozen=True)
+class Point:
+    period: date  # first day of the period
+    period_end: date
+    value: float | None
+    target: float | None
+    progress: float | None
+    progress_raw: float | None
+    expected: float | None
+    status: str
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    key: str
+    label: str
+    value: float | None
+    target: float | None
+    progress: float | None
+    progress_raw: float | None
+    status: str
+    reason_fr: str
+    reason_en: str
+    gap_points: float | None  # vs the view's total, in percentage points of progress (or of value for %)
+    trend: float | None
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    date: date
+    value: float
+    label_fr: str | None
+    label_en: str | None
+    state: str  # reached | missed | due_soon | upcoming
+    actual: float | None
+
+
+@dataclass(frozen=True)
+class FreshnessView:
+    last_period: date | None
+    expected_next: date | None
+    stale: bool
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    as_of: date
+    filters: ViewFilters
+    grain: str
+    series: list[Point]
+    current: Point | None
+    status: str
+    reason_fr: str
+    reason_en: str
+    trend: float | None
+    trend_pct: float | None
+    target_factor: float | None
+    target_note_fr: str
+    milestones: list[MilestoneView]
+    freshness: FreshnessView
+    breakdown_dim: str | None = None
+    breakdown: list[BreakdownRow] | None = None
+    forecast: Forecast | None = None
+    national: Point | None = None  # the unfiltered value when the view is filtered
+    gap_points: float | None = None
+    not_applicable: str | None = None  # why the view's filters cannot apply to this indicator
+    leaves_sql: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.indicator.id
+
+    def label(self, lang: str) -> str:
+        return getattr(self.indicator.label, lang)
+
+
+class Engine:
+    """Computes indicators from a catalogue over a warehouse; caches leaf queries per published version."""
+
+    def __init__(self, warehouse_path, catalogue=None, today: date | None = None) -> None:
+        self.db = WarehouseDB(warehouse_path)
+        self.catalogue = catalogue or load_catalogue()
+        self.today = today or date.today()
+        self._cache: dict = {}
+        self._cache_lock = threading.Lock()
+        self._territory: TerritoryRef | None = None
+
+    # -- warehouse helpers ------------------------------------------------------------------------
+
+    def _cached(self, key, fn):
+        version = self.db.version()
+        with self._cache_lock:
+            if self._cache.get("__version__") != version:
+                self._cache = {"__version__": version}
+                self._territory = None
+            if key in self._cache:
+                return self._cache[key]
+        value = fn()
+        with self._cache_lock:
+            self._cache[key] = value
+        return value
+
+    def territory(self) -> TerritoryRef:
+        self.db.version()
+        if self._territory is None:
+            rows = self.db.rows(select(dim_departement.c.departement_code, dim_departement.c.region_code,
+                                       dim_departement.c.label, dim_departement.c.population_k))
+            self._territory = TerritoryRef.from_rows(rows, self.db)
+        return self._territory
+
+    def latest_month(self) -> date:
+        """The default as-of month: the last monthly period loaded, not after today."""
+        def q():
+            monthly = [c.name for c in CONTRACTS.values() if c.periodicity == "monthly" and c.period_column == "month"]
+            row = self.db.rows(select(func.max(source_file.c.period_max))
+                               .where(source_file.c.source.in_(monthly), source_file.c.superseded_by.is_(None)))
+            return row[0][0]
+        last = self._cached(("latest_month",), q)
+        if last is None:
+            return month_start(self.today)
+        return month_start(min(last, self.today))
+
+    def months(self) -> list[date]:
+        """Every month with data, for the as-of selector."""
+        last = self.latest_month()
+        out, d = [], PROGRAMME_START
+        while d <= last:
+            out.append(d)
+            d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        return out
+
+    # -- measure evaluation -----------------------------------------------------------------------
+
+    def _leaf(self, measure, as_of: date, view: ViewFilters, breakdown: str | None) -> pd.DataFrame:
+        stmt = leaf_select(measure, month_end(as_of), view, breakdown)
+        key = ("leaf", measure.model_dump_json(), as_of, view.key(), breakdown)
+
+        def run() -> pd.DataFrame:
+            df = self.db.frame(stmt)
+            idx = pd.DatetimeIndex(pd.date_range(PROGRAMME_START, as_of, freq="MS"))
+            if df.empty:
+                return pd.DataFrame(index=idx, dtype=float)
+            df["period"] = pd.to_datetime(df["period"]).dt.to_period("M").dt.to_timestamp()
+            df["value"] = df["value"].astype(float)
+            if "key" not in df:
+                df["key"] = "_total"
+            wide = df.pivot_table(index="period", columns="key", values="value", aggfunc="sum")
+            if isinstance(measure, LastMeasure):  # a stock holds until the next value
+                return wide.reindex(idx.union(wide.index)).sort_index().ffill().reindex(idx)
+            wide = wide.reindex(idx)
+            return wide if isinstance(measure, AvgMeasure) else wide.fillna(0.0)
+
+        return self._cached(key, run)
+
+    def evaluate(self, measure, as_of: date, view: ViewFilters, breakdown: str | None = None) -> pd.DataFrame:
+        """Monthly values (rows: months from the programme start to as_of; columns: breakdown keys)."""
+        if isinstance(measure, SumMeasure | CountMeasure | CountDistinctMeasure | AvgMeasure | LastMeasure):
+            return self._leaf(measure, as_of, view, breakdown)
+        if isinstance(measure, RatioMeasure):
+            num = self.evaluate(measure.numerator, as_of, view, breakdown)
+            den = self.evaluate(measure.denominator, as_of, view, breakdown)
+            num, den = num.align(den, join="outer")
+            return num.div(den.where(den != 0)) * measure.scale
+        if isinstance(measure, CumulativeMeasure):
+            of = self.evaluate(measure.of, as_of, view, breakdown)
+            if measure.start:
+                of = of[of.index >= pd.Timestamp(month_start(measure.start))]
+            return of.fillna(0.0).cumsum().reindex(pd.date_range(PROGRAMME_START, as_of, freq="MS"))
+        if isinstance(measure, RollingMeasure):
+            of = self.evaluate(measure.of, as_of, view, breakdown)
+            return of.fillna(0.0).rolling(measure.months, min_periods=measure.months).sum()
+        if isinstance(measure, DifferenceMeasure):
+            left = self.evaluate(measure.left, as_of, view, breakdown)
+            right = self.evaluate(measure.right, as_of, view, breakdown)
+            left, right = left.align(right, join="outer")
+            return left.fillna(0.0) - right.fillna(0.0)
+        raise TypeError(f"unknown measure kind {measure.kind}")
+
+    # -- the entry point --------------------------------------------------------------------------
+
+    def compute(self, indicator_id: str, as_of: str | date | None = None, filters: ViewFilters | None = None,
+                breakdown: str | None = None, grain: str = "month", with_forecast: bool = True) -> IndicatorResult:
+        ind = self.catalogue.indicator(indicator_id)
+        as_of_m = parse_month(as_of) or self.latest_month()
+        view = filters or ViewFilters()
+        from indicators.result import build_result  # late import: result builds on this module's types
+
+        return build_result(self, ind, as_of_m, view, breakdown, grain, with_forecast)
+
+    def compute_all(self, as_of=None, filters: ViewFilters | None = None, with_forecast: bool = False):
+        return [self.compute(i.id, as_of, filters, with_forecast=with_forecast) for i in self.catalogue.indicators]
+
+
+def series_total(frame: pd.DataFrame) -> pd.Series:
+    if frame.empty or "_total" not in frame:
+        return pd.Series(np.nan, index=frame.index, dtype=float)
+    return frame["_total"].astype(float)
+
+
+def as_float(x) -> float | None:
+    if x is None:
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(f) else f
+
+
+__all__ = ["Assessment", "BreakdownRow", "Engine", "FreshnessView", "IndicatorResult", "MilestoneView",
+           "NotApplicable", "Point", "ViewFilters", "assess", "expected_next", "fmt", "forecast",
+           "milestone_state", "reason", "target_at", "target_factor", "trajectory_points"]

@@ -1,0 +1,241 @@
+"""Assemble an IndicatorResult: series, targets, status, breakdown, national gap, forecast, freshness."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from etl.status import expected_next
+from indicators.compute import (
+    BreakdownRow,
+    Engine,
+    FreshnessView,
+    IndicatorResult,
+    MilestoneView,
+    Point,
+    as_float,
+    month_end,
+    month_start,
+    series_total,
+)
+from indicators.forecast import forecast
+from indicators.model import CountMeasure, Indicator, SumMeasure
+from indicators.query import NotApplicable, ViewFilters
+from indicators.status import assess, milestone_state, reason, target_at
+from indicators.tables import FACTS, LABEL_TABLES, source_file
+from indicators.territory import is_additive, target_factor
+
+
+def _trajectory(ind: Indicator, factor: float | None) -> list[tuple[date, float]] | None:
+    if factor is None:
+        return None
+    b = ind.baseline
+    if is_additive(ind):
+        return [(b.date, b.value * factor)] + [(m.date, m.value * factor) for m in ind.target.milestones]
+    return [(b.date, b.value)] + [(m.date, b.value + (m.value - b.value) * factor) for m in ind.target.milestones]
+
+
+def _resample(s: pd.Series, grain: str, flow: bool) -> pd.Series:
+    if grain == "month" or s.empty:
+        return s
+    rule = {"quarter": "QS", "year": "YS"}[grain]
+    if flow:
+        return s.resample(rule).sum(min_count=1)
+    return s.resample(rule).last()
+
+
+def _points(ind: Indicator, s: pd.Series, traj, as_of: date, grain: str) -> list[Point]:
+    final = traj[-1][1] if traj else None
+    points = []
+    for ts, v in s.items():
+        start = ts.date()
+        if grain == "month":
+            end = month_end(start)
+        elif grain == "quarter":
+            end = month_end(date(start.year, start.month + 2, 1))
+        else:
+            end = date(start.year, 12, 31)
+        end = min(end, month_end(as_of))
+        value = as_float(v)
+        target = target_at(traj, end) if traj else None
+        a = assess(value, traj[0][1], target, final, ind.status.on_track, ind.status.watch) if traj else \
+            assess(value, 0, None, 0, 1, 0.5)
+        points.append(Point(start, end, value, target, a.progress, a.progress_raw, a.expected, a.status))
+    return points
+
+
+def _last_valid(points: list[Point]) -> Point | None:
+    for p in reversed(points):
+        if p.value is not None:
+            return p
+    return None
+
+
+def _previous(points: list[Point], current: Point | None) -> Point | None:
+    if current is None:
+        return None
+    before = [p for p in points if p.period < current.period and p.value is not None]
+    return before[-1] if before else None
+
+
+def _data_end(engine: Engine, ind: Indicator, as_of: date) -> date:
+    """Last month with data among the indicator's leaf tables (≤ as_of): later months are unknown, not zero."""
+    def q():
+        ends = []
+        for leaf in ind.measure.leaves():
+            t = FACTS[leaf.table]
+            col = t.c[leaf.date]
+            if leaf.date in ("year", "reference_year"):
+                continue
+            ends.append(engine.db.rows(select(func.max(col)).where(col <= month_end(as_of)))[0][0])
+        ends = [e for e in ends if e is not None]
+        return month_start(min(ends)) if ends else as_of
+    return engine._cached(("data_end", ind.id, as_of), q)
+
+
+def _freshness(engine: Engine, ind: Indicator) -> FreshnessView:
+    def q():
+        return engine.db.rows(select(func.max(source_file.c.period_max)).where(
+            source_file.c.source.in_(list(ind.sources)), source_file.c.superseded_by.is_(None)))[0][0]
+    last = engine._cached(("fresh", ind.id), q)
+    nxt = expected_next(last, ind.freshness.periodicity, ind.freshness.delay_days) if last else None
+    return FreshnessView(last, nxt, bool(nxt is None or nxt < engine.today))
+
+
+def _series(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, breakdown: str | None):
+    frame = engine.evaluate(ind.measure, as_of, view, breakdown)
+    end = pd.Timestamp(_data_end(engine, ind, as_of))
+    frame = frame.copy()
+    frame.loc[frame.index > end] = float("nan")
+    return frame
+
+
+def _labels(engine: Engine, dim: str, lang: str = "fr") -> dict[str, str]:
+    """Display label per breakdown key."""
+    ref = engine.territory()
+    if dim == "region":
+        return ref.region_label_fr if lang == "fr" else ref.region_label_en
+    if dim == "departement":
+        return {d: f"{d} {label}" for d, label in ref.dep_label.items()}
+    if dim == "vague":
+        return {"1": "Vague 1" if lang == "fr" else "Wave 1", "2": "Vague 2" if lang == "fr" else "Wave 2"}
+    if dim in LABEL_TABLES:
+        tbl, key = LABEL_TABLES[dim]
+        col = tbl.c.label_fr if lang == "fr" else tbl.c.label_en
+        return dict(engine._cached(("labels", dim, lang), lambda: engine.db.rows(select(tbl.c[key], col))))
+    return {}
+
+
+def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, breakdown: str | None,
+                 grain: str, with_forecast: bool) -> IndicatorResult:
+    ref = engine.territory()
+    flow = isinstance(ind.measure, SumMeasure | CountMeasure)
+    factor, note = target_factor(ind, ref, view.region, view.departement, view.couloir)
+    if (view.dispositif or view.vague) and is_additive(ind):
+        factor, note = None, "pas de cible déclarée pour ce dispositif ou cette vague"
+    traj = _trajectory(ind, factor)
+    fresh = _freshness(engine, ind)
+    try:
+        frame = _series(engine, ind, as_of, view, None)
+    except NotApplicable as e:
+        return IndicatorResult(ind, as_of, view, grain, [], None, "no_data",
+                               f"Indicateur non disponible pour ce filtre : {e}.",
+                               f"Indicator not available for this filter: {e}.", None, None, factor, note, [],
+                               fresh, not_applicable=str(e))
+    monthly = series_total(frame)
+    points = _points(ind, _resample(monthly, grain, flow), traj, as_of, grain)
+    current = _last_valid(points)
+    prev = _previous(points, current)
+    final_date, final_value = ind.target.final.date, (traj[-1][1] if traj else ind.target.final.value)
+    if current is not None and traj:
+        a = assess(current.value, traj[0][1], current.target, final_value, ind.status.on_track, ind.status.watch)
+        status = a.status
+        reason_fr = reason(a, final_value, final_date, current.period_end, ind.unit, "fr")
+        reason_en = reason(a, final_value, final_date, current.period_end, ind.unit, "en")
+    else:
+        status = "no_data" if current is None else "no_target"
+        a = assess(None if current is None else current.value, 0, None, 0, 1, 0.5)
+        reason_fr = reason(a, final_value, final_date, month_end(as_of), ind.unit, "fr")
+        reason_en = reason(a, final_value, final_date, month_end(as_of), ind.unit, "en")
+    trend = (current.value - prev.value) if current and prev else None
+    trend_pct = (trend / abs(prev.value)) if trend is not None and prev and prev.value else None
+
+    milestones = []
+    monthly_points = {p.period: p for p in (points if grain == "month" else _points(ind, monthly, traj, as_of, "month"))}
+    for m in ind.target.milestones:
+        m_value = m.value * factor if (traj and is_additive(ind) and factor is not None) else (
+            traj[ind.target.milestones.index(m) + 1][1] if traj else m.value)
+        at = monthly_points.get(month_start(min(m.date, month_end(as_of))))
+        actual = at.value if at else None
+        milestones.append(MilestoneView(m.date, m_value, m.label.fr if m.label else None,
+                                        m.label.en if m.label else None,
+                                        milestone_state(actual, m_value, m.date, month_end(as_of), ind.direction),
+                                        actual))
+    result = IndicatorResult(ind, as_of, view, grain, points, current, status, reason_fr, reason_en, trend,
+                             trend_pct, factor, note, milestones, fresh)
+
+    if view.items():
+        national = engine.compute(ind.id, as_of, ViewFilters(), None, grain, with_forecast=False)
+        result.national = national.current
+        result.gap_points = _gap(ind, current, national.current)
+
+    if breakdown:
+        result.breakdown_dim = breakdown
+        try:
+            result.breakdown = _breakdown(engine, ind, as_of, view, breakdown, current, flow, grain)
+        except NotApplicable:
+            result.breakdown = None
+
+    if with_forecast and current is not None and traj and final_date > current.period_end:
+        monthly_valid = [(month_end(ts.date()), float(v)) for ts, v in monthly.items() if pd.notna(v)]
+        result.forecast = forecast(monthly_valid, final_value, final_date, ind.direction)
+    return result
+
+
+def _gap(ind: Indicator, here: Point | None, nation: Point | None) -> float | None:
+    if here is None or nation is None or here.value is None or nation.value is None:
+        return None
+    if ind.unit == "pct":
+        return here.value - nation.value
+    if here.progress_raw is None or nation.progress_raw is None:
+        return None
+    return (here.progress_raw - nation.progress_raw) * 100
+
+
+def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, dim: str, total: Point | None,
+               flow: bool, grain: str) -> list[BreakdownRow]:
+    frame = _series(engine, ind, as_of, view, dim)
+    ref = engine.territory()
+    labels = _labels(engine, dim)
+    rows = []
+    for key in frame.columns:
+        s = _resample(frame[key].astype(float), grain, flow)
+        kw = {"region": view.region, "departement": view.departement, "couloir": view.couloir}
+        if dim in ("region", "departement", "couloir"):
+            kw[dim] = key
+        if dim == "departement":
+            kw["region"] = None
+        factor, _ = target_factor(ind, ref, **kw)
+        if dim in ("dispositif", "vague", "editeur", "document_type") and is_additive(ind):
+            factor = None
+        traj = _trajectory(ind, factor)
+        pts = _points(ind, s, traj, as_of, grain)
+        cur = _last_valid(pts)
+        prev = _previous(pts, cur)
+        final_value = traj[-1][1] if traj else ind.target.final.value
+        a = assess(cur.value if cur else None, traj[0][1] if traj else 0, cur.target if cur else None,
+                   final_value, ind.status.on_track, ind.status.watch) if traj else \
+            assess(cur.value if cur else None, 0, None, 0, 1, 0.5)
+        end = cur.period_end if cur else month_end(as_of)
+        rows.append(BreakdownRow(
+            str(key), labels.get(str(key), str(key)), cur.value if cur else None, cur.target if cur else None,
+            a.progress, a.progress_raw, a.status,
+            reason(a, final_value, ind.target.final.date, end, ind.unit, "fr"),
+            reason(a, final_value, ind.target.final.date, end, ind.unit, "en"),
+            _gap(ind, cur, total), (cur.value - prev.value) if cur and prev else None,
+        ))
+    rows.sort(key=lambda r: (r.value is None, -(r.progress_raw if r.progress_raw is not None else -1e9),
+                             r.key))
+    return rows

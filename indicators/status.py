@@ -1,0 +1,98 @@
+"""Targets at a date, progress and status (RAG) — pure functions, direction-aware.
+
+progress = (value − baseline) / (final target − baseline): the share of the way from the baseline to
+the final target (PILOTE's rule). The status compares it with the share the trajectory expects at the
+same date: ratio = progress / expected progress = (value − baseline) / (target at date − baseline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from indicators import fmt
+
+STATUSES = ("on_track", "watch", "off_track", "no_target", "no_data")
+
+
+def trajectory_points(baseline_date: date, baseline_value: float,
+                      milestones: list[tuple[date, float]]) -> list[tuple[date, float]]:
+    return [(baseline_date, baseline_value), *milestones]
+
+
+def target_at(points: list[tuple[date, float]], when: date) -> float | None:
+    """Linear interpolation between dated points; None before the first; flat after the last."""
+    if not points or when < points[0][0]:
+        return None
+    for (d0, v0), (d1, v1) in zip(points, points[1:], strict=False):
+        if d0 <= when <= d1:
+            span = (d1 - d0).days
+            return v1 if span == 0 else v0 + (v1 - v0) * (when - d0).days / span
+    return points[-1][1]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    progress_raw: float | None  # share of the way from baseline to the final target (unclamped)
+    progress: float | None  # clamped to [0, 1]
+    expected: float | None  # share the trajectory expects at this date (clamped)
+    ratio: float | None  # progress / expected (the status ratio)
+    status: str
+
+
+def _clamp(x: float | None) -> float | None:
+    return None if x is None else min(1.0, max(0.0, x))
+
+
+def assess(value: float | None, baseline: float, target_now: float | None, final: float,
+           on_track: float, watch: float) -> Assessment:
+    if value is None:
+        return Assessment(None, None, None, None, "no_data")
+    if target_now is None:
+        return Assessment(None, None, None, None, "no_target")
+    span = final - baseline
+    if span == 0:
+        raw = 1.0 if value == final else 0.0
+        expected = 1.0
+    else:
+        raw = (value - baseline) / span
+        expected = (target_now - baseline) / span
+    if expected <= 0:
+        ratio = 1.0 if raw >= 0 else 0.0
+    else:
+        ratio = raw / expected
+    status = "on_track" if ratio >= on_track else "watch" if ratio >= watch else "off_track"
+    return Assessment(raw, _clamp(raw), _clamp(expected), ratio, status)
+
+
+def reason(a: Assessment, final_value: float, final_date: date, period_end: date, unit: str,
+           lang: str) -> str:
+    """One sentence saying why the status is what it is."""
+    fr = lang == "fr"
+    if a.status == "no_data":
+        return "Pas de donnée pour cette période et ce périmètre." if fr else "No data for this period and scope."
+    if a.status == "no_target":
+        return ("Pas de cible définie pour ce périmètre à cette date." if fr
+                else "No target defined for this scope at this date.")
+    target = fmt.value(final_value, unit, lang)
+    year = final_date.year
+    progress = fmt.percent(a.progress_raw if a.progress_raw is not None and a.progress_raw < 0 else a.progress, lang)
+    expected = fmt.percent(a.expected, lang)
+    if period_end >= final_date:
+        if fr:
+            return f"Échéance {fmt.month(final_date, lang)} passée : {progress} de la cible ({target}) atteinte."
+        return f"Deadline {fmt.month(final_date, lang)} passed: {progress} of the target ({target}) reached."
+    if fr:
+        return f"{progress} de la cible {year} ({target}) ; la trajectoire attend {expected} à cette date."
+    return f"{progress} of the {year} target ({target}); the trajectory expects {expected} by now."
+
+
+def milestone_state(value_at_date: float | None, target: float, due: date, as_of_end: date, direction: str) -> str:
+    """reached | missed | due_soon (within 3 months) | upcoming."""
+    met = value_at_date is not None and (value_at_date >= target if direction == "up" else value_at_date <= target)
+    if due <= as_of_end:
+        return "reached" if met else "missed"
+    if met:
+        return "reached"
+    months = (due.year - as_of_end.year) * 12 + due.month - as_of_end.month
+    return "due_soon" if months <= 3 else "upcoming"
