@@ -34,7 +34,7 @@ from indicators.model import (
     RollingMeasure,
     SumMeasure,
 )
-from indicators.query import NotApplicable, ViewFilters, leaf_select
+from indicators.query import NotApplicable, ViewFilters, first_seen_select, leaf_select
 from indicators.status import Assessment, assess, milestone_state, reason, target_at, trajectory_points
 from indicators.tables import dim_departement, source_file
 from indicators.territory import TerritoryRef, target_factor
@@ -193,9 +193,13 @@ class Engine:
 
     # -- measure evaluation -----------------------------------------------------------------------
 
-    def _leaf(self, measure, as_of: date, view: ViewFilters, breakdown: str | None) -> pd.DataFrame:
-        stmt = leaf_select(measure, month_end(as_of), view, breakdown)
-        key = ("leaf", measure.model_dump_json(), as_of, view.key(), breakdown)
+    def _leaf(self, measure, as_of: date, view: ViewFilters, breakdown: str | None,
+              first_seen_from: date | None | bool = False) -> pd.DataFrame:
+        if first_seen_from is not False:
+            stmt = first_seen_select(measure, month_end(as_of), view, breakdown, first_seen_from or None)
+        else:
+            stmt = leaf_select(measure, month_end(as_of), view, breakdown)
+        key = ("leaf", measure.model_dump_json(), as_of, view.key(), breakdown, first_seen_from)
 
         def run() -> pd.DataFrame:
             df = self.db.frame(stmt)
@@ -223,6 +227,10 @@ class Engine:
             den = self.evaluate(measure.denominator, as_of, view, breakdown)
             num, den = num.align(den, join="outer")
             return num.div(den.where(den != 0)) * measure.scale
+        if isinstance(measure, CumulativeMeasure) and isinstance(measure.of, CountDistinctMeasure):
+            # distinct over [start, end of month], not a sum of monthly distinct counts
+            new = self._leaf(measure.of, as_of, view, breakdown, first_seen_from=measure.start)
+            return new.fillna(0.0).cumsum()
         if isinstance(measure, CumulativeMeasure):
             of = self.evaluate(measure.of, as_of, view, breakdown)
             if measure.start:
@@ -245,6 +253,8 @@ class Engine:
         ind = self.catalogue.indicator(indicator_id)
         as_of_m = parse_month(as_of) or self.latest_month()
         view = filters or ViewFilters()
+        if grain not in ind.grains:  # e.g. envelope-based budget rates are yearly
+            grain = ind.grains[0]
         from indicators.result import build_result  # late import: result builds on this module's types
 
         return build_result(self, ind, as_of_m, view, breakdown, grain, with_forecast)

@@ -8,8 +8,15 @@ from sqlalchemy import select
 
 from indicators.compute import Engine, month_end, parse_month
 from indicators.model import (
-    AvgMeasure, CountDistinctMeasure, CountMeasure, CumulativeMeasure, DifferenceMeasure, LastMeasure, RatioMeasure,
-    RollingMeasure, SumMeasure,
+    AvgMeasure,
+    CountDistinctMeasure,
+    CountMeasure,
+    CumulativeMeasure,
+    DifferenceMeasure,
+    LastMeasure,
+    RatioMeasure,
+    RollingMeasure,
+    SumMeasure,
 )
 from indicators.query import NotApplicable, ViewFilters, leaf_select
 from indicators.tables import CONTRACT_OF_TABLE, load_run, source_file

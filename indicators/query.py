@@ -100,7 +100,17 @@ def period_expr(tbl_name: str, date_col: str) -> ColumnElement:
     return func.date_trunc(literal_column("'month'"), col)  # our constant, not a value
 
 
-def leaf_select(measure, as_of_end: date, view: ViewFilters, breakdown: str | None) -> Select:
+def first_seen_select(measure: CountDistinctMeasure, as_of_end: date, view: ViewFilters, breakdown: str | None,
+                      start: date | None) -> Select:
+    """New distinct values per month (first month each value appears): their running total is the
+    number of distinct values from `start` to the end of each month."""
+    inner = leaf_select(measure, as_of_end, view, breakdown, start=start, first_seen=True).subquery()
+    cols = [inner.c.period] + ([inner.c.key] if breakdown else [])
+    return select(*cols, func.count().label("value")).group_by(*cols)
+
+
+def leaf_select(measure, as_of_end: date, view: ViewFilters, breakdown: str | None, start: date | None = None,
+                first_seen: bool = False) -> Select:
     """Monthly value of a leaf measure up to `as_of_end`, grouped by the breakdown key if any."""
     t = table(measure.table)
     if isinstance(measure, SumMeasure | LastMeasure):
@@ -124,6 +134,8 @@ def leaf_select(measure, as_of_end: date, view: ViewFilters, breakdown: str | No
     where = [_filter_clause(t.c[col], f) for col, f in measure.filters.items()]
     date_col = t.c[measure.date]
     where.append(date_col <= (as_of_end.year if measure.date in YEAR_COLUMNS else as_of_end))
+    if start is not None:
+        where.append(date_col >= (start.year if measure.date in YEAR_COLUMNS else start))
     if isinstance(measure, AvgMeasure) and measure.days_between:
         where.append(t.c[measure.days_between[1]].is_not(None))
     for dim, code in view.items():
@@ -141,5 +153,10 @@ def leaf_select(measure, as_of_end: date, view: ViewFilters, breakdown: str | No
     if join_solution:
         sol = FACTS["dim_solution"]
         source = source.join(sol, sol.c.solution_id == t.c.solution_id)
+    if first_seen:
+        distinct_col = t.c[measure.column]
+        group = [distinct_col] + ([columns[1].element] if breakdown else [])
+        period_min = func.min(period_expr(measure.table, measure.date)).label("period")
+        return select(period_min, *columns[1:]).select_from(source).where(*where).group_by(*group)
     group = [period_expr(measure.table, measure.date)] + ([columns[1].element] if breakdown else [])
     return select(*columns, value.label("value")).select_from(source).where(*where).group_by(*group)

@@ -57,7 +57,7 @@ objectives:
   - id: OBJ-AUTRE
     label: {fr: Autres, en: Others}
     description: {fr: Le reste, en: The rest}
-    weights: {TST-02: 0.1, TST-03: 0.1, TST-04: 0.1, TST-06: 0.1, TST-07: 0.1, TST-08: 0.1, TST-09: 0.2, TST-10: 0.2}
+    weights: {TST-02: 0.1, TST-03: 0.1, TST-04: 0.1, TST-06: 0.1, TST-07: 0.1, TST-08: 0.1, TST-09: 0.1, TST-10: 0.2, TST-11: 0.1}
 indicators:
 """
 
@@ -124,3 +124,7 @@ def engine(tiny_warehouse, tiny_catalogue):
     from indicators.compute import Engine
 
     return Engine(tiny_warehouse, tiny_catalogue, today=TODAY)
+INDICATORS.append(_indicator(
+    "TST-11", "count",
+    "{kind: cumulative, of: {kind: count_distinct, table: fact_documents, column: couloir_code, date: month}}",
+    B0, "[{date: 2024-12-31, value: 2}]"))

@@ -141,3 +141,9 @@ def test_explain_lists_inputs(engine):
     assert e["load_runs"] and e["load_runs"][0]["status"] == "published"
     assert "÷" in e["formula_fr"]
     assert "'assures'" not in e["leaves"][1]["sql"]  # filter values are bound parameters, not SQL text
+
+
+def test_cumulative_distinct_counts_each_value_once(engine):
+    # radiologie appears in January and March: the running distinct count stays 2, not 1+1+2
+    r = engine.compute("TST-11", "2024-03", with_forecast=False)
+    assert values(r) == {"2024-01": 2, "2024-02": 2, "2024-03": 2}
