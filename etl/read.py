@@ -346,6 +346,10 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str,
             sheet_names.append(name)
     assert det is not None
     det.format = "xlsx"
+    numeric = [c.name for c in contract.columns if c.type in ("integer", "decimal", "amount_eur")]
+    # Numbers typed as text in a French workbook ("77 000 000,00") carry a decimal comma.
+    sample = [[columns[n][i] or "" for n in numeric] for i in range(min(len(lines), 2000))]
+    det.decimal = _detect_decimal(sample, list(range(len(numeric))))
     det.sheets = [s[0] for s in sheets]
     det.header_line = sheets[0][1] + 1
     skipped = [s for s in wb.sheet_names if s not in det.sheets]

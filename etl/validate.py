@@ -65,77 +65,88 @@ def _clean(raw: str) -> str:
     return f"NULLIF(trim(replace({raw}, chr(160), ' ')), '')"
 
 
-def _number(raw: str, decimal: str) -> str:
-    junk = "[\\s\u00a0\u202f€]|EUR"
+def _number_text(c: str, decimal: str) -> str:
+    """Digits, sign and decimal point only: spaces (incl. narrow no-break), euro signs and the thousands
+    separator removed (plain `replace`, much cheaper than regexes on millions of rows)."""
+    text = c
+    for junk in (" ", "\u202f", "€", "EUR"):
+        text = f"replace({text}, '{junk}', '')"
     if decimal == ",":
-        return f"TRY_CAST(replace(regexp_replace(regexp_replace({_clean(raw)}, '{junk}', '', 'g'), '\\.', '', 'g'), ',', '.') AS DOUBLE)"
-    return f"TRY_CAST(regexp_replace(regexp_replace({_clean(raw)}, '{junk}', '', 'g'), ',', '', 'g') AS DOUBLE)"
+        return f"replace(replace({text}, '.', ''), ',', '.')"
+    return f"replace({text}, ',', '')"
 
 
-def _date(raw: str) -> str:
-    fmts = "['%d/%m/%Y', '%Y-%m-%d', '%d-%m-%Y', '%Y/%m/%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%d/%m/%y']"
-    return f"TRY_STRPTIME({_clean(raw)}, {fmts})::DATE"
+DATE_FORMATS = "['%d/%m/%Y', '%Y-%m-%d', '%d-%m-%Y', '%Y/%m/%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%d/%m/%y']"
 
 
-def _month(raw: str) -> str:
-    v = f"lower({_clean(raw)})"
+def _date(c: str) -> str:
+    # The two usual shapes take a single strptime; anything else tries every accepted format.
+    return (f"CASE WHEN {c} LIKE '__/__/____' THEN TRY_STRPTIME({c}, '%d/%m/%Y')::DATE "
+            f"WHEN {c} LIKE '____-__-__' THEN TRY_STRPTIME({c}, '%Y-%m-%d')::DATE "
+            f"ELSE TRY_STRPTIME({c}, {DATE_FORMATS})::DATE END")
+
+
+def _month(c: str) -> str:
+    v = f"lower({c})"
     cases = " ".join(f"WHEN {_lit(k)} THEN {n}" for k, n in FRENCH_MONTHS.items())
-    name = f"regexp_extract({v}, '^([a-zàâçéèêëîïôûùüÿ]+)\\.?\\s*([0-9]{{4}})$', 1)"
-    year = f"regexp_extract({v}, '^([a-zàâçéèêëîïôûùüÿ]+)\\.?\\s*([0-9]{{4}})$', 2)"
+    pattern = "'^([a-zàâçéèêëîïôûùüÿ]+)\\.?\\s*([0-9]{4})$'"
+    name = f"regexp_extract({v}, {pattern}, 1)"
+    year = f"regexp_extract({v}, {pattern}, 2)"
     by_name = f"make_date(TRY_CAST(NULLIF({year}, '') AS INTEGER), CASE {name} {cases} END, 1)"
     return (
-        "COALESCE("
-        f"TRY_STRPTIME({v} || '-01', '%Y-%m-%d')::DATE, "
-        f"TRY_STRPTIME('01/' || {v}, '%d/%m/%Y')::DATE, "
-        f"date_trunc('month', {_date(raw)})::DATE, "
-        f"TRY({by_name}))"
+        f"CASE WHEN {c} LIKE '____-__' THEN TRY_STRPTIME({c} || '-01', '%Y-%m-%d')::DATE "
+        f"WHEN {c} LIKE '__/____' THEN TRY_STRPTIME('01/' || {c}, '%d/%m/%Y')::DATE "
+        f"WHEN {c} LIKE '_/____' THEN TRY_STRPTIME('01/0' || {c}, '%d/%m/%Y')::DATE "
+        f"WHEN {c} LIKE '%/%' OR {c} LIKE '____-__-%' THEN date_trunc('month', {_date(c)})::DATE "
+        f"ELSE TRY({by_name}) END"
     )
 
 
-def _code(raw: str, col: Column) -> str:
-    v = _clean(raw)
-    if col.ref in ("departement", "region"):
-        return f"CASE WHEN regexp_full_match({v}, '[0-9]') THEN '0' || {v} ELSE upper({v}) END"
-    if col.ref == "couloir" or col.allowed:
-        return f"lower({v})"
-    if col.ref == "dispositif":
-        return f"upper({v})"
-    if col.ref == "vague":
-        return f"NULLIF(regexp_extract({v}, '([0-9]+)', 1), '')"
-    return v
-
-
-def _identifier(raw: str, col: Column) -> str:
-    v = f"upper(replace({_clean(raw)}, ' ', ''))"
-    if col.pattern in ("finess", "beneficiary"):
-        # Excel drops the leading zero of FINESS numbers of départements 01–09.
-        return f"CASE WHEN regexp_full_match({v}, '[0-9]{{8}}') THEN '0' || {v} ELSE {v} END"
-    return f"replace({_clean(raw)}, ' ', '')" if col.pattern == "slug" else v
+def prepare_expression(col: Column, decimal: str) -> str:
+    """First pass: the cleaned text (or number) of a raw column, computed once per value."""
+    raw = f'"{col.name}"'
+    c = _clean(raw)
+    if col.type in ("integer", "decimal", "amount_eur"):
+        return f"TRY_CAST({_number_text(c, decimal)} AS DOUBLE)"
+    if col.type == "identifier":
+        return f"replace({c}, ' ', '')" if col.pattern == "slug" else f"upper(replace({c}, ' ', ''))"
+    return c
 
 
 def typed_expression(col: Column, decimal: str) -> str:
-    raw = f'"{col.name}"'
+    """Second pass: the typed value from the prepared column `c_<name>`."""
+    c = f'"c_{col.name}"'
     t = col.type
     if t == "text":
-        return _clean(raw)
+        return c
     if t == "code":
-        return _code(raw, col)
+        if col.ref in ("departement", "region"):
+            return f"CASE WHEN length({c}) = 1 AND {c} BETWEEN '0' AND '9' THEN '0' || {c} ELSE upper({c}) END"
+        if col.ref == "couloir" or col.allowed:
+            return f"lower({c})"
+        if col.ref == "dispositif":
+            return f"upper({c})"
+        if col.ref == "vague":
+            return f"NULLIF(regexp_extract({c}, '([0-9]+)', 1), '')"
+        return c
     if t == "identifier":
-        return _identifier(raw, col)
+        if col.pattern in ("finess", "beneficiary"):
+            # Excel drops the leading zero of FINESS numbers of départements 01–09.
+            return (f"CASE WHEN length({c}) = 8 THEN CASE WHEN regexp_full_match({c}, '[0-9]{{8}}') "
+                    f"THEN '0' || {c} ELSE {c} END ELSE {c} END")
+        return c
     if t == "integer":
-        n = _number(raw, decimal)
-        return f"CASE WHEN {n} = floor({n}) AND abs({n}) < 9e15 THEN {n}::BIGINT END"
+        return f"CASE WHEN {c} = floor({c}) AND abs({c}) < 9e15 THEN {c}::BIGINT END"
     if t == "decimal":
-        return _number(raw, decimal)
+        return c
     if t == "amount_eur":
-        n = _number(raw, decimal)
-        return f"CASE WHEN abs({n}) < 1e13 THEN round({n}, 2)::DECIMAL(15,2) END"
+        return f"CASE WHEN abs({c}) < 1e13 THEN round({c}, 2)::DECIMAL(15,2) END"
     if t == "date":
-        return _date(raw)
+        return _date(c)
     if t == "month":
-        return _month(raw)
+        return _month(c)
     if t == "boolean":
-        v = f"lower({_clean(raw)})"
+        v = f"lower({c})"
         return (f"CASE WHEN {v} IN ('true','vrai','oui','1','yes','o','y') THEN true "
                 f"WHEN {v} IN ('false','faux','non','0','no','n') THEN false END")
     raise AssertionError(t)
@@ -161,22 +172,28 @@ class Validator:
     def parse(self, staged: StagedFile) -> str:
         """Create `<table>_typed` with raw (r_*) and typed columns; return its name."""
         c = staged.contract
-        cols = ", ".join(
-            f'"{col.name}" AS "r_{col.name}", {typed_expression(col, staged.detected.decimal)} AS "{col.name}"'
-            for col in c.columns
-        )
+        dec = staged.detected.decimal
+        prepared = ", ".join(
+            f'"{col.name}" AS "r_{col.name}", {prepare_expression(col, dec)} AS "c_{col.name}"' for col in c.columns)
+        typed_cols = ", ".join(f'"r_{col.name}", {typed_expression(col, dec)} AS "{col.name}"' for col in c.columns)
         typed = f"{staged.table}_typed"
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS SELECT __line, __sheet, {cols} FROM {staged.table}")
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {typed} AS SELECT __line, __sheet, {typed_cols} "
+            f"FROM (SELECT __line, __sheet, {prepared} FROM {staged.table})")
         return typed
 
-    def _rule_queries(self, contract: Contract, typed: str) -> list[str]:
+    def _rule_queries(self, contract: Contract, typed: str) -> tuple[list[str], list[str], str]:
+        """(per-row rule queries over a `__SRC__` table, their conditions, the duplicate-key query)."""
         q: list[str] = []
+        conditions: list[str] = []
 
         def add(column: str | None, rule: str, where: str, message: str, value: str | None = None) -> None:
             value_sql = value or (f'"r_{column}"' if column else "NULL")
+            conditions.append(where)
             q.append(
                 f"SELECT __line, __sheet, {_lit(column) if column else 'NULL'} AS column_name, "
-                f"{value_sql}::VARCHAR AS value, {_lit(rule)} AS rule, {message} AS message FROM {typed} WHERE {where}"
+                f"{value_sql}::VARCHAR AS value, {_lit(rule)} AS rule, {message} AS message FROM __SRC__ "
+                f"WHERE {where}"
             )
 
         raw_present = "{r} IS NOT NULL AND trim({r}) <> ''"
@@ -216,7 +233,7 @@ class Validator:
             add("departement_code", "region_mismatch",
                 "region_code IS NOT NULL AND departement_code IS NOT NULL AND region_code <> "
                 "(SELECT d.region_code FROM dim_departement d WHERE d.departement_code = "
-                f"{typed}.departement_code)",
+                "src_row.departement_code)",
                 "'le département ''' || r_departement_code || ''' n''est pas dans la région ''' || r_region_code || ''''")
         for check in contract.checks:
             if check == "installed_after_ordered":
@@ -236,20 +253,27 @@ class Validator:
                     "r_exchanges_total || ')'")
         nk = ", ".join(f'"{k}"' for k in contract.natural_key)
         shown = " || ', ' || ".join(f"'{k}=' || coalesce(\"r_{k}\", '')" for k in contract.natural_key)
-        q.append(
+        duplicates = (
             f"SELECT __line, __sheet, {_lit(contract.natural_key[0])} AS column_name, {shown} AS value, "
             f"'duplicate_key' AS rule, 'clé en double (' || {shown} || ') : aussi ligne(s) ' || "
             f"array_to_string(list_filter(lines, lambda x: x <> __line), ', ') AS message FROM ("
             f"SELECT *, count(*) OVER w AS n, list(__line) OVER w AS lines FROM {typed} "
             f"WINDOW w AS (PARTITION BY {nk})) WHERE n > 1"
         )
-        return q
+        return q, conditions, duplicates
 
     def problems_table(self, staged: StagedFile, typed: str) -> str:
-        """Create `<table>_problems` (one row per problem) and return its name."""
+        """Create `<table>_problems` (one row per problem) and return its name.
+
+        One scan keeps the rows breaking any rule; the messages are then written from those few rows."""
         problems = f"{staged.table}_problems"
-        union = " UNION ALL ".join(self._rule_queries(staged.contract, typed))
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {problems} AS {union}")
+        bad = f"{staged.table}_bad"
+        queries, conditions, duplicates = self._rule_queries(staged.contract, typed)
+        any_rule = " OR ".join(f"({c})" for c in conditions)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * FROM {typed} src_row WHERE {any_rule}")
+        union = " UNION ALL ".join(q.replace("__SRC__", f"{bad} src_row") for q in queries)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {problems} AS {union} UNION ALL {duplicates}")
+        self.con.execute(f"DROP TABLE {bad}")
         return problems
 
     def cross_check_solutions(self, staged: StagedFile, typed: str, problems: str, known_solutions_sql: str) -> None:

@@ -450,7 +450,7 @@ def recent_pace(months: np.ndarray, values: np.ndarray, window: int = 6) -> floa
 
 
 def forecast(series: list[tuple[date, float]], target_value: float, target_date: date,
-             direction: str = "up", horizon_months: int = 60, kind: str = "auto") -> Forecast:
+             direction: str = "up", horizon_months: int = 60, kind: str = "auto", unit: str = "") -> Forecast:
     """Project `series` (monthly, ascending, gaps allowed) and say when it would reach `target_value`.
 
     Never raises on odd data (too short, constant, zeros, NaN): it says so in `method` and the messages.
@@ -504,7 +504,7 @@ def forecast(series: list[tuple[date, float]], target_value: float, target_date:
     pace = recent_pace(months, values)
 
     facts = _Facts(target, target_date, target_month, last, last_value, projected, lo, hi, reached_on,
-                   not_before, already, pace_needed, pace)
+                   not_before, already, pace_needed, pace, unit)
     return Forecast(model.method, target_date, target, projected, lo, hi, reached_on, not_before,
                     pace_needed, pace, path, _message(facts, "fr_FR"), _message(facts, "en_GB"))
 
@@ -527,6 +527,7 @@ class _Facts:
     already: bool
     pace_needed: float | None
     pace: float | None
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -601,7 +602,9 @@ def _message(f: _Facts, locale: str) -> str:
     def month(d: date | int) -> str:
         return _month_name(d, locale)
 
-    target, deadline = num(f.target, fixed=False), _deadline(f.target_date, locale)
+    # the unit after the figures it qualifies: "40 M profils", "80 %", "+1,3 point par mois"
+    unit = _unit_words(f.unit, fr)
+    target, deadline = num(f.target, fixed=False) + unit, _deadline(f.target_date, locale)
     if f.already:
         return (_french_spaces(f"La cible de {target} est atteinte depuis {month(f.reached_on)} (dernière valeur : "
                                f"{num(f.last_value)} en {month(f.last)}).") if fr else
@@ -618,8 +621,10 @@ def _message(f: _Facts, locale: str) -> str:
                 else f"would not be reached before {month(f.not_before)}")
         return (f"The deadline ({deadline}) has passed without reaching the {target} target{seen}; "
                 f"at the current pace it {then}.")
-    interval, needed = num.range(f.low, f.high), num.signed(f.pace_needed)
+    interval, needed = num.range(f.low, f.high) + unit, num.signed(f.pace_needed)
     pace = num.signed(f.pace) if f.pace is not None else "?"
+    if f.unit == "pct":
+        needed, pace = needed + (" point" if fr else " pt"), pace + (" point" if fr else " pt")
     if fr:
         when = (f"serait atteinte en {month(f.reached_on)}" if f.reached_on
                 else f"ne serait pas atteinte avant {month(f.not_before)}")
@@ -629,3 +634,12 @@ def _message(f: _Facts, locale: str) -> str:
             else f"would not be reached before {month(f.not_before)}")
     return (f"At the current pace, the {target} target {when} (80% interval: {interval} at {deadline}); "
             f"{needed} per month would be needed against {pace} observed.")
+
+
+def _unit_words(unit: str, fr: bool) -> str:
+    from indicators.fmt import UNIT_SUFFIX
+
+    if not unit or unit == "count":
+        return ""
+    words = UNIT_SUFFIX.get(unit, (unit, unit))[0 if fr else 1]
+    return "\u00a0" + words

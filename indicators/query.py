@@ -123,8 +123,8 @@ def leaf_select(measure, as_of_end: date, view: ViewFilters, breakdown: str | No
         if measure.column:
             value = func.avg(t.c[measure.column])
         else:
-            start, end = measure.days_between
-            value = func.avg(func.date_diff(literal_column("'day'"), t.c[start], t.c[end]))
+            first, last = measure.days_between
+            value = func.avg(func.date_diff(literal_column("'day'"), t.c[first], t.c[last]))
     else:
         raise TypeError(f"not a leaf measure: {measure.kind}")
     period = period_expr(measure.table, measure.date).label("period")

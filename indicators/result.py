@@ -190,7 +190,7 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
 
     if with_forecast and current is not None and traj and final_date > current.period_end:
         monthly_valid = [(month_end(ts.date()), float(v)) for ts, v in monthly.items() if pd.notna(v)]
-        result.forecast = forecast(monthly_valid, final_value, final_date, ind.direction)
+        result.forecast = forecast(monthly_valid, final_value, final_date, ind.direction, unit=ind.unit)
     return result
 
 
