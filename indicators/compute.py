@@ -9,7 +9,7 @@ and freshness.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -34,7 +34,7 @@ from indicators.model import (
     RollingMeasure,
     SumMeasure,
 )
-from indicators.query import NotApplicable, ViewFilters, first_seen_select, leaf_select
+from indicators.query import NotApplicable, ViewFilters, first_seen_select, leaf_select, supports
 from indicators.status import Assessment, assess, milestone_state, reason, target_at, trajectory_points
 from indicators.tables import dim_departement, source_file
 from indicators.territory import TerritoryRef, target_factor
@@ -195,6 +195,15 @@ class Engine:
 
     def _leaf(self, measure, as_of: date, view: ViewFilters, breakdown: str | None,
               first_seen_from: date | None | bool = False) -> pd.DataFrame:
+        # A territory is one column of the breakdown by territory: one query serves all of them.
+        if breakdown is None and (view.region or view.departement) and not (view.region and view.departement):
+            dim, code = ("departement", view.departement) if view.departement else ("region", view.region)
+            if supports(measure.table, dim):
+                wide = self._leaf(measure, as_of, replace(view, region=None, departement=None), dim,
+                                  first_seen_from)
+                col = wide[code] if code in wide else pd.Series(
+                    np.nan if isinstance(measure, AvgMeasure | LastMeasure) else 0.0, index=wide.index)
+                return col.to_frame("_total")
         if first_seen_from is not False:
             stmt = first_seen_select(measure, month_end(as_of), view, breakdown, first_seen_from or None)
         else:
@@ -206,11 +215,12 @@ class Engine:
             idx = pd.DatetimeIndex(pd.date_range(PROGRAMME_START, as_of, freq="MS"))
             if df.empty:
                 return pd.DataFrame(index=idx, dtype=float)
-            df["period"] = pd.to_datetime(df["period"]).dt.to_period("M").dt.to_timestamp()
+            df["period"] = pd.to_datetime(df["period"])
             df["value"] = df["value"].astype(float)
-            if "key" not in df:
-                df["key"] = "_total"
-            wide = df.pivot_table(index="period", columns="key", values="value", aggfunc="sum")
+            if "key" in df:
+                wide = df.pivot(index="period", columns="key", values="value")
+            else:
+                wide = df.set_index("period")[["value"]].rename(columns={"value": "_total"})
             if isinstance(measure, LastMeasure):  # a stock holds until the next value
                 return wide.reindex(idx.union(wide.index)).sort_index().ffill().reindex(idx)
             wide = wide.reindex(idx)
@@ -257,7 +267,8 @@ class Engine:
             grain = ind.grains[0]
         from indicators.result import build_result  # late import: result builds on this module's types
 
-        return build_result(self, ind, as_of_m, view, breakdown, grain, with_forecast)
+        key = ("result", ind.id, as_of_m, view.key(), breakdown, grain, with_forecast)
+        return self._cached(key, lambda: build_result(self, ind, as_of_m, view, breakdown, grain, with_forecast))
 
     def compute_all(self, as_of=None, filters: ViewFilters | None = None, with_forecast: bool = False):
         return [self.compute(i.id, as_of, filters, with_forecast=with_forecast) for i in self.catalogue.indicators]
