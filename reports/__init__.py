@@ -1,0 +1,1 @@
+"""Everything that leaves the dashboard as a file: workbooks, extracts, committee snapshots and packs."""
