@@ -49,6 +49,17 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return [f for f in found if not f.name.startswith((".", "~$"))]
 
 
+def display_names(args: Iterable[Path], files: list[Path]) -> dict[Path, str]:
+    """How a file is named in reports and lineage: its path under the folder given (`ars_idf/x.csv`), so two
+    producers' files with the same name are two files; a file given directly keeps its bare name."""
+    roots = [Path(a) for a in args if Path(a).is_dir()]
+    names = {}
+    for f in files:
+        root = next((r for r in roots if f.is_relative_to(r)), None)
+        names[f] = f.relative_to(root).as_posix() if root else f.name
+    return names
+
+
 def _order(path: Path) -> int:
     try:
         return LOAD_ORDER.index(recognise(path).name)
@@ -124,6 +135,10 @@ class _Loader:
         self.n += 1
         table = f"stg_{self.n}"
         try:
+            report.source = recognise(path).name
+        except EtlError:
+            pass  # recognised by its header while staging, or reported then
+        try:
             staged = stage_file(self.con, path, table, self.workdir)
         except EtlError as e:
             report.error = str(e)
@@ -153,7 +168,7 @@ class _Loader:
         # A new version of a file (same source, same name) supersedes the previous one as a whole …
         previous = [r[0] for r in self.con.execute(
             "SELECT file_id FROM source_file WHERE source = ? AND file_name = ? AND file_id <> ? "
-            "AND superseded_by IS NULL", [c.name, staged.path.name, file_id]).fetchall()]
+            "AND superseded_by IS NULL", [c.name, report.file, file_id]).fetchall()]
         for old in previous:
             self.con.execute(f"DELETE FROM {c.table} WHERE file_id = ?", [old])
             self.con.execute("UPDATE source_file SET superseded_by = ? WHERE file_id = ?", [file_id, old])
@@ -174,13 +189,13 @@ class _Loader:
         self.con.execute("DELETE FROM source_file WHERE file_id = ?", [file_id])
         self.con.execute(
             "INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-            [file_id, c.name, staged.path.name, file_id, staged.path.stat().st_size, self.run_id, archived,
+            [file_id, c.name, report.file, file_id, staged.path.stat().st_size, self.run_id, archived,
              report.detected, report.rows_read, report.rows_loaded, report.rows_rejected, pmin, pmax],
         )
         if report.problems_count:
             self.con.execute(
                 f"INSERT INTO reject SELECT ?, ?, ?, ?, __sheet, __line, column_name, value, rule, message "
-                f"FROM {problems}", [self.run_id, file_id, staged.path.name, c.name])
+                f"FROM {problems}", [self.run_id, file_id, report.file, c.name])
 
     def archive(self, path: Path, source: str, sha: str) -> str:
         rel = Path("archive") / source / f"{sha}{path.suffix.lower()}"
@@ -203,11 +218,11 @@ def _write_run_report(settings: Settings, report: RunReport) -> None:
 
 
 def _process(loader: _Loader, files: list[Path], report: RunReport, progress: Progress | None,
-             publish: bool) -> None:
+             publish: bool, names: dict[Path, str] | None = None) -> None:
     for i, path in enumerate(sorted(files, key=_order), start=1):
         if progress:
             progress(i - 1, len(files), path.name)
-        fr = FileReport(file=path.name, sha256=sha256_of(path))
+        fr = FileReport(file=(names or {}).get(path, path.name), sha256=sha256_of(path))
         report.files.append(fr)
         staged = loader.stage_and_validate(path, fr)
         if staged is None:
@@ -236,13 +251,17 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
     building = settings.warehouse.with_name(f"{settings.warehouse.name}.building-{report.run_id}")
     try:
         with _load_lock(settings):
-            files = discover(paths or [settings.raw_dir])
+            args = list(paths or [settings.raw_dir])
+            files = discover(args)
             if not files:
-                raise EtlError(f"aucun fichier source trouvé dans {', '.join(str(p) for p in (paths or [settings.raw_dir]))}")
+                raise EtlError(f"aucun fichier source trouvé dans {', '.join(str(p) for p in args)}")
+            # Left by a killed load; we hold the lock, so nobody is using them.
             for stale in settings.warehouse.parent.glob(f"{settings.warehouse.name}.building-*"):
-                stale.unlink(missing_ok=True)  # left by a killed load; we hold the lock
+                stale.unlink(missing_ok=True)
+            for stale in (settings.data_dir / "tmp").glob("load-*"):
+                shutil.rmtree(stale, ignore_errors=True)
             settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-            workdir = settings.data_dir / "tmp" / report.run_id
+            workdir = settings.data_dir / "tmp" / f"load-{report.run_id}"
             workdir.mkdir(parents=True, exist_ok=True)
             con = duckdb.connect(str(building))
             try:
@@ -253,7 +272,7 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
                 if settings.warehouse.exists():
                     _copy_previous(con, settings.warehouse)
                 loader = _Loader(settings, con, report.run_id, lenient, workdir)
-                _process(loader, files, report, progress, publish=True)
+                _process(loader, files, report, progress, publish=True, names=display_names(args, files))
                 failed = any(f.error for f in report.files) or (not lenient and report.problems_count)
                 if failed and not lenient:
                     report.status = "failed"
@@ -273,6 +292,13 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
         report.status = "failed"
         report.message = str(e)
         building.unlink(missing_ok=True)
+    except Exception as e:  # an unforeseen failure still ends as a failed run with its report, not a traceback
+        report.status = "failed"
+        report.message = f"erreur inattendue pendant le chargement ({type(e).__name__}) : {e}"
+        building.unlink(missing_ok=True)
+    if report.status == "failed":
+        for f in report.files:  # nothing was published
+            f.rows_loaded = 0
     report.finished_at = datetime.now()
     _write_run_report(settings, report)
     return report
@@ -308,7 +334,7 @@ def check(paths: Iterable[Path], settings: Settings, progress: Progress | None =
             raise EtlError("aucun fichier à vérifier")
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect()
-        workdir = settings.data_dir / "tmp" / report.run_id
+        workdir = settings.data_dir / "tmp" / f"check-{report.run_id}"
         workdir.mkdir(parents=True, exist_ok=True)
         try:
             create_schema(con)
@@ -317,7 +343,8 @@ def check(paths: Iterable[Path], settings: Settings, progress: Progress | None =
                 con.execute("ATTACH ? AS pub (READ_ONLY)", [str(settings.warehouse)])
                 con.execute("INSERT INTO dim_solution SELECT * FROM pub.dim_solution")
                 con.execute("DETACH pub")
-            _process(_Loader(settings, con, report.run_id, False, workdir), files, report, progress, publish=False)
+            _process(_Loader(settings, con, report.run_id, False, workdir), files, report, progress, publish=False,
+                     names=display_names(paths, files))
         finally:
             con.close()
             shutil.rmtree(workdir, ignore_errors=True)

@@ -92,15 +92,20 @@ def recognise(path: Path, header_cells: list[str] | None = None) -> Contract:
         return max(by_prefix, key=lambda c: len(c.name))
     if header_cells:
         found = {normalise_header(h) for h in header_cells}
-        best, best_score = None, 0.0
+        scored = []
         for contract in CONTRACTS.values():
             names = _accepted_names(contract)
             hit = {names[h] for h in found if h in names}
-            score = len(hit & set(contract.required_columns)) / max(1, len(contract.required_columns))
-            if score > best_score:
-                best, best_score = contract, score
-        if best is not None and best_score >= 0.8:
-            return best
+            share = len(hit & set(contract.required_columns)) / max(1, len(contract.required_columns))
+            # the share of required columns first, then how many of the header's columns it explains
+            scored.append(((share, len(hit)), contract))
+        scored.sort(key=lambda x: x[0], reverse=True)
+        if scored and scored[0][0][0] >= 0.8:
+            if len(scored) > 1 and scored[1][0] == scored[0][0]:
+                raise UnknownSourceError(
+                    f"source ambiguë : l'en-tête convient aussi bien à {scored[0][1].name} qu'à {scored[1][1].name} ; "
+                    "nommez le fichier en commençant par le nom de sa source", file=path.name)
+            return scored[0][1]
     raise UnknownSourceError(
         "source non reconnue : le nom du fichier doit commencer par le nom d'une source ("
         + ", ".join(CONTRACTS)
@@ -178,9 +183,42 @@ def detect_encoding(path: Path) -> str:
             while chunk := fh.read(_CHUNK):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
+            return "utf-8"
         except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
+            pass
+        fh.seek(0)
+        offset = 0
+        while chunk := fh.read(_CHUNK):
+            try:
+                chunk.decode("cp1252")
+            except UnicodeDecodeError as e:
+                raise EtlError(
+                    f"encodage illisible : ni UTF-8 ni Windows-1252 (cp1252) — octet 0x{chunk[e.start]:02X} à la "
+                    f"position {offset + e.start} ; enregistrez le fichier en UTF-8", file=path.name, step="read"
+                ) from e
+            offset += len(chunk)
+    return "cp1252"
+
+
+def blank_lines(path: Path, after_line: int) -> list[int]:
+    """Physical numbers of the empty lines after `after_line` (DuckDB skips them, so rows shift)."""
+    found: list[int] = []
+    with path.open("rb") as fh:
+        data_seen = False
+        quick = fh.read(_CHUNK)
+        while quick:
+            if b"\n\n" in quick or b"\n\r\n" in quick:
+                data_seen = True
+                break
+            nxt = fh.read(_CHUNK)
+            quick = quick[-2:] + nxt if nxt else b""
+        if not data_seen:
+            return found
+        fh.seek(0)
+        for number, line in enumerate(fh, start=1):
+            if number > after_line and not line.strip(b"\r\n"):
+                found.append(number)
+    return found
 
 
 def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
@@ -207,18 +245,24 @@ def _detect_layout(head: list[str], contract: Contract | None) -> tuple[str, lis
     return best[2], best[3], best[4]
 
 
-_DECIMAL_COMMA = re.compile(r"^-?[0-9][0-9  .]*,[0-9]+$")
-_DECIMAL_POINT = re.compile(r"^-?[0-9][0-9  ,]*\.[0-9]+$")
+# A decimal mark is followed by 1–2 or 4+ digits; exactly 3 digits may as well be a thousands group.
+_DECIMAL_COMMA = re.compile(r"^-?[0-9][0-9\s\u00a0\u202f.]*,(?:[0-9]{1,2}|[0-9]{4,})\s*(?:€|EUR)?$")
+_DECIMAL_POINT = re.compile(r"^-?[0-9][0-9\s\u00a0\u202f,]*\.(?:[0-9]{1,2}|[0-9]{4,})\s*(?:€|EUR)?$")
 
 
-def _detect_decimal(rows: list[list[str]], numeric_idx: list[int]) -> str:
+def _detect_decimal(rows: list[list[str]], numeric_idx: list[int], default: str = ".") -> str:
+    """The decimal mark the numbers of a file use; `default` when no value tells (e.g. whole amounts).
+
+    Values that contradict the mark chosen are refused row by row (etl/validate.py), never misread."""
     comma = point = 0
     for row in rows:
         for i in numeric_idx:
-            if i < len(row):
-                v = row[i].strip()
+            if i < len(row) and row[i]:
+                v = str(row[i]).strip()
                 comma += bool(_DECIMAL_COMMA.match(v))
                 point += bool(_DECIMAL_POINT.match(v))
+    if comma == point:
+        return default
     return "," if comma > point else "."
 
 
@@ -249,7 +293,8 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
     positions, det = map_header(contract, header, path.name)
     det.format, det.encoding, det.delimiter = "csv", encoding, delimiter
     det.header_line = header_idx + 1
-    det.decimal = _detect_decimal(head_rows[header_idx + 1:], _numeric_positions(contract, positions))
+    det.decimal = _detect_decimal(head_rows[header_idx + 1:], _numeric_positions(contract, positions),
+                                  default="," if delimiter == ";" else ".")
     readable = path if encoding in ("utf-8", "utf-8-sig") else _transcode(path, encoding, workdir)
     if readable is not path:
         det.notes.append("converti de cp1252 en UTF-8")
@@ -269,6 +314,11 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
         )
     except duckdb.Error as e:
         raise EtlError(f"lecture CSV impossible ({det.describe()}) : {e}", file=path.name, step="read") from e
+    # Rows left by Excel with separators only (";;;;") are not data, as empty rows of a workbook.
+    empty = " AND ".join(f"coalesce(trim({c.name}), '') = ''" for c in contract.columns)
+    con.execute(f"DELETE FROM {table} WHERE {empty}")
+    for blank in blank_lines(path, header_idx + 1):
+        con.execute(f"UPDATE {table} SET __line = __line + 1 WHERE __line >= ?", [blank])
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     return StagedFile(path, contract, det, table, rows)
 
@@ -276,19 +326,24 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
 # --- XLSX ------------------------------------------------------------------------------------------
 
 
-def _cell_text(value: object) -> str | None:
+def _cell_text(value: object, decimal: str = ".") -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float):
-        return repr(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float):  # a number cell: written with the file's decimal mark, no grouping
+        return repr(int(value)) if float(value).is_integer() else repr(float(value)).replace(".", decimal)
     text = str(value)
     return text if text.strip() else None
+
+
+def _sheet_rows(wb, name: str) -> list[list]:
+    # keep leading empty rows so row numbers are those Excel shows
+    return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
 def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str,
@@ -297,20 +352,11 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str,
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
+        data_by_sheet = {name: _sheet_rows(wb, name) for name in wb.sheet_names}
     except Exception as e:  # calamine raises its own error types for damaged files
         raise EtlError(f"classeur XLSX illisible : {e}", file=path.name, step="read") from e
-    data_by_sheet = {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
     if contract is None:
-        try:
-            contract = recognise(path)
-        except UnknownSourceError:
-            for rows in data_by_sheet.values():
-                text_rows = [[("" if v is None else str(v)) for v in r] for r in rows[:HEADER_SCAN_LINES]]
-                if text_rows:
-                    contract = recognise(path, text_rows[_find_header(text_rows, None)])
-                    break
-            else:
-                raise
+        contract = _recognise_workbook(path, data_by_sheet)
     accepted = _accepted_names(contract)
     required = set(contract.required_columns)
     sheets = []
@@ -327,29 +373,29 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str,
             + ", ".join(wb.sheet_names),
             file=path.name,
         )
-    columns: dict[str, list[str | None]] = {c.name: [] for c in contract.columns}
+    raw: dict[str, list[object]] = {c.name: [] for c in contract.columns}
     lines: list[int] = []
     sheet_names: list[str] = []
     det = None
     for name, idx, header in sheets:
         positions, sheet_det = map_header(contract, header, f"{path.name} [{name}]")
         det = det or sheet_det
-        data = data_by_sheet[name]
-        for offset, row in enumerate(data[idx + 1:], start=idx + 2):
-            cells = [_cell_text(v) for v in row]
-            if not any(cells):
+        for offset, row in enumerate(data_by_sheet[name][idx + 1:], start=idx + 2):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 continue
             for col in contract.columns:
                 i = positions.get(col.name)
-                columns[col.name].append(cells[i] if i is not None and i < len(cells) else None)
+                raw[col.name].append(row[i] if i is not None and i < len(row) else None)
             lines.append(offset)
             sheet_names.append(name)
     assert det is not None
     det.format = "xlsx"
     numeric = [c.name for c in contract.columns if c.type in ("integer", "decimal", "amount_eur")]
-    # Numbers typed as text in a French workbook ("77 000 000,00") carry a decimal comma.
-    sample = [[columns[n][i] or "" for n in numeric] for i in range(min(len(lines), 2000))]
+    # Only numbers typed as TEXT tell the decimal mark ("77 000 000,00"); number cells are rendered with it.
+    sample = [[v if isinstance(v, str) else "" for v in (raw[n][i] for n in numeric)]
+              for i in range(min(len(lines), 5000))]
     det.decimal = _detect_decimal(sample, list(range(len(numeric))))
+    columns = {k: [_cell_text(v, det.decimal) for v in values] for k, values in raw.items()}
     det.sheets = [s[0] for s in sheets]
     det.header_line = sheets[0][1] + 1
     skipped = [s for s in wb.sheet_names if s not in det.sheets]
@@ -361,6 +407,22 @@ def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str,
     con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {table}_arrow")
     con.unregister(f"{table}_arrow")
     return StagedFile(path, contract, det, table, len(lines))
+
+
+def _recognise_workbook(path: Path, data_by_sheet: dict[str, list[list]]) -> Contract:
+    """By the file name, else by the first sheet whose header names a source (a Lisez-moi may come first)."""
+    try:
+        return recognise(path)
+    except UnknownSourceError as first:
+        for rows in data_by_sheet.values():
+            text_rows = [[("" if v is None else str(v)) for v in r] for r in rows[:HEADER_SCAN_LINES]]
+            if not text_rows:
+                continue
+            try:
+                return recognise(path, text_rows[_find_header(text_rows, None)])
+            except UnknownSourceError:
+                continue
+        raise first
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path,

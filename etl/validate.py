@@ -82,6 +82,7 @@ DATE_FORMATS = "['%d/%m/%Y', '%Y-%m-%d', '%d-%m-%Y', '%Y/%m/%d', '%Y-%m-%d %H:%M
 def _date(c: str) -> str:
     # The two usual shapes take a single strptime; anything else tries every accepted format.
     return (f"CASE WHEN {c} LIKE '__/__/____' THEN TRY_STRPTIME({c}, '%d/%m/%Y')::DATE "
+            f"WHEN {c} LIKE '__/__/__' THEN TRY_STRPTIME({c}, '%d/%m/%y')::DATE "
             f"WHEN {c} LIKE '____-__-__' THEN TRY_STRPTIME({c}, '%Y-%m-%d')::DATE "
             f"ELSE TRY_STRPTIME({c}, {DATE_FORMATS})::DATE END")
 
@@ -107,7 +108,10 @@ def prepare_expression(col: Column, decimal: str) -> str:
     raw = f'"{col.name}"'
     c = _clean(raw)
     if col.type in ("integer", "decimal", "amount_eur"):
-        return f"TRY_CAST({_number_text(c, decimal)} AS DOUBLE)"
+        # A value written with the other decimal mark ("1 020,50" in a file using '.') is refused, not misread.
+        other = "," if decimal == "." else "."
+        contradicts = f"(rtrim({c}, ' €EUR') LIKE '%{other}_' OR rtrim({c}, ' €EUR') LIKE '%{other}__')"
+        return f"CASE WHEN {contradicts} THEN NULL ELSE TRY_CAST({_number_text(c, decimal)} AS DOUBLE) END"
     if col.type == "identifier":
         return f"replace({c}, ' ', '')" if col.pattern == "slug" else f"upper(replace({c}, ' ', ''))"
     return c
@@ -127,7 +131,7 @@ def typed_expression(col: Column, decimal: str) -> str:
         if col.ref == "dispositif":
             return f"upper({c})"
         if col.ref == "vague":
-            return f"NULLIF(regexp_extract({c}, '([0-9]+)', 1), '')"
+            return f"coalesce(NULLIF(regexp_extract({c}, '([0-9]+)', 1), ''), {c})"
         return c
     if t == "identifier":
         if col.pattern in ("finess", "beneficiary"):
@@ -160,6 +164,13 @@ TYPE_EXPECTED = {
     "month": "un mois (2024-12, 12/2024 ou déc. 2024)",
     "boolean": "oui/non (ou true/false)",
 }
+
+
+def _one_year_after(d: date) -> date:
+    try:
+        return d.replace(year=d.year + 1)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + 1, day=28)
 
 
 class Validator:
@@ -224,7 +235,7 @@ class Validator:
                 add(col.name, "max_value", f"{t} IS NOT NULL AND {t} > {col.max_value}",
                     f"'valeur ' || {r} || ' supérieure au maximum (attendu : ≤ {col.max_value:g})'")
             if col.type in ("date", "month"):
-                latest = self.today.replace(year=self.today.year + 1) if col.type == "date" else self.today
+                latest = _one_year_after(self.today) if col.type == "date" else self.today
                 add(col.name, "date_range",
                     f"{t} IS NOT NULL AND ({t} < DATE '{MIN_DATE}' OR {t} > DATE '{latest}')",
                     f"'date ' || {r} || ' hors période (attendu : entre {MIN_DATE:%d/%m/%Y} et {latest:%d/%m/%Y})'")
@@ -256,8 +267,10 @@ class Validator:
         duplicates = (
             f"SELECT __line, __sheet, {_lit(contract.natural_key[0])} AS column_name, {shown} AS value, "
             f"'duplicate_key' AS rule, 'clé en double (' || {shown} || ') : aussi ligne(s) ' || "
-            f"array_to_string(list_filter(lines, lambda x: x <> __line), ', ') AS message FROM ("
-            f"SELECT *, count(*) OVER w AS n, list(__line) OVER w AS lines FROM {typed} "
+            "array_to_string(list_transform(list_filter(lines, lambda x: x.l <> __line OR x.s IS DISTINCT FROM "
+            "__sheet), lambda x: x.l::VARCHAR || CASE WHEN x.s IS DISTINCT FROM __sheet THEN ' (feuille ' || "
+            "x.s || ')' ELSE '' END), ', ') AS message FROM ("
+            f"SELECT *, count(*) OVER w AS n, list({{'l': __line, 's': __sheet}}) OVER w AS lines FROM {typed} "
             f"WINDOW w AS (PARTITION BY {nk})) WHERE n > 1"
         )
         return q, conditions, duplicates
