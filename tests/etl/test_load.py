@@ -8,13 +8,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from etl.load import load
 from etl.sources import CONTRACTS
 from tests.etl.helpers import (
     SAMPLES,
-    known_bug,
     query,
     sha256_file,
     table_totals,

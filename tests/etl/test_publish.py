@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from etl.load import load
-from tests.etl.helpers import REPO, cli_env, known_bug, query, run_cli, sha256_file, write_csv
+from tests.etl.helpers import REPO, cli_env, query, run_cli, sha256_file, write_csv
 
 DOC_HEADER = "month;departement_code;couloir_code;document_type;documents_count\n"
 TOTALS_SQL = "SELECT count(*), sum(documents_count) FROM fact_documents"

@@ -22,7 +22,6 @@ from tests.etl.helpers import (
     POPULATIONS_XLSX,
     SAMPLES,
     USAGE_ETABLISSEMENTS_XLSX,
-    known_bug,
     make_settings,
     query,
     write_csv,

@@ -17,7 +17,7 @@ from etl.read import stage_csv
 from etl.reference import load_reference
 from etl.sources import CONTRACTS, Column, Contract
 from etl.validate import Validator
-from tests.etl.helpers import SAMPLES, known_bug, make_settings, write_csv, write_xlsx
+from tests.etl.helpers import SAMPLES, make_settings, write_csv, write_xlsx
 
 VALID: dict[str, dict[str, str]] = {
     "budget_envelopes": {"dispositif_code": "SONS-V1-HOP", "couloir_code": "hopital", "region_code": "11",
