@@ -64,12 +64,12 @@ def floor_ratio(wh: Path, catalogue, as_of: date) -> list[tuple]:
     rows = []
     end = date(as_of.year + (as_of.month == 12), as_of.month % 12 + 1, 1)
     shared = Engine(wh, catalogue, today=TODAY)
-    con = shared.db.engine() and shared.db._base  # the same read-only DuckDB instance as the engine's
+    con = shared.db  # the same read-only reader as the engine's
     for ind_id, sql in FLOOR_SQL.items():
         floor_times, engine_times, eval_times = [], [], []
         for _ in range(5):
             t0 = time.perf_counter()
-            hand = con.execute(sql, [as_of]).fetchall()
+            hand = con.query(sql, [as_of])
             floor_times.append(time.perf_counter() - t0)
             engine = Engine(wh, catalogue, today=TODAY)  # cold: no cached result
             engine.db = shared.db

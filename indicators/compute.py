@@ -20,7 +20,7 @@ from etl.sources import CONTRACTS
 from etl.status import expected_next
 from indicators import fmt
 from indicators.catalog import load_catalogue
-from indicators.db import WarehouseDB
+from indicators.db import Warehouse
 from indicators.forecast import Forecast, forecast
 from indicators.model import (
     AvgMeasure,
@@ -139,8 +139,9 @@ class IndicatorResult:
 class Engine:
     """Computes indicators from a catalogue over a warehouse; caches leaf queries per published version."""
 
-    def __init__(self, warehouse_path, catalogue=None, today: date | None = None) -> None:
-        self.db = WarehouseDB(warehouse_path)
+    def __init__(self, warehouse, catalogue=None, today: date | None = None) -> None:
+        """`warehouse`: a path to the DuckDB file, or a shared `indicators.db.Warehouse` reader."""
+        self.db = warehouse if isinstance(warehouse, Warehouse) else Warehouse(warehouse)
         self.catalogue = catalogue or load_catalogue()
         self.today = today or date.today()
         self._cache: dict = {}
@@ -150,7 +151,7 @@ class Engine:
     # -- warehouse helpers ------------------------------------------------------------------------
 
     def _cached(self, key, fn):
-        version = self.db.version()
+        version = self.db.require_version()
         with self._cache_lock:
             if self._cache.get("__version__") != version:
                 self._cache = {"__version__": version}
@@ -163,7 +164,7 @@ class Engine:
         return value
 
     def territory(self) -> TerritoryRef:
-        self.db.version()
+        self._cached(("territory-version",), lambda: None)  # drops a stale TerritoryRef after a publish
         if self._territory is None:
             rows = self.db.rows(select(dim_departement.c.departement_code, dim_departement.c.region_code,
                                        dim_departement.c.label, dim_departement.c.population_k))

@@ -79,8 +79,8 @@ def explain(engine: Engine, indicator_id: str, as_of: str | date | None = None,
         tables.add(leaf.table)
         try:
             stmt = leaf_select(leaf, month_end(as_of_m), view, None)
-            compiled = stmt.compile(engine.db.engine())
-            sql, params = str(compiled), dict(compiled.params)
+            sql, values = engine.db.sql_text(stmt)
+            params = {str(i + 1): v for i, v in enumerate(values)}
         except NotApplicable as e:
             sql, params = f"-- non applicable : {e}", {}
         leaves.append({"kind": leaf.kind, "table": leaf.table, "source": CONTRACT_OF_TABLE[leaf.table].name,

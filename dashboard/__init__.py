@@ -1,0 +1,57 @@
+"""The Dash app: `create_app(settings)` builds it; pages live in dashboard/pages/ (one file per page)."""
+
+from __future__ import annotations
+
+import plotly.io as pio
+from dash import Dash
+
+from dashboard import callbacks, routes, shell
+from dashboard.context import AppContext, install
+from dashboard.i18n import t
+from dashboard.theme import register_plotly_template
+from settings import Settings, load_settings
+
+# French first: <html lang="fr"> from the first byte (a clientside callback switches it with the toggle).
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="fr">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """A Dash app over the published warehouse of `settings`: offline, French first, read-only."""
+    settings = settings or load_settings()
+    register_plotly_template()
+    pio.templates.default = "segur"
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="pages",
+        assets_folder="assets",
+        serve_locally=True,
+        external_stylesheets=[],
+        external_scripts=[],
+        suppress_callback_exceptions=True,
+        title=t("app.title"),
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = INDEX_STRING
+    install(app.server, AppContext.build(settings))
+    app.layout = shell.layout()
+    callbacks.register(app)
+    routes.register(app.server)
+    return app

@@ -1,0 +1,73 @@
+"""Charts: every chart comes with a one-sentence summary and its data as a table (accessibility)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard.components.table import Formatter, simple_table
+from dashboard.format import month_names
+from dashboard.i18n import normalise_lang, t
+from dashboard.theme import plotly_layout_for
+
+
+def plotly_locale(lang: str | None) -> dict:
+    """A Plotly locale built from Babel (month names, separators), passed inline: nothing to download."""
+    lang = normalise_lang(lang)
+    names = month_names(lang)
+    return {
+        "format": {
+            **names,
+            "decimal": "," if lang == "fr" else ".",
+            "thousands": "\u202f" if lang == "fr" else ",",
+            "grouping": [3],
+            "currency": ["", "\u00a0€"] if lang == "fr" else ["€", ""],
+            "date": "%d/%m/%Y",
+            "periods": ["AM", "PM"],
+        },
+    }
+
+
+def graph_config(lang: str | None) -> dict:
+    lang = normalise_lang(lang)
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        "locale": lang,
+        "locales": {lang: plotly_locale(lang)},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+        "toImageButtonOptions": {"format": "png", "scale": 2},
+    }
+
+
+def graph(figure: go.Figure, lang: str | None = "fr", graph_id: str | None = None,
+          height: int | None = None) -> dcc.Graph:
+    """A dcc.Graph with the locale, the "segur" template and no Plotly logo."""
+    figure = go.Figure(figure)
+    figure.update_layout(template="segur", **plotly_layout_for(lang))
+    if height:
+        figure.update_layout(height=height)
+    props = {"id": graph_id} if graph_id else {}
+    return dcc.Graph(figure=figure, config=graph_config(lang), className="segur-graph", **props)
+
+
+def chart_with_table(figure: go.Figure, df: pd.DataFrame, summary: str, lang: str | None = "fr", *,
+                     title: str | None = None, headers: Mapping[str, str] | None = None,
+                     formats: Mapping[str, str | Formatter] | None = None, graph_id: str | None = None,
+                     height: int | None = None, open_table: bool = False) -> html.Figure:
+    """Title, summary sentence, chart, and a "Voir les données" disclosure holding the same data as a table."""
+    lang = normalise_lang(lang)
+    parts: list = []
+    if title:
+        parts.append(html.Figcaption(html.H3(title, className="chart-title")))
+    parts.append(html.P(summary, className="chart-summary"))
+    parts.append(graph(figure, lang, graph_id, height))
+    parts.append(html.Details(
+        [html.Summary(t("chart.see_data", lang)),
+         simple_table(df, lang, headers=headers, formats=formats, caption=title)],
+        open=open_table, className="chart-data",
+    ))
+    return html.Figure(parts, className="chart-with-table")

@@ -1,0 +1,105 @@
+"""What every page shares: URL → ViewState, messages about ignored parameters, empty state, errors.
+
+A page is one module in dashboard/pages/:
+
+    dash.register_page(__name__, path="/budget", title="Budget — Ségur numérique", order=2)
+
+    @view()
+    def layout(page: PageRequest):
+        df = page.warehouse.query_df("SELECT … WHERE region_code = ?", [page.state.region])
+        return [page_header(page.t("budget.title")), chart_with_table(...)]
+
+`view()` turns that into the `layout(**query)` Dash calls on every URL change: it parses and
+validates the query string, shows what was ignored, shows the empty state when no warehouse is
+published (unless `needs_warehouse=False`) and turns an exception into a short message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import flask
+from dash import html
+
+from dashboard.components.feedback import empty_state, error_alert, messages_alert
+from dashboard.context import AppContext, current
+from dashboard.i18n import t
+from dashboard.reference import Reference
+from dashboard.state import ViewState, extra_params, parse_view_state
+from dashboard.warehouse import Warehouse
+from settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """What a page's builder receives: the validated view state and the app context."""
+
+    state: ViewState
+    ctx: AppContext
+    messages: list[str] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)  # page-specific query parameters (unvalidated)
+
+    @property
+    def lang(self) -> str:
+        return self.state.lang
+
+    @property
+    def warehouse(self) -> Warehouse:
+        return self.ctx.warehouse
+
+    @property
+    def reference(self) -> Reference:
+        return self.ctx.reference
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings
+
+    def t(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    def href(self, path: str, **extra: str) -> str:
+        """A link to `path` keeping the current filters."""
+        return self.state.href(path, extra)
+
+
+def page_request(query: dict, ctx: AppContext) -> PageRequest:
+    """Parse a page's query parameters against the reference data and the published months."""
+    state, messages = parse_view_state(query, ctx.reference, ctx.months())
+    return PageRequest(state=state, ctx=ctx, messages=messages, extra=extra_params(query))
+
+
+Builder = Callable[[PageRequest], object]
+
+
+def view(*, needs_warehouse: bool = True) -> Callable[[Builder], Callable[..., html.Div]]:
+    """Decorator: a builder `(PageRequest) -> children` becomes a Dash page `layout(**query)`."""
+
+    def decorate(build: Builder) -> Callable[..., html.Div]:
+        def layout(**query: object) -> html.Div:
+            if not flask.has_app_context():  # e.g. a layout check at start-up: nothing to render yet
+                return html.Div()
+            lang = "en" if query.get("lang") == "en" else "fr"
+            try:
+                page = page_request(query, current())
+                lang = page.lang
+                children = [messages_alert(page.messages, lang)]
+                if needs_warehouse and not page.warehouse.available():
+                    children.append(empty_state(lang))
+                else:
+                    body = build(page)
+                    children += list(body) if isinstance(body, (list, tuple)) else [body]  # children cannot nest
+            except Exception as e:  # noqa: BLE001 - a page is never a traceback
+                log.exception("page %s with %r", getattr(build, "__module__", "?"), query)
+                children = [error_alert(f"{type(e).__name__}: {e}", lang)]
+            return html.Div([c for c in children if c is not None], className="page", lang=lang)
+
+        layout.build = build  # type: ignore[attr-defined]  # the pure builder, for tests
+        layout.__doc__ = build.__doc__
+        return layout
+
+    return decorate

@@ -1,0 +1,154 @@
+"""Données: is the data fresh, what was loaded, what was rejected and why, which files, which templates."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import html
+
+from dashboard import ids
+from dashboard.components import data_table, empty_state, page_header, simple_table, status_badge
+from dashboard.format import fmt_bytes, fmt_date, fmt_datetime, fmt_month, fmt_number
+from dashboard.pagekit import PageRequest, view
+from dashboard.routes import template_href
+from etl.sources import CONTRACTS
+from etl.status import status
+
+dash.register_page(__name__, path="/donnees", name="Données", title="Données — Ségur numérique", order=6)
+
+REJECTS_SHOWN = 500
+
+
+def freshness_table(sources: list[dict], page: PageRequest) -> html.Div:
+    """One row per source contract: last period, last load, next expected, state (icon + text)."""
+    lang = page.lang
+    rows = []
+    for s in sources:
+        c = CONTRACTS[s["source"]]
+        if s["rows"] == 0:
+            state = status_badge("no_data", lang, page.t("data.empty"))
+        elif s["stale"]:
+            state = status_badge("watch", lang, page.t("data.stale"))
+        else:
+            state = status_badge("on_track", lang, page.t("data.fresh"))
+        rows.append({
+            "source": c.title_en if lang == "en" else c.title_fr, "producer": c.producer,
+            "periodicity": page.t(f"data.periodicity.{c.periodicity}"), "rows": s["rows"], "files": s["files"],
+            "last_period": fmt_month(s["last_period"], lang) if c.periodicity == "monthly" else fmt_date(
+                s["last_period"], lang),
+            "last_load": fmt_datetime(s["last_load"], lang), "expected_next": fmt_date(s["expected_next"], lang),
+            "state": state,
+        })
+    df = pd.DataFrame(rows)
+    headers = {k: page.t(f"data.col.{k}") for k in df.columns}
+    return simple_table(df, lang, headers=headers, formats={"rows": "count", "files": "int"},
+                        caption=page.t("data.freshness.title"))
+
+
+def runs_table(report: dict, page: PageRequest) -> html.Div:
+    """Published runs (load_run) and failed ones (run reports: nothing was published)."""
+    lang = page.lang
+    runs = [{**r, "message": ""} for r in report["runs"]]
+    runs += [{"run_id": r["run_id"], "started_at": r["started_at"], "status": "failed", "mode": "", "files": None,
+              "rows_loaded": None, "rows_rejected": None, "message": r.get("message") or ""}
+             for r in report["failed_runs"]]
+    if not runs:
+        return html.P(page.t("data.runs.none"))
+    runs.sort(key=lambda r: str(r["started_at"] or ""), reverse=True)
+    df = pd.DataFrame([{
+        "run": r["run_id"], "started": fmt_datetime(r["started_at"], lang),
+        "status": status_badge({"published": "on_track", "published_with_rejects": "watch"}.get(r["status"],
+                                                                                               "off_track"),
+                               lang, page.t(f"data.run.{r['status']}")),
+        "mode": page.t(f"data.mode.{r['mode']}") if r["mode"] else "—", "files": r["files"],
+        "rows_loaded": r["rows_loaded"], "rows_rejected": r["rows_rejected"], "message": r["message"] or "—",
+    } for r in runs[:20]])
+    headers = {k: page.t(f"data.col.{k}") for k in df.columns}
+    return simple_table(df, lang, headers=headers,
+                        formats={"files": "int", "rows_loaded": "count", "rows_rejected": "count"},
+                        caption=page.t("data.runs.title"))
+
+
+def rejects_section(page: PageRequest) -> list:
+    wh = page.warehouse
+    total = wh.query_one("SELECT count(*) FROM reject")[0]
+    if total == 0:
+        return [html.P(page.t("data.rejects.none"))]
+    df = wh.query_df(
+        "SELECT file_name AS file, source, sheet, row_number AS row, column_name AS column, value, rule, "
+        "message AS reason FROM reject ORDER BY run_id DESC, file_name, row_number NULLS FIRST LIMIT ?",
+        [REJECTS_SHOWN])
+    headers = {k: page.t(f"data.col.{k}") for k in df.columns}
+    return [
+        html.P(page.t("data.rejects.count", total=fmt_number(total, page.lang, decimals=0),
+                      shown=fmt_number(len(df), page.lang, decimals=0))),
+        data_table(df, ids.DATA_REJECTS_GRID, page.lang, headers=headers, formats={"row": "int"},
+                   widths={"file": 230, "source": 170, "sheet": 110, "row": 90, "column": 170, "value": 130,
+                           "rule": 150, "reason": 420},
+                   wrap=("reason",), page_size=20),
+    ]
+
+
+def files_section(page: PageRequest) -> list:
+    df = page.warehouse.query_df(
+        "SELECT f.file_name AS file, f.source, f.sha256, f.size_bytes AS size, f.detected, f.rows_read, "
+        "f.rows_loaded, f.rows_rejected, f.period_min, f.period_max, f.run_id AS run, f.superseded_by AS superseded "
+        "FROM source_file f ORDER BY f.run_id DESC, f.source, f.file_name")
+    headers = {k: page.t(f"data.col.{k}") for k in df.columns}
+    lang = page.lang
+    return [
+        html.P(page.t("data.files.summary", count=fmt_number(len(df), lang, decimals=0))),
+        data_table(df, ids.DATA_FILES_GRID, lang, headers=headers,
+                   formats={"size": lambda v, lg: fmt_bytes(v, lg), "rows_read": "count", "rows_loaded": "count",
+                            "rows_rejected": "count", "period_min": "date", "period_max": "date"},
+                   widths={"file": 230, "source": 170, "sha256": 180, "size": 100, "detected": 340, "rows_read": 120,
+                           "rows_loaded": 130, "rows_rejected": 130, "period_min": 140, "period_max": 140,
+                           "run": 220, "superseded": 160},
+                   wrap=("detected",), page_size=20),
+    ]
+
+
+def templates_section(page: PageRequest) -> html.Ul:
+    items = []
+    for c in CONTRACTS.values():
+        title = c.title_en if page.lang == "en" else c.title_fr
+        links = [html.A(fmt.upper(), href=template_href(c.name, fmt), download=f"{c.name}.{fmt}",
+                        className="download-link",
+                        **{"aria-label": page.t("data.templates.download", fmt=fmt.upper(), title=title)})
+                 for fmt in ("csv", "xlsx")]
+        items.append(html.Li([
+            html.Span(title, className="template-title"), " ",
+            html.Code(c.name), f" — {c.producer}, {page.t(f'data.periodicity.{c.periodicity}')} ",
+            html.Span(links, className="download-links"),
+        ]))
+    return html.Ul(items, className="template-list")
+
+
+def section(title: str, *children, section_id: str | None = None) -> html.Section:
+    props = {"id": section_id} if section_id else {}
+    return html.Section([html.H2(title), *children], className="page-section", **props)
+
+
+@view(needs_warehouse=False)
+def layout(page: PageRequest):
+    """Freshness and lineage are shown when a warehouse exists; templates always (they are how one starts)."""
+    report = status(page.settings, page.ctx.today())
+    parts: list = [page_header(page.t("data.title"), page.t("data.lead"))]
+    if not page.warehouse.available():
+        parts.append(empty_state(page.lang))
+        if report["failed_runs"]:
+            parts.append(section(page.t("data.runs.title"), runs_table(report, page)))
+    else:
+        late = sum(1 for s in report["sources"] if s["stale"])
+        parts += [
+            section(page.t("data.freshness.title"),
+                    html.P(page.t("data.freshness.summary", late=late, total=len(report["sources"]),
+                                  today=fmt_date(page.ctx.today(), page.lang))),
+                    freshness_table(report["sources"], page), section_id=ids.DATA_FRESHNESS),
+            section(page.t("data.runs.title"), runs_table(report, page)),
+            section(page.t("data.rejects.title"), *rejects_section(page)),
+            section(page.t("data.files.title"), *files_section(page)),
+        ]
+    parts.append(section(page.t("data.templates.title"), html.P(page.t("data.templates.lead")),
+                         templates_section(page)))
+    return parts
