@@ -5,7 +5,8 @@ Not a module global: two apps in one process (tests) each have their own context
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import date
 
 import flask
@@ -22,6 +23,23 @@ class AppContext:
     settings: Settings
     warehouse: Warehouse
     reference: Reference
+    _engines: dict = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def engine(self):
+        """The indicator engine over the live warehouse (one per app; it caches per published file).
+
+        Raises indicators.catalog.CatalogueError when indicators.yaml is invalid: pages show the problems."""
+        from indicators.catalog import load_catalogue
+        from indicators.compute import Engine
+
+        with self._lock:
+            catalogue = load_catalogue(self.settings.indicators)  # cached by content: edits are picked up
+            engine = self._engines.get("live")
+            if engine is None or engine.catalogue.sha256 != catalogue.sha256:
+                engine = Engine(self.warehouse, catalogue, today=self.today())
+                self._engines["live"] = engine
+            return engine
 
     @classmethod
     def build(cls, settings: Settings) -> AppContext:

@@ -62,6 +62,19 @@ class PageRequest:
     def t(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
 
+    @property
+    def engine(self):
+        """The indicator engine for this view (`indicators.compute.Engine`)."""
+        return self.ctx.engine()
+
+    @property
+    def filters(self):
+        """The view's filters for the engine (`indicators.query.ViewFilters`), already validated."""
+        from indicators.query import ViewFilters
+
+        s = self.state
+        return ViewFilters(s.region, s.departement, s.couloir, s.dispositif, s.vague)
+
     def href(self, path: str, **extra: str) -> str:
         """A link to `path` keeping the current filters."""
         return self.state.href(path, extra)
