@@ -27,6 +27,7 @@ from etl.validate import Validator
 from settings import Settings
 
 ETL_VERSION = "1.0"
+LOAD_MEMORY_LIMIT = "700MB"
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 Progress = Callable[[int, int, str], None]
 
@@ -147,6 +148,7 @@ class _Loader:
         report.detected = staged.detected.describe()
         report.rows_read = staged.rows
         typed = self.validator.parse(staged)
+        self.con.execute(f"DROP TABLE {staged.table}")  # the typed table keeps the raw text (r_*) it needs
         problems = self.validator.problems_table(staged, typed)
         if staged.contract.name == "deployments":
             self.validator.cross_check_solutions(staged, typed, problems, "SELECT solution_id FROM dim_solution")
@@ -161,10 +163,11 @@ class _Loader:
         file_id = report.sha256
         cols = ", ".join(f'"{n}"' for n in c.column_names)
         valid = f"{staged.table}_valid"
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {valid} AS SELECT {cols} FROM {typed} t WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {problems} p WHERE p.__line = t.__line AND p.__sheet IS NOT DISTINCT FROM t.__sheet)"
-        )
+        # A view, not a copy: the typed rows minus those with a problem (all of them, usually).
+        where = "" if not report.problems_count else (
+            f" WHERE NOT EXISTS (SELECT 1 FROM {problems} p WHERE p.__line = t.__line "
+            "AND p.__sheet IS NOT DISTINCT FROM t.__sheet)")
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {valid} AS SELECT {cols} FROM {typed} t{where}")
         # A new version of a file (same source, same name) supersedes the previous one as a whole …
         previous = [r[0] for r in self.con.execute(
             "SELECT file_id FROM source_file WHERE source = ? AND file_name = ? AND file_id <> ? "
@@ -208,7 +211,8 @@ class _Loader:
         return str(rel)
 
     def drop_staging(self, staged: StagedFile) -> None:
-        for suffix in ("", "_typed", "_problems", "_valid"):
+        self.con.execute(f"DROP VIEW IF EXISTS {staged.table}_valid")
+        for suffix in ("", "_typed", "_problems"):
             self.con.execute(f"DROP TABLE IF EXISTS {staged.table}{suffix}")
 
 
@@ -267,6 +271,8 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
             try:
                 con.execute("SET preserve_insertion_order = true")
                 con.execute("SET temp_directory = ?", [str(workdir)])
+                # Bounded memory whatever the file sizes: DuckDB spills to the work directory beyond this.
+                con.execute("SET memory_limit = ?", [LOAD_MEMORY_LIMIT])
                 create_schema(con)
                 load_reference(con, settings.reference_dir)
                 if settings.warehouse.exists():
