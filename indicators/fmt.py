@@ -52,7 +52,8 @@ def value(v: float | None, unit: str, lang: str = "fr", digits: int = 1) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
     if unit == "pct":
-        return format_percent(v / 100, format="#,##0.0 %", locale=_locale(lang)).replace(" %", "\u00a0%")
+        pattern = "#,##0.0 %" if lang == "fr" else "#,##0.0%"
+        return format_percent(v / 100, format=pattern, locale=_locale(lang)).replace(" %", "\u00a0%")
     if unit == "EUR":  # budget people count in M€, even above a billion
         text = number(v, lang, digits, max_scale=1e6)
         return text + ("€" if text[-1].isalpha() else "\u00a0€")
@@ -65,7 +66,7 @@ def percent(ratio: float | None, lang: str = "fr", digits: int = 0) -> str:
     """A 0–1 ratio as a percentage: `0.473` → `47 %`."""
     if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
         return "—"
-    fmt = "#,##0" + ("." + "0" * digits if digits else "") + " %"
+    fmt = "#,##0" + ("." + "0" * digits if digits else "") + (" %" if lang == "fr" else "%")
     return format_percent(ratio, format=fmt, locale=_locale(lang)).replace(" %", "\u00a0%")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -176,8 +177,9 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
     result = IndicatorResult(ind, as_of, view, grain, points, current, status, reason_fr, reason_en, trend,
                              trend_pct, factor, note, milestones, fresh)
 
-    if view.items():
-        national = engine.compute(ind.id, as_of, ViewFilters(), None, grain, with_forecast=False)
+    if view.territorial:  # the same view without its territory: couloir, dispositif and vague filters kept
+        national = engine.compute(ind.id, as_of, replace(view, region=None, departement=None), None, grain,
+                                  with_forecast=False)
         result.national = national.current
         result.gap_points = _gap(ind, current, national.current)
 
@@ -218,8 +220,9 @@ def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, d
         if dim == "departement":
             kw["region"] = None
         factor, _ = target_factor(ind, ref, **kw)
-        if dim in ("dispositif", "vague", "editeur", "document_type") and is_additive(ind):
-            factor = None
+        breaks_down_target = dim in ("dispositif", "vague", "editeur", "document_type")
+        if is_additive(ind) and (breaks_down_target or view.dispositif or view.vague):
+            factor = None  # no declared target for a part of a count or an amount
         traj = _trajectory(ind, factor)
         pts = _points(ind, s, traj, as_of, grain)
         cur = _last_valid(pts)
