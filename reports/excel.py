@@ -1,0 +1,247 @@
+"""The analyst's workbook of a dashboard view: every figure of the view, its targets, budget and provenance.
+
+`build_workbook(engine, as_of, filters, lang)` asks the engine for each indicator (the workbook never
+computes an indicator itself) and writes: Lisez-moi, Synthèse, one sheet per objective, Budget,
+Définitions, Provenance. Numbers stay numbers, dates stay dates, text is never a formula.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from indicators import fmt
+from indicators.budget import budget_frame
+from indicators.compute import Engine, IndicatorResult, month_end, parse_month
+from indicators.model import UNIT_LABELS
+from indicators.query import ViewFilters
+from indicators.rollup import rollup
+from reports import VERSION
+from reports.excel_sheets import write_definitions, write_provenance, write_readme
+from reports.excel_text import TEXT
+from reports.xlsx import (
+    FMT_DATE,
+    FMT_EUR,
+    FMT_RATIO,
+    STATUS_COLOURS,
+    Col,
+    put,
+    sheet_title,
+    unit_format,
+    write_table,
+)
+from settings import load_settings
+
+URL_KEYS = ("as_of", "region", "departement", "couloir", "dispositif", "vague", "lang")
+
+
+def dashboard_link(as_of: date | str | None, filters: ViewFilters, lang: str = "fr", base: str | None = None) -> str:
+    """The dashboard address of the same view: `http://127.0.0.1:8050/?as_of=2026-10&region=11`."""
+    if base is None:
+        s = load_settings()
+        host = "127.0.0.1" if s.host in ("0.0.0.0", "::", "") else s.host
+        base = f"http://{host}:{s.port}/"
+    query = {"as_of": as_of.isoformat()[:7] if isinstance(as_of, date) else as_of, **dict(filters.items()),
+             "lang": lang if lang != "fr" else None}
+    query = {k: query[k] for k in URL_KEYS if query.get(k)}
+    return base + ("?" + urlencode(query) if query else "")
+
+
+def build_workbook(engine: Engine, as_of: str | date | None = None, filters: ViewFilters | None = None,
+                   lang: str = "fr", dashboard_url: str | None = None) -> Workbook:
+    """The workbook of one view (as-of month, filters, language); `dashboard_url` is the dashboard's base
+    address (default: http://HOST:PORT/ from the settings)."""
+    if lang not in TEXT:
+        raise ValueError(f"langue inconnue « {lang} » (attendu : fr ou en)")
+    view = filters or ViewFilters()
+    as_of_m = parse_month(as_of) or engine.latest_month()
+    tx = TEXT[lang]
+    results = {i.id: engine.compute(i.id, as_of_m, view) for i in engine.catalogue.indicators}
+    wb = Workbook()
+    used: set[str] = set()
+    readme = wb.active
+    readme.title = sheet_title(tx["sheet.readme"], used)
+    summary = wb.create_sheet(sheet_title(tx["sheet.summary"], used))
+    _summary(summary, engine, results, view, lang)
+    for obj in engine.catalogue.objectives:
+        ws = wb.create_sheet(sheet_title(getattr(obj.label, lang), used))
+        _objective(ws, engine, [results[i] for i in obj.weights], as_of_m, view, lang, obj.id)
+    _budget(wb.create_sheet(sheet_title(tx["sheet.budget"], used)), engine, as_of_m, view, lang)
+    write_definitions(wb.create_sheet(sheet_title(tx["sheet.definitions"], used)), engine.catalogue, lang)
+    write_provenance(wb.create_sheet(sheet_title(tx["sheet.provenance"], used)), engine, lang)
+    write_readme(readme, engine, as_of_m, view, lang, dashboard_link(as_of_m, view, lang, dashboard_url),
+                 [ws.title for ws in wb.worksheets])
+    wb.properties.title = tx["title"]
+    wb.properties.creator = f"Pilotage Ségur numérique {VERSION}"
+    return wb
+
+
+def write_workbook(path, engine: Engine, as_of: str | date | None = None, filters: ViewFilters | None = None,
+                   lang: str = "fr", dashboard_url: str | None = None) -> Path:
+    """Build and save the workbook atomically (a partial file never takes the name)."""
+    out = Path(path)
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        build_workbook(engine, as_of, filters, lang, dashboard_url).save(tmp)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def status_text(status: str, lang: str) -> str:
+    return TEXT[lang][f"status.{status}"]
+
+
+def add_status_colours(ws, col: int, first_row: int, last_row: int, lang: str) -> None:
+    """Fill a status column by status: the text is in the cell, the colour only repeats it."""
+    letter = get_column_letter(col)
+    for status, (fill, text) in STATUS_COLOURS.items():
+        rule = FormulaRule(formula=[f'${letter}{first_row}="{status_text(status, lang)}"'],
+                           fill=PatternFill(start_color=fill, end_color=fill, fill_type="solid"),
+                           font=Font(color=text, bold=True))
+        ws.conditional_formatting.add(f"{letter}{first_row}:{letter}{last_row}", rule)
+
+
+def _label(r: IndicatorResult, lang: str) -> str:
+    return getattr(r.indicator.label, lang)
+
+
+def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: ViewFilters, lang: str) -> None:
+    tx = TEXT[lang]
+    units = {k: r.indicator.unit for k, r in results.items()}
+    value_fmt = lambda row: unit_format(units[row[0]])  # noqa: E731
+    cols = [Col(tx["col.id"], width=10), Col(tx["col.indicator"], width=45), Col(tx["col.objectives"], width=30),
+            Col(tx["col.unit"], width=12), Col(tx["col.value"], value_fmt), Col(tx["col.period"], FMT_DATE),
+            Col(tx["col.target_now"], value_fmt), Col(tx["col.final_target"], value_fmt),
+            Col(tx["col.final_date"], FMT_DATE), Col(tx["col.progress"], FMT_RATIO, 13),
+            Col(tx["col.status"], width=16), Col(tx["col.reason"], width=60), Col(tx["col.trend"], value_fmt),
+            Col(tx["col.forecast"], width=60), Col(tx["col.last_period"], FMT_DATE),
+            Col(tx["col.expected_next"], FMT_DATE), Col(tx["col.freshness"], width=14)]
+    if view.items():
+        cols += [Col(tx["col.national"], value_fmt), Col(tx["col.gap"], "0.0")]
+    rows = []
+    for ind_id, r in results.items():
+        cur, f, ind = r.current, r.forecast, r.indicator
+        objectives = ", ".join(getattr(o.label, lang) for o in engine.catalogue.objectives_of(ind_id))
+        forecast = (f.message_fr if lang == "fr" else f.message_en) if f else ""
+        row = [ind_id, _label(r, lang), objectives, UNIT_LABELS[ind.unit][lang == "en"],
+               cur.value if cur else None, cur.period if cur else None, cur.target if cur else None,
+               r.milestones[-1].value if r.milestones else ind.target.final.value, ind.target.final.date,
+               cur.progress if cur else None, status_text(r.status, lang),
+               r.reason_fr if lang == "fr" else r.reason_en, r.trend, forecast, r.freshness.last_period,
+               r.freshness.expected_next, tx["fresh.stale"] if r.freshness.stale else tx["fresh.ok"]]
+        if view.items():
+            row += [r.national.value if r.national else None, r.gap_points]
+        rows.append(row)
+    first, last = write_table(ws, cols, rows, "Synthese")
+    ws.freeze_panes = "C2"
+    add_status_colours(ws, 11, first, last, lang)
+    chart = BarChart()
+    chart.type, chart.style, chart.title = "bar", 10, tx["chart.progress"]
+    chart.add_data(Reference(ws, min_col=10, min_row=1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    chart.y_axis.numFmt, chart.y_axis.scaling.min, chart.y_axis.scaling.max = "0%", 0, 1
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.legend = None
+    chart.height, chart.width = max(7.5, 0.5 * len(rows)), 16
+    ws.add_chart(chart, f"A{last + 3}")
+    _rollup_table(ws, engine, results, lang, len(cols) + 2)
+
+
+def _rollup_table(ws, engine: Engine, results, lang: str, first_col: int) -> None:
+    tx = TEXT[lang]
+    objs = rollup(engine.catalogue, results)
+    rows = [[o.id, o.label_fr if lang == "fr" else o.label_en, o.progress, status_text(o.status, lang),
+             ", ".join(f"{n} {status_text(s, lang).lower()}" for s, n in sorted(o.counts.items())), o.covered_weight]
+            for o in objs]
+    cols = [Col(tx["col.objective_id"], width=14), Col(tx["col.objective"], width=36),
+            Col(tx["col.weighted_progress"], FMT_RATIO, 14), Col(tx["col.status"], width=16),
+            Col(tx["col.counts"], width=40), Col(tx["col.covered_weight"], FMT_RATIO, 14)]
+    first, last = write_table(ws, cols, rows, "Objectifs", first_col=first_col)
+    add_status_colours(ws, first_col + 3, first, last, lang)
+
+
+def _objective(ws, engine: Engine, results: list[IndicatorResult], as_of: date, view: ViewFilters, lang: str,
+               obj_id: str) -> None:
+    tx = TEXT[lang]
+    units = {r.id: r.indicator.unit for r in results}
+    value_fmt = lambda row: unit_format(units[row[0]])  # noqa: E731
+    series = [[r.id, _label(r, lang), p.period, p.value, p.target, p.progress, status_text(p.status, lang)]
+              for r in results for p in r.series if p.value is not None or p.target is not None]
+    cols = [Col(tx["col.id"], width=10), Col(tx["col.indicator"], width=40), Col(tx["col.period"], FMT_DATE),
+            Col(tx["col.value"], value_fmt), Col(tx["col.target"], value_fmt), Col(tx["col.progress"], FMT_RATIO, 13),
+            Col(tx["col.status"], width=16)]
+    first, last = write_table(ws, cols, series, f"Serie_{obj_id}")
+    add_status_colours(ws, 7, first, last, lang)
+    ws.freeze_panes = "A2"
+    dim = None if view.departement else "departement" if view.region else "region"
+    rows = []
+    for r in results:
+        if dim is None or dim not in r.indicator.dimensions:
+            continue
+        res = engine.compute(r.id, as_of, view, breakdown=dim, with_forecast=False)
+        rows += [[r.id, _label(r, lang), b.key, b.label, b.value, b.target, b.progress, status_text(b.status, lang),
+                  b.gap_points] for b in res.breakdown or []]
+    if rows:
+        start = len(cols) + 2
+        cols = [Col(tx["col.id"], width=10), Col(tx["col.indicator"], width=40),
+                Col(tx[f"col.{dim}_code"], width=10), Col(tx[f"col.{dim}"], width=28), Col(tx["col.value"], value_fmt),
+                Col(tx["col.target"], value_fmt), Col(tx["col.progress"], FMT_RATIO, 13),
+                Col(tx["col.status"], width=16), Col(tx["col.gap"], "0.0")]
+        first, last = write_table(ws, cols, rows, f"Territoires_{obj_id}", first_col=start)
+        add_status_colours(ws, start + 7, first, last, lang)
+        put(ws, last + 2, start, tx["note.breakdown"].format(month=fmt.month(as_of, lang)))
+
+
+def _budget(ws, engine: Engine, as_of: date, view: ViewFilters, lang: str) -> None:
+    tx = TEXT[lang]
+    frame = budget_frame(engine.db, as_of, view)
+    ref = engine.territory()
+    regions = ref.region_label_fr if lang == "fr" else ref.region_label_en
+    dispositifs = _dispositif_labels(engine, lang)
+    rows = [[d, dispositifs.get(d, d), c, v, reg, regions.get(reg, reg) if reg else tx["budget.national"], y,
+             env, com, paid, to_commit, to_pay]
+            for d, c, v, reg, y, env, com, paid, to_commit, to_pay in frame.itertuples(index=False, name=None)]
+    money = [Col(tx[f"col.{k}"], FMT_EUR, 18) for k in ("envelope", "committed", "paid", "to_commit", "to_pay")]
+    cols = [Col(tx["col.dispositif_code"], width=14), Col(tx["col.dispositif"], width=32),
+            Col(tx["col.couloir_code"], width=15), Col(tx["col.vague"], width=8), Col(tx["col.region_code"], width=9),
+            Col(tx["col.region"], width=28), Col(tx["col.year"], "0", 8), *money]
+    first, last = write_table(ws, cols, rows, "Budget")
+    ws.freeze_panes = "A2"
+    h, i, j, k, m = (get_column_letter(len(cols) - len(money) + n) for n in range(1, 6))  # the money columns
+    for offset, (label, func) in enumerate(((tx["budget.subtotal"], "SUBTOTAL(109,{c}{a}:{c}{b})"),
+                                            (tx["budget.total"], "SUM({c}{a}:{c}{b})")), start=1):
+        r = last + offset
+        put(ws, r, 1, label, font=Font(bold=True))
+        for c in (h, i, j):
+            cell = ws[f"{c}{r}"]
+            cell.value = "=" + func.format(c=c, a=first, b=last)
+            cell.number_format, cell.font = FMT_EUR, Font(bold=True)
+        for c, formula in ((k, f"={h}{r}-{i}{r}"), (m, f"={i}{r}-{j}{r}")):
+            ws[f"{c}{r}"].value, ws[f"{c}{r}"].number_format = formula, FMT_EUR
+            ws[f"{c}{r}"].font = Font(bold=True)
+    notes = [tx["budget.note"].format(date=month_end(as_of).strftime("%d/%m/%Y"))]
+    if frame.attrs.get("envelope_note"):
+        notes.append(tx["budget.note_departement"])
+    for n, note in enumerate(notes):
+        put(ws, last + 4 + n, 1, note)
+
+
+def _dispositif_labels(engine: Engine, lang: str) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from indicators.tables import dim_dispositif
+
+    col = dim_dispositif.c.label_fr if lang == "fr" else dim_dispositif.c.label_en
+    return dict(engine.db.rows(select(dim_dispositif.c.dispositif_code, col)))
+
+
+__all__ = ["add_status_colours", "build_workbook", "dashboard_link", "status_text", "write_workbook"]

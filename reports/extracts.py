@@ -1,0 +1,310 @@
+"""Data extracts: the rows of one fact table, filtered by the view, as XLSX, CSV (French Excel) or Parquet.
+
+Rows stream from DuckDB in Arrow batches, so memory stays flat whatever the size. The query is a
+SQLAlchemy Core statement over the declared tables: filter values are bound parameters, never formatted
+into SQL. `plan_extract` validates and counts before any byte is produced (a web route can still answer
+400); `write_extract` writes a file atomically; `iter_extract` yields bytes for a streamed download.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from duckdb_engine import Dialect as DuckDBDialect
+from sqlalchemy import func, select
+
+from indicators.compute import month_end, parse_month
+from indicators.query import ViewFilters
+from indicators.tables import CONTRACT_OF_TABLE, FACTS, dim_departement
+from reports.xlsx import EXCEL_MAX_ROWS, XlsxStream, arrow_bytes
+
+FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MAX_XLSX_DATA_ROWS = EXCEL_MAX_ROWS - 1  # the header takes a row
+BATCH_ROWS = 32_768
+BOM = "\ufeff".encode()
+_QMARK = DuckDBDialect(paramstyle="qmark")
+_FILTER_COLUMN = {"departement": "departement_code", "couloir": "couloir_code", "dispositif": "dispositif_code",
+                  "vague": "vague"}
+_YEAR_COLUMNS = ("year", "reference_year")
+
+
+class ExtractError(ValueError):
+    """Bad input for an extract (unknown table or format, no warehouse): the message is for the user."""
+
+
+class ExtractTooLarge(ExtractError):
+    """More rows than an Excel sheet holds."""
+
+
+@dataclass(frozen=True)
+class ExtractInfo:
+    rows: int
+    bytes: int
+    seconds: float
+    applied: dict[str, str] = field(default_factory=dict)  # filters the table could honour
+    ignored: dict[str, str] = field(default_factory=dict)  # filters it has no column for
+    truncated: bool = False
+
+
+@dataclass
+class ExtractPlan:
+    """A validated extract: its query, its row count, and how to produce its bytes."""
+
+    warehouse_path: Path
+    table: str
+    fmt: str
+    sql: str
+    params: list
+    rows: int
+    applied: dict[str, str]
+    ignored: dict[str, str]
+    csv_sep: str = ";"
+    decimal_comma: bool = True
+    limit: int | None = None  # XLSX: rows written before the closing note (truncated extract)
+
+    @property
+    def truncated(self) -> bool:
+        return self.limit is not None
+
+    def chunks(self) -> Iterator[bytes]:
+        """The file's bytes, batch by batch (Parquet: written to a private temporary file first)."""
+        con = _connect(self.warehouse_path)
+        try:
+            if self.fmt == "parquet":
+                yield from self._parquet_chunks(con)
+            else:
+                reader = con.sql(self.sql, params=self.params).to_arrow_reader(BATCH_ROWS)
+                yield from (_csv_chunks(reader, self.csv_sep, self.decimal_comma) if self.fmt == "csv"
+                            else _xlsx_chunks(reader, self.table, self.rows, self.limit))
+        finally:
+            con.close()
+
+    def copy_parquet(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        con.execute(f"COPY ({self.sql}) TO ? (FORMAT parquet, COMPRESSION zstd)", [*self.params, str(path)])
+
+    def _parquet_chunks(self, con) -> Iterator[bytes]:
+        fd, name = tempfile.mkstemp(prefix="segur-extract-", suffix=".parquet")
+        os.close(fd)
+        try:
+            self.copy_parquet(con, Path(name))
+            with open(name, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    yield chunk
+        finally:
+            os.unlink(name)
+
+
+def extract_tables() -> list[str]:
+    """The tables an extract may name (one per source contract)."""
+    return sorted(CONTRACT_OF_TABLE)
+
+
+def _connect(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
+    # A private in-memory database with the published file attached read-only: never the stale instance
+    # another connection of this process may still hold on a previous generation of the file.
+    con = duckdb.connect(":memory:", config={"threads": 2})
+    con.execute("ATTACH ? AS wh (READ_ONLY)", [str(warehouse_path)])
+    con.execute("USE wh")
+    return con
+
+
+def _statement(table: str, filters: ViewFilters, as_of: date | None, lineage: bool = False):
+    t = FACTS[table]
+    contract = CONTRACT_OF_TABLE[table]
+    where, applied, ignored = [], {}, {}
+    if as_of is not None:
+        year_col = next((c for c in _YEAR_COLUMNS if c in t.c), None)
+        if contract.period_column:
+            where.append(t.c[contract.period_column] <= month_end(as_of))
+            applied["as_of"] = as_of.isoformat()[:7]
+        elif year_col:
+            where.append(t.c[year_col] <= as_of.year)
+            applied["as_of"] = as_of.isoformat()[:7]
+    for dim, code in filters.items():
+        col = "region_code" if dim == "region" else _FILTER_COLUMN[dim]
+        if col in t.c:
+            where.append(t.c[col] == code)
+        elif dim == "region" and "departement_code" in t.c:
+            deps = select(dim_departement.c.departement_code).where(dim_departement.c.region_code == code)
+            where.append(t.c.departement_code.in_(deps))
+        else:
+            ignored[dim] = code
+            continue
+        applied[dim] = code
+    columns = [t.c[c] for c in (*contract.column_names, *(("file_id", "run_id") if lineage else ()))]
+    return select(*columns).where(*where), applied, ignored
+
+
+def _compile(stmt) -> tuple[str, list]:
+    compiled = stmt.compile(dialect=_QMARK, compile_kwargs={"render_postcompile": True})
+    return str(compiled), [compiled.params[name] for name in (compiled.positiontup or [])]
+
+
+def plan_extract(warehouse_path, table: str, fmt: str, filters: ViewFilters | None = None,
+                 as_of: str | date | None = None, csv_sep: str = ";", decimal_comma: bool = True,
+                 max_rows: int | None = None, truncate: bool = False, lineage: bool = False) -> ExtractPlan:
+    """Validate and count an extract; raise ExtractError (French message) for bad input.
+
+    The columns are the source contract's; `lineage` adds file_id (SHA-256 of the source file, see the
+    workbook's Provenance sheet) and run_id (the load run) to every row.
+
+    XLSX beyond `max_rows` rows (default: what an Excel sheet holds): ExtractTooLarge, or with `truncate`
+    the first rows and a closing note.
+    """
+    max_rows = max_rows or MAX_XLSX_DATA_ROWS
+    if table not in CONTRACT_OF_TABLE:
+        raise ExtractError(f"table inconnue « {table} » (tables disponibles : {', '.join(extract_tables())})")
+    if fmt not in FORMATS:
+        raise ExtractError(f"format inconnu « {fmt} » (formats : {', '.join(FORMATS)})")
+    if len(csv_sep) != 1 or csv_sep in '"\r\n':
+        raise ExtractError(f"séparateur CSV invalide « {csv_sep} » (un caractère, par exemple ; ou ,)")
+    path = Path(warehouse_path)
+    if not path.exists():
+        raise ExtractError(f"aucun entrepôt publié ({path}) : lancez `python -m etl demo && python -m etl load`")
+    try:
+        as_of_m = parse_month(as_of)
+    except ValueError as e:
+        raise ExtractError(f"mois de situation invalide « {as_of} » (attendu : AAAA-MM)") from e
+    stmt, applied, ignored = _statement(table, filters or ViewFilters(), as_of_m, lineage)
+    sql, params = _compile(stmt)
+    con = _connect(path)
+    try:
+        count_sql, count_params = _compile(select(func.count()).select_from(stmt.subquery()))
+        rows = con.execute(count_sql, count_params).fetchone()[0]
+    finally:
+        con.close()
+    limit = None
+    if fmt == "xlsx" and rows > max_rows:
+        if not truncate:
+            raise ExtractTooLarge(
+                f"l'extrait compte {rows:,} lignes : une feuille Excel en contient au plus {max_rows:,}. "
+                "Choisissez le format CSV ou Parquet, ou restreignez les filtres.".replace(",", "\u202f"))
+        limit = max_rows - 1  # the last row is the note
+    return ExtractPlan(path, table, fmt, sql, params, rows, applied, ignored, csv_sep, decimal_comma, limit)
+
+
+def iter_extract(warehouse_path, table: str, fmt: str, filters: ViewFilters | None = None,
+                 as_of: str | date | None = None, csv_sep: str = ";", decimal_comma: bool = True,
+                 **kwargs) -> Iterator[bytes]:
+    """The extract's bytes in chunks (validated now, produced lazily): for a streamed HTTP response."""
+    return plan_extract(warehouse_path, table, fmt, filters, as_of, csv_sep, decimal_comma, **kwargs).chunks()
+
+
+def write_extract(warehouse_path, table: str, fmt: str, out_path, filters: ViewFilters | None = None,
+                  as_of: str | date | None = None, csv_sep: str = ";", decimal_comma: bool = True,
+                  **kwargs) -> ExtractInfo:
+    """Write the extract to `out_path` (atomically: a partial file never takes its name)."""
+    t0 = time.perf_counter()
+    plan = plan_extract(warehouse_path, table, fmt, filters, as_of, csv_sep, decimal_comma, **kwargs)
+    out = Path(out_path)
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        if fmt == "parquet":
+            con = _connect(plan.warehouse_path)
+            try:
+                plan.copy_parquet(con, tmp)
+            finally:
+                con.close()
+        else:
+            with open(tmp, "wb") as fh:
+                for chunk in plan.chunks():
+                    fh.write(chunk)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    written = min(plan.rows, plan.limit) if plan.limit is not None else plan.rows
+    return ExtractInfo(written, out.stat().st_size, time.perf_counter() - t0, plan.applied, plan.ignored,
+                       plan.truncated)
+
+
+# -- formats ---------------------------------------------------------------------------------------------
+
+class _Sink:
+    """A write-only, non-seekable byte sink: the zip writer appends, the generator drains."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def drain(self) -> bytes:
+        out = b"".join(self.parts)
+        self.parts.clear()
+        return out
+
+
+def _xlsx_chunks(reader, table: str, rows: int, limit: int | None) -> Iterator[bytes]:
+    sink = _Sink()
+    schema = reader.schema
+    zip64 = min(rows, MAX_XLSX_DATA_ROWS) * len(schema) * 120 > 3.5e9  # a 4 GB zip member needs Zip64
+    writer = XlsxStream(sink, CONTRACT_OF_TABLE[table].name[:31], schema, zip64=zip64)
+    written = 0
+    for batch in reader:
+        if limit is not None and written + batch.num_rows > limit:
+            batch = batch.slice(0, limit - written)
+        writer.write_batch(batch)
+        written += batch.num_rows
+        yield sink.drain()
+        if limit is not None and written >= limit:
+            writer.write_note(f"Extrait tronqué : {written} lignes sur {rows}. Une feuille Excel ne peut pas "
+                              "contenir davantage : utilisez le format CSV ou Parquet pour l'extrait complet.")
+            break
+    writer.close()
+    yield sink.drain()
+
+
+def _csv_field(arr, sep: str, decimal_comma: bool):
+    """One column as CSV text: numbers with the chosen decimal mark, formula-like text neutralised, quoted
+    when it holds the separator, a quote or a line break."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = arr.type
+    is_text = pa.types.is_string(t) or pa.types.is_large_string(t)
+    if pa.types.is_decimal(t) or pa.types.is_floating(t):
+        if pa.types.is_floating(t):
+            arr = pc.if_else(pc.is_finite(arr), arr, pa.scalar(None, t))
+        text = arr.cast(pa.string())
+        if decimal_comma:
+            text = pc.replace_substring(text, ".", ",")
+    elif pa.types.is_timestamp(t):
+        text = pc.strftime(arr, format="%Y-%m-%d %H:%M:%S")
+    else:
+        text = arr.cast(pa.string())
+    quote_chars = "[" + ("\\" + sep if not sep.isalnum() else sep) + '"\r\n]'
+    # One scan finds the rare values that need work; most columns (codes, numbers, dates) need none.
+    if not pc.any(pc.match_substring_regex(text, (r"^[=+\-@\t\r]|" if is_text else "") + quote_chars)).as_py():
+        return text
+    if is_text:
+        text = pc.if_else(pc.match_substring_regex(text, r"^[=+\-@\t\r]"),
+                          pc.binary_join_element_wise("'", text, ""), text)
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+    return pc.if_else(pc.match_substring_regex(text, quote_chars), quoted, text)
+
+
+def _csv_chunks(reader, sep: str, decimal_comma: bool) -> Iterator[bytes]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    header = pa.array([f.name for f in reader.schema])
+    yield BOM + sep.join(_csv_field(header, sep, False).to_pylist()).encode() + b"\r\n"
+    for batch in reader:
+        if batch.num_rows == 0:
+            continue
+        fields = [_csv_field(col, sep, decimal_comma) for col in batch.columns]
+        lines = pc.binary_join_element_wise(*fields, sep, null_handling="replace")
+        lines = pc.binary_join_element_wise(lines, "\r\n", "")  # the line break after the last field
+        yield bytes(arrow_bytes(lines))

@@ -1,0 +1,31 @@
+"""Checks shared by the export tests: a generated XLSX is a well-formed package that Excel can open."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+
+def assert_well_formed_xlsx(path: Path) -> list[str]:
+    """Every part of the zip is readable and every XML part parses; returns the part names."""
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None
+        names = zf.namelist()
+        for name in names:
+            if name.endswith((".xml", ".rels")):
+                ElementTree.fromstring(zf.read(name))
+    assert "[Content_Types].xml" in names and "xl/workbook.xml" in names
+    return names
+
+
+def libreoffice_converts(path: Path, out_dir: Path) -> bool | None:
+    """Convert with LibreOffice headless when it is installed (None when it is not)."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        return None
+    subprocess.run([exe, "--headless", "--convert-to", "csv", "--outdir", str(out_dir), str(path)],
+                   check=True, capture_output=True, timeout=120)
+    return (out_dir / (path.stem + ".csv")).exists()
