@@ -26,6 +26,7 @@ def libreoffice_converts(path: Path, out_dir: Path) -> bool | None:
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:
         return None
-    subprocess.run([exe, "--headless", "--convert-to", "csv", "--outdir", str(out_dir), str(path)],
-                   check=True, capture_output=True, timeout=120)
+    profile = (out_dir / "lo-profile").as_uri()  # a private profile: parallel runs do not share a lock
+    subprocess.run([exe, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "csv", "--outdir",
+                    str(out_dir), str(path)], check=True, capture_output=True, timeout=120)
     return (out_dir / (path.stem + ".csv")).exists()
