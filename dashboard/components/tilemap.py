@@ -63,6 +63,7 @@ def tile_map(values: Mapping[str, Value], level: str = "departement", lang: str 
     scale = colorscale or SEQUENTIAL
     fig = go.Figure()
     xs, ys, texts, hovers, text_colors, marker_values = [], [], [], [], [], []
+    shapes: list[dict] = []  # set once below: add_shape per tile re-validates every shape (quadratic, ~3 s)
     half = 0.46
     for code, (row, col) in sorted(cells.items(), key=lambda kv: kv[1]):
         value = values.get(code)
@@ -77,9 +78,9 @@ def tile_map(values: Mapping[str, Value], level: str = "departement", lang: str 
             fill = sample_colorscale(_plotly_scale(scale), [share], colortype="rgb")[0]
             shown = described = fmt(value, lang)
         fill_hex = _hex(fill)
-        fig.add_shape(type="rect", x0=col - half, x1=col + half, y0=row - half, y1=row + half,
-                      fillcolor=fill_hex, line=dict(color=GREY_MUTED if value is None else GREY_LINE, width=1),
-                      layer="below")
+        shapes.append(dict(type="rect", x0=col - half, x1=col + half, y0=row - half, y1=row + half,
+                           fillcolor=fill_hex, line=dict(color=GREY_MUTED if value is None else GREY_LINE, width=1),
+                           layer="below"))
         label = f"<b>{_short(code, level)}</b>"
         if show_values or statuses:
             label += f"<br>{shown}"
@@ -109,7 +110,7 @@ def tile_map(values: Mapping[str, Value], level: str = "departement", lang: str 
     rows = max(r for r, _ in cells.values()) + 1
     cols = max(c for _, c in cells.values()) + 1
     fig.update_layout(
-        template="segur", title=dict(text=title) if title else None,
+        shapes=shapes, template="segur", title=dict(text=title) if title else None,
         xaxis=dict(visible=False, range=[-0.6, cols - 0.4], fixedrange=True),
         yaxis=dict(visible=False, range=[rows - 0.4, -0.6], scaleanchor="x", scaleratio=1, fixedrange=True),
         height=height or (640 if level == "departement" else 480), showlegend=statuses,

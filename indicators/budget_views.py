@@ -1,0 +1,280 @@
+"""What the Budget page shows beyond the budget table: totals and groupings of `budget_frame`, monthly
+consumption, the programme calendar, payment lag, money at risk and the beneficiaries who hold it.
+
+Money moves by commitment: a commitment (SONS order, selected SUN-ES application, ESMS numérique project,
+yearly forfait) is followed by payments and cancellations that name it in `commitment_ref`. As of a month,
+only events dated up to the end of that month count. Money at risk is what is committed and not yet paid:
+- on a usage dispositif whose window has closed or closes within 6 months of the as-of month ("window"),
+  or whose usage target is not met yet, i.e. no lump sum paid on the commitment ("target");
+- on a SONS order with no balance 12 months after the order ("not_validated"): the 70 % balance is only
+  paid after validation (MOM / VA), so no balance means no validation on record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+)
+
+from indicators.budget import CANCELLED, PAID, envelope_select
+from indicators.compute import month_end
+from indicators.query import ViewFilters
+from indicators.tables import FACTS, dim_dispositif
+
+# Not in indicators/tables.py (no indicator reads it): declared here, from etl/schema.sql.
+dim_funding_window = Table("dim_funding_window", MetaData(), Column("dispositif_code", String),
+                           Column("funding_window", BigInteger), Column("label_fr", String),
+                           Column("label_en", String), Column("open_date", Date), Column("close_date", Date),
+                           Column("payment_deadline", Date))
+
+PNRR_END = date(2026, 12, 31)
+GROUPINGS = {"dispositif": "dispositif_code", "couloir": "couloir_code", "vague": "vague",
+             "region": "region_code", "year": "year"}
+RISK_REASONS = ("window", "target", "not_validated")
+WINDOW_MONTHS = 6
+VALIDATION_MONTHS = 12
+FINAL_PAYMENTS = ("balance", "lump_sum")
+QUANTILES = {"p10": 0.10, "p25": 0.25, "median": 0.50, "p75": 0.75, "p90": 0.90}
+_AMOUNTS = ("envelope_eur", "committed_eur", "paid_eur", "to_commit_eur", "to_pay_eur")
+
+
+def add_months(d: date, months: int) -> date:
+    """`d` moved by whole months, the day clamped to the target month's length (31 Aug + 6 → 28/29 Feb)."""
+    year, month = divmod(d.year * 12 + d.month - 1 + months, 12)
+    last = month_end(date(year, month + 1, 1))
+    return last.replace(day=min(d.day, last.day))
+
+
+def event_clauses(ev: Table, view: ViewFilters) -> list:
+    """The view's filters on the funding-event table (every dimension is a column of it)."""
+    cols = {"region": ev.c.region_code, "departement": ev.c.departement_code, "couloir": ev.c.couloir_code,
+            "dispositif": ev.c.dispositif_code, "vague": ev.c.vague}
+    return [cols[dim] == code for dim, code in view.items()]
+
+
+def with_rates(df: pd.DataFrame) -> pd.DataFrame:
+    """Add committed_rate and paid_rate (of the envelope) and paid_of_committed; NaN where undefined."""
+    out = df.copy()
+    envelope = out["envelope_eur"].where(out["envelope_eur"] > 0)
+    committed = out["committed_eur"].where(out["committed_eur"] > 0)
+    out["committed_rate"] = out["committed_eur"] / envelope
+    out["paid_rate"] = out["paid_eur"] / envelope
+    out["paid_of_committed"] = out["paid_eur"] / committed
+    return out
+
+
+def totals(frame: pd.DataFrame) -> dict[str, float]:
+    """Envelope, committed, paid, remaining and rates of a `budget_frame`.
+
+    Rates and the remaining-to-commit only use the dispositifs that have an envelope in the view (a région
+    view only has the territorialised envelopes); `uncovered_committed_eur` is what is committed elsewhere.
+    The envelope is NaN when none is known for the view."""
+    nan = float("nan")
+    if frame.empty:
+        by = pd.DataFrame({c: pd.Series(dtype=float) for c in (*_AMOUNTS[:3],)})
+    else:
+        by = grouped(frame, ["dispositif"])
+    covered = by[by["envelope_eur"].notna()]
+    envelope = float(covered["envelope_eur"].sum()) if len(covered) else nan
+    committed, paid = float(by["committed_eur"].sum()), float(by["paid_eur"].sum())
+    committed_covered, paid_covered = float(covered["committed_eur"].sum()), float(covered["paid_eur"].sum())
+    has_envelope = envelope == envelope and envelope > 0
+    return {
+        "envelope_eur": envelope, "committed_eur": round(committed, 2), "paid_eur": round(paid, 2),
+        "to_commit_eur": round(envelope - committed_covered, 2) if envelope == envelope else nan,
+        "to_pay_eur": round(committed - paid, 2),
+        "committed_rate": committed_covered / envelope if has_envelope else nan,
+        "paid_rate": paid_covered / envelope if has_envelope else nan,
+        "paid_of_committed": paid / committed if committed > 0 else nan,
+        "uncovered_committed_eur": round(committed - committed_covered, 2),
+    }
+
+
+def grouped(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """The budget table summed by the grouping keys (names of GROUPINGS, in that order), with rates.
+
+    A missing key (national envelope: no région; forfaits: no vague) stays a group of its own (None)."""
+    unknown = [k for k in by if k not in GROUPINGS]
+    if unknown or not by:
+        raise ValueError(f"unknown grouping {unknown or by!r}; expected some of {', '.join(GROUPINGS)}")
+    keys = [GROUPINGS[k] for k in GROUPINGS if k in by]
+    sums = frame.groupby(keys, dropna=False, sort=True)[list(_AMOUNTS[:3])].sum(min_count=1).reset_index()
+    sums[["committed_eur", "paid_eur"]] = sums[["committed_eur", "paid_eur"]].fillna(0.0)
+    sums[list(_AMOUNTS[:3])] = sums[list(_AMOUNTS[:3])].round(2)
+    sums["to_commit_eur"] = (sums["envelope_eur"] - sums["committed_eur"]).round(2)
+    sums["to_pay_eur"] = (sums["committed_eur"] - sums["paid_eur"]).round(2)
+    for k in keys:
+        sums[k] = sums[k].astype(object).where(sums[k].notna(), None)
+    return with_rates(sums)
+
+
+def envelope_sources(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFrame:
+    """Envelope per public source (`source_label`), largest first: envelopes differ by source."""
+    env = envelope_select(as_of, view or ViewFilters())
+    if env is None:
+        return pd.DataFrame({"source_label": pd.Series(dtype=object), "envelope_eur": pd.Series(dtype=float)})
+    e = FACTS["fact_envelope"]
+    stmt = env.with_only_columns(e.c.source_label, func.sum(e.c.amount_eur).label("envelope_eur")) \
+        .group_by(e.c.source_label).order_by(func.sum(e.c.amount_eur).desc())
+    out = db.frame(stmt)
+    out["envelope_eur"] = out["envelope_eur"].astype("float64")
+    return out
+
+
+def consumption(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFrame:
+    """Per month from the first event to `as_of`: committed and paid in the month, cumulated, and the
+    cumulative envelope opened (an envelope opens on 1 January of its budget year; NaN when unknown)."""
+    view = view or ViewFilters()
+    ev = FACTS["fact_funding_event"]
+    amount, kind = ev.c.amount_eur, ev.c.event_type
+    month = func.date_trunc(literal_column("'month'"), ev.c.event_date)
+    committed = case((kind == "commitment", amount), (kind.in_(CANCELLED), -amount), else_=0)
+    stmt = (select(month.label("month"), func.sum(committed).label("committed_eur"),
+                   func.sum(case((kind.in_(PAID), amount), else_=0)).label("paid_eur"))
+            .where(ev.c.event_date <= month_end(as_of), *event_clauses(ev, view)).group_by(month))
+    flows = db.frame(stmt)
+    columns = ["month", "committed_eur", "paid_eur", "committed_cum_eur", "paid_cum_eur", "envelope_cum_eur"]
+    if flows.empty:
+        return pd.DataFrame(columns=columns)
+    flows["month"] = pd.to_datetime(flows["month"]).dt.date
+    months = pd.date_range(min(flows["month"]), as_of, freq="MS").date
+    out = flows.set_index("month").reindex(months).astype("float64").fillna(0.0).rename_axis("month").reset_index()
+    out["committed_cum_eur"] = out["committed_eur"].cumsum()
+    out["paid_cum_eur"] = out["paid_eur"].cumsum()
+    env = envelope_select(as_of, view)
+    by_year = pd.Series(dtype=float)
+    if env is not None:
+        e = FACTS["fact_envelope"]
+        rows = db.frame(env.with_only_columns(e.c.year, func.sum(e.c.amount_eur).label("amount"))
+                        .group_by(e.c.year))
+        by_year = rows.set_index("year")["amount"].astype("float64").sort_index().cumsum()
+    out["envelope_cum_eur"] = [float(by_year[by_year.index <= m.year].iloc[-1]) if (by_year.index <= m.year).any()
+                               else float("nan") for m in out["month"]]
+    return out[columns]
+
+
+def programme_calendar(db, view: ViewFilters | None = None) -> pd.DataFrame:
+    """Windows of the dispositifs in the view (funding_window 0) and the SUN-ES funding windows (1 to 4)."""
+    view = view or ViewFilters()
+    d, w = dim_dispositif, dim_funding_window
+    where = [d.c.window_open.is_not(None)]
+    for dim, col in (("couloir", d.c.couloir_code), ("dispositif", d.c.dispositif_code), ("vague", d.c.vague)):
+        code = getattr(view, dim)
+        if code:
+            where.append(col == code)
+    own = select(d.c.dispositif_code, d.c.kind, d.c.vague, literal(0).label("funding_window"),
+                 d.c.window_open.label("open_date"), d.c.window_close.label("close_date")).where(*where)
+    windows = (select(d.c.dispositif_code, d.c.kind, d.c.vague, w.c.funding_window, w.c.open_date, w.c.close_date)
+               .select_from(w.join(d, d.c.dispositif_code == w.c.dispositif_code)).where(*where))
+    out = db.frame(own.union_all(windows).order_by("dispositif_code", "funding_window"))
+    out["funding_window"] = out["funding_window"].astype("int64")
+    for col in ("open_date", "close_date"):
+        out[col] = pd.to_datetime(out[col]).dt.date
+    return out
+
+
+def commitments_select(as_of: date, view: ViewFilters | None = None):
+    """One row per commitment dated up to the as-of month: what is committed (net of cancellations), paid,
+    still open, the risk reason (None when not at risk), the first balance/lump-sum date, the last event."""
+    view = view or ViewFilters()
+    end = month_end(as_of)
+    ev = FACTS["fact_funding_event"]
+    pay, c = ev.alias("pay"), ev.alias("c")
+    t, amount = pay.c.event_type, pay.c.amount_eur
+    flows = (select(pay.c.commitment_ref.label("ref"),
+                    func.sum(case((t.in_(CANCELLED), amount), else_=0)).label("cancelled_eur"),
+                    func.sum(case((t.in_(PAID), amount), else_=0)).label("paid_eur"),
+                    func.count().filter(t == "lump_sum").label("lump_sums"),
+                    func.count().filter(t == "balance").label("balances"),
+                    func.min(case((t.in_(FINAL_PAYMENTS), pay.c.event_date))).label("final_date"),
+                    func.max(pay.c.event_date).label("last_date"))
+             .where(pay.c.commitment_ref.is_not(None), pay.c.event_date <= end, *event_clauses(pay, view))
+             .group_by(pay.c.commitment_ref).subquery("flows"))
+    committed = c.c.amount_eur - func.coalesce(flows.c.cancelled_eur, 0)
+    paid = func.coalesce(flows.c.paid_eur, 0)
+    open_eur = func.greatest(committed - paid, 0)
+    kind, close = dim_dispositif.c.kind, dim_dispositif.c.window_close
+    reason = case(
+        (open_eur <= 0, null()),
+        (and_(kind == "usage", close <= add_months(end, WINDOW_MONTHS)), "window"),
+        (and_(kind == "usage", func.coalesce(flows.c.lump_sums, 0) == 0), "target"),
+        (and_(kind == "equipement", func.coalesce(flows.c.balances, 0) == 0,
+              c.c.event_date <= add_months(end, -VALIDATION_MONTHS)), "not_validated"),
+        else_=null())
+    source = c.outerjoin(flows, flows.c.ref == c.c.event_id).outerjoin(
+        dim_dispositif, dim_dispositif.c.dispositif_code == c.c.dispositif_code)
+    return (select(c.c.event_id.label("commitment_id"), c.c.dispositif_code, c.c.couloir_code, c.c.vague,
+                   c.c.region_code, c.c.departement_code, c.c.beneficiary_id, c.c.beneficiary_kind,
+                   c.c.beneficiary_name, c.c.event_date.label("commitment_date"), committed.label("committed_eur"),
+                   paid.label("paid_eur"), open_eur.label("open_eur"), reason.label("risk_reason"),
+                   flows.c.final_date, func.greatest(c.c.event_date, func.coalesce(flows.c.last_date, c.c.event_date))
+                   .label("last_event_date"))
+            .select_from(source)
+            .where(c.c.event_type == "commitment", c.c.event_date <= end, *event_clauses(c, view)))
+
+
+def money_at_risk(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFrame:
+    """Money at risk by dispositif × région × reason (euros and number of commitments), largest first."""
+    s = commitments_select(as_of, view).subquery("commitments")
+    stmt = (select(s.c.dispositif_code, s.c.region_code, s.c.risk_reason.label("reason"),
+                   func.sum(s.c.open_eur).label("at_risk_eur"), func.count().label("commitments"))
+            .where(s.c.risk_reason.is_not(None))
+            .group_by(s.c.dispositif_code, s.c.region_code, s.c.risk_reason)
+            .order_by(func.sum(s.c.open_eur).desc(), s.c.dispositif_code, s.c.region_code, s.c.risk_reason))
+    out = db.frame(stmt)
+    out["at_risk_eur"] = out["at_risk_eur"].astype("float64")
+    out["commitments"] = out["commitments"].astype("int64")
+    return out
+
+
+def payment_lag(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFrame:
+    """Days from commitment to its first balance or lump sum, per dispositif: number of commitments paid
+    so far and the 10th, 25th, 50th, 75th, 90th percentiles (commitments not paid yet are left out)."""
+    s = commitments_select(as_of, view).subquery("commitments")
+    lag = func.date_diff(literal_column("'day'"), s.c.commitment_date, s.c.final_date)
+    stmt = (select(s.c.dispositif_code, func.count().label("commitments"),
+                   *[func.quantile_cont(lag, q).label(name) for name, q in QUANTILES.items()])
+            .where(s.c.final_date.is_not(None)).group_by(s.c.dispositif_code).order_by(s.c.dispositif_code))
+    out = db.frame(stmt)
+    out["commitments"] = out["commitments"].astype("int64")
+    return out.astype({name: "float64" for name in QUANTILES})
+
+
+def beneficiaries(db, as_of: date, view: ViewFilters | None = None, limit: int = 100) -> pd.DataFrame:
+    """The `limit` beneficiaries × dispositifs with the most committed-not-paid money: identifier and kind
+    (FINESS, SIREN, RPPS), name, committed, paid, open, at risk, last event date and status
+    ("at_risk" when some of it is at risk, "open" when something is left to pay, else "paid")."""
+    s = commitments_select(as_of, view).subquery("commitments")
+    open_sum = func.sum(s.c.open_eur)
+    at_risk = func.coalesce(func.sum(case((s.c.risk_reason.is_not(None), s.c.open_eur))), 0)
+    stmt = (select(s.c.beneficiary_id, s.c.beneficiary_kind, func.max(s.c.beneficiary_name).label("beneficiary_name"),
+                   s.c.dispositif_code, func.count().label("commitments"),
+                   func.sum(s.c.committed_eur).label("committed_eur"), func.sum(s.c.paid_eur).label("paid_eur"),
+                   open_sum.label("open_eur"), at_risk.label("at_risk_eur"),
+                   func.max(s.c.last_event_date).label("last_event_date"))
+            .group_by(s.c.beneficiary_id, s.c.beneficiary_kind, s.c.dispositif_code)
+            .order_by(open_sum.desc(), s.c.beneficiary_id, s.c.dispositif_code).limit(limit))
+    out = db.frame(stmt)
+    for col in ("committed_eur", "paid_eur", "open_eur", "at_risk_eur"):
+        out[col] = out[col].astype("float64")
+    out["commitments"] = out["commitments"].astype("int64")
+    out["last_event_date"] = pd.to_datetime(out["last_event_date"]).dt.date
+    out["status"] = ["at_risk" if r > 0 else "open" if o > 0 else "paid"
+                     for r, o in zip(out["at_risk_eur"], out["open_eur"], strict=True)]
+    return out
