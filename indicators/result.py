@@ -139,6 +139,7 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
     traj = _trajectory(ind, factor)
     fresh = _freshness(engine, ind)
     try:
+        _check_declared(ind, view)
         frame = _series(engine, ind, as_of, view, None)
     except NotApplicable as e:
         return IndicatorResult(ind, as_of, view, grain, [], None, "no_data",
@@ -183,7 +184,7 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
         result.national = national.current
         result.gap_points = _gap(ind, current, national.current)
 
-    if breakdown:
+    if breakdown and breakdown in ind.dimensions:
         result.breakdown_dim = breakdown
         try:
             result.breakdown = _breakdown(engine, ind, as_of, view, breakdown, current, flow, grain)
@@ -194,6 +195,18 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
         monthly_valid = [(month_end(ts.date()), float(v)) for ts, v in monthly.items() if pd.notna(v)]
         result.forecast = forecast(monthly_valid, final_value, final_date, ind.direction, unit=ind.unit)
     return result
+
+
+_FILTER_NEEDS = {"region": {"region", "departement"}, "departement": {"departement"}}
+
+
+def _check_declared(ind: Indicator, view: ViewFilters) -> None:
+    """A filter on a dimension the catalogue does not declare for the indicator is refused, even when the
+    table has the column: e.g. envelope rates by région would divide regional commitments by the few
+    territorialised envelopes."""
+    for name, _ in view.items():
+        if not set(ind.dimensions) & _FILTER_NEEDS.get(name, {name}):
+            raise NotApplicable(f"« {name} » n'est pas une dimension déclarée de {ind.id}")
 
 
 def _gap(ind: Indicator, here: Point | None, nation: Point | None) -> float | None:

@@ -63,7 +63,7 @@ indicators:
 
 
 def _indicator(id_: str, unit: str, measure: str, baseline: str, milestones: str, direction: str = "up",
-               extra: str = "", sources: str = "[mes_documents]") -> str:
+               extra: str = "", sources: str = "[mes_documents]", dimensions: str = "[region, departement]") -> str:
     return f"""  - id: {id_}
     label: {{fr: Indicateur {id_}, en: Indicator {id_}}}
     description: {{fr: Test, en: Test}}
@@ -74,7 +74,7 @@ def _indicator(id_: str, unit: str, measure: str, baseline: str, milestones: str
     public: true
     measure: {measure}
     grains: [month, quarter, year]
-    dimensions: [region, departement]
+    dimensions: {dimensions}
     baseline: {baseline}
     target:
       milestones: {milestones}
@@ -85,7 +85,7 @@ DOCS = "{kind: sum, table: fact_documents, column: documents_count, date: month}
 MS = "[{date: 2024-01-31, value: 100}, {date: 2024-03-31, value: 300}]"
 B0 = "{value: 0, date: 2023-12-31}"
 INDICATORS = [
-    _indicator("TST-01", "documents", DOCS, B0, MS),
+    _indicator("TST-01", "documents", DOCS, B0, MS, dimensions="[region, departement, couloir]"),
     _indicator("TST-02", "documents", f"{{kind: cumulative, of: {DOCS}}}", B0, "[{date: 2024-12-31, value: 1000}]"),
     _indicator("TST-03", "documents", f"{{kind: rolling, months: 2, of: {DOCS}}}", B0,
                "[{date: 2024-12-31, value: 1000}]"),

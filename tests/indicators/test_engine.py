@@ -147,3 +147,10 @@ def test_cumulative_distinct_counts_each_value_once(engine):
     # radiologie appears in January and March: the running distinct count stays 2, not 1+1+2
     r = engine.compute("TST-11", "2024-03", with_forecast=False)
     assert values(r) == {"2024-01": 2, "2024-02": 2, "2024-03": 2}
+
+
+def test_filter_on_an_undeclared_dimension_is_not_applicable(engine):
+    # TST-02 reads fact_documents, which has a couloir column, but the catalogue does not declare the dimension
+    r = engine.compute("TST-02", "2024-03", ViewFilters(couloir="biologie"), with_forecast=False)
+    assert r.not_applicable and r.status == "no_data" and "couloir" in r.reason_fr
+    assert engine.compute("TST-02", "2024-03", breakdown="couloir", with_forecast=False).breakdown is None
