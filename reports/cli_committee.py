@@ -157,6 +157,11 @@ def _exit_1_on_error(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
 
 
 def add_commands(sub) -> None:
+    from reports.pack import add_pack_arguments, pack_command
+
+    pack = _exit_1_on_error(sub.add_parser("pack", help="dossier du comité (PDF, PPTX, XLSX) d'un instantané"))
+    add_pack_arguments(pack).set_defaults(func=pack_command)
+
     snap = _exit_1_on_error(sub.add_parser("snapshot", help="instantanés du comité de suivi (COSUI)"))
     cmds = snap.add_subparsers(dest="snapshot_command", required=True, metavar="ACTION")
     add = cmds.add_parser
