@@ -22,10 +22,6 @@ $(VENV)/.stamp-dev: requirements-dev.txt $(VENV)/.stamp-runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-data/warehouse.duckdb: | $(VENV)/.stamp-runtime
-	$(PY) -m etl demo --scale $(SCALE)
-	$(PY) -m etl load
-
 run: $(VENV)/.stamp-runtime
 	@if [ ! -f "$${SEGUR_WAREHOUSE:-data/warehouse.duckdb}" ]; then \
 		$(PY) -m etl demo --scale $(SCALE) && $(PY) -m etl load; fi
@@ -38,8 +34,11 @@ lint: $(VENV)/.stamp-dev
 	$(PY) -m ruff check .
 
 bench: $(VENV)/.stamp-dev
-	$(PY) -m bench etl --scale 1
-	$(PY) -m bench etl --scale 10
+	$(PY) -m bench etl --scale 1 --scale 10
+	$(PY) -m bench indicators --scale 1
+	$(PY) -m bench dashboard --scale 1
+	$(PY) -m bench exports --scale 1
+	$(PY) -m bench packs
 
 demo: $(VENV)/.stamp-runtime
 	$(PY) -m etl demo --scale $(SCALE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import callbacks, routes, shell
+from dashboard import callbacks, routes, routes_committee, routes_exports, shell
 from dashboard.context import AppContext, install
 from dashboard.i18n import t
 from dashboard.theme import register_plotly_template
@@ -54,4 +54,6 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.layout = shell.layout()
     callbacks.register(app)
     routes.register(app.server)
+    routes_exports.register(app.server)  # --- exports --- /exports/… (reports.routes) + /exports/jobs/<id>
+    routes_committee.register(app.server)  # comité: pack downloads
     return app

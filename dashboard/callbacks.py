@@ -14,13 +14,20 @@ from collections.abc import Mapping, Sequence
 from dash import Dash, Input, Output, ctx, no_update
 
 from dashboard import ids
+from dashboard.components import snapshot_callbacks
 from dashboard.context import current
 from dashboard.i18n import DEFAULT_LANG, LANGS, t
 from dashboard.reference import Reference
+from dashboard.routes_exports import view_export_link_props  # --- exports ---
 from dashboard.shell import FILTER_ORDER, filter_options, nav_links, registered_paths
 from dashboard.state import URL_KEYS, ViewState, parse_search, parse_view_state
 
 CONTROL_KEYS = {v: k for k, v in ids.FILTERS.items()}
+
+
+def snapshot_of(search: str | None) -> str | None:
+    """The snapshot id of a URL (comité): the filters then offer that snapshot's months."""
+    return parse_search(search).get("snapshot")
 
 
 def controls_from_url(search: str | None, reference: Reference, months: Sequence[str]
@@ -75,19 +82,26 @@ def register(app: Dash) -> None:
 
     @app.callback(
         Output(ids.URL, "search"), Output(ids.LANG, "value"), *[Output(i, "value") for i in filter_ids],
+        Output(ids.SNAPSHOT_SELECT, "value"),  # comité: the snapshot selector is the last control
         Input(ids.URL, "search"), Input(ids.LANG, "value"), *[Input(i, "value") for i in filter_ids],
+        Input(ids.SNAPSHOT_SELECT, "value"),
     )
     def sync_url(search, lang, *values):
+        values, snapshot = values[:-1], values[-1]
         context = current()
         trigger = ctx.triggered_id
+        if trigger == ids.SNAPSHOT_SELECT:  # comité: another snapshot (or live data); its own as-of month
+            new_search = snapshot_callbacks.url_with_snapshot(search, snapshot)
+            return (new_search if new_search != (search or "") else no_update, no_update,
+                    *[no_update] * len(FILTER_ORDER), no_update)
         if trigger in CONTROL_KEYS or trigger == ids.LANG:
             new_search, corrected = url_from_controls(
                 search, lang, dict(zip(FILTER_ORDER, values, strict=True)), CONTROL_KEYS.get(trigger),
                 context.reference)
             url_out = new_search if new_search != (search or "") else no_update
-            return url_out, no_update, *[corrected[k] for k in FILTER_ORDER]
-        url_lang, url_values = controls_from_url(search, context.reference, context.months())
-        return no_update, url_lang, *[url_values[k] for k in FILTER_ORDER]
+            return url_out, no_update, *[corrected[k] for k in FILTER_ORDER], no_update
+        url_lang, url_values = controls_from_url(search, context.reference, context.months(snapshot_of(search)))
+        return no_update, url_lang, *[url_values[k] for k in FILTER_ORDER], snapshot_callbacks.selector_value(search)
 
     outputs = {
         "skip": Output(ids.SKIP_LINK, "children"), "title": Output(ids.HEADER_TITLE, "children"),
@@ -103,7 +117,10 @@ def register(app: Dash) -> None:
     @app.callback(output=outputs, inputs=[Input(ids.URL, "pathname"), Input(ids.URL, "search")])
     def translate_shell(pathname, search):
         context = current()
-        return shell_texts(pathname, search, context.reference, context.months(), registered_paths())
+        return shell_texts(pathname, search, context.reference, context.months(snapshot_of(search)),
+                           registered_paths())
+
+    snapshot_callbacks.register(app)  # comité: snapshot selector options, banner, freeze modal
 
     app.clientside_callback(
         """
@@ -116,3 +133,11 @@ def register(app: Dash) -> None:
         Output(ids.HTML_LANG_SINK, "data"),
         Input(ids.URL, "search"),
     )
+
+    # --- exports --- "Exporter la vue (Excel)" follows the URL: validated filters, as-of and language
+    # (no snapshot: the workbook route serves live data only).
+    @app.callback(Output(ids.EXPORT_VIEW_LINK, "href"), Output(ids.EXPORT_VIEW_LINK, "children"),
+                  Output(ids.EXPORT_VIEW_LINK, "title"), Input(ids.URL, "search"))
+    def export_view_link(search):
+        context = current()
+        return view_export_link_props(search, context.reference, context.months())

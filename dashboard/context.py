@@ -19,20 +19,46 @@ EXTENSION = "segur"
 
 
 @dataclass(frozen=True)
+class SnapshotView:
+    """A committee snapshot opened for reading: its engine (over its own warehouse copy) and its description."""
+
+    engine: object  # indicators.compute.Engine
+    meta: object  # reports.snapshot.SnapshotMeta
+
+    @property
+    def warehouse(self) -> Warehouse:
+        return self.engine.db
+
+    @property
+    def as_of(self) -> str:
+        """The month the committee figures are at (YYYY-MM)."""
+        return f"{self.meta.as_of:%Y-%m}"
+
+    def months(self) -> list[str]:
+        """The snapshot's months up to its as-of month, newest first."""
+        return [m for m in self.warehouse.months() if m <= self.as_of]
+
+
+@dataclass(frozen=True)
 class AppContext:
     settings: Settings
     warehouse: Warehouse
     reference: Reference
     _engines: dict = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _snapshots: dict = field(default_factory=dict, repr=False, compare=False)
+    _snapshot_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
-    def engine(self):
-        """The indicator engine over the live warehouse (one per app; it caches per published file).
+    def engine(self, snapshot_id: str | None = None):
+        """The indicator engine over the live warehouse, or over a committee snapshot when `snapshot_id` is given.
 
-        Raises indicators.catalog.CatalogueError when indicators.yaml is invalid: pages show the problems."""
+        Raises indicators.catalog.CatalogueError when indicators.yaml is invalid: pages show the problems;
+        reports.snapshot.SnapshotError (French message) for an unknown or unreadable snapshot."""
         from indicators.catalog import load_catalogue
         from indicators.compute import Engine
 
+        if snapshot_id:
+            return self.snapshot(snapshot_id).engine
         with self._lock:
             catalogue = load_catalogue(self.settings.indicators)  # cached by content: edits are picked up
             engine = self._engines.get("live")
@@ -41,16 +67,49 @@ class AppContext:
                 self._engines["live"] = engine
             return engine
 
+    def snapshot(self, snapshot_id: str) -> SnapshotView:
+        """The frozen view of a committee snapshot, opened once per process (its files never change)."""
+        from reports.snapshot import open_snapshot
+
+        with self._lock:
+            cached = self._snapshots.get(snapshot_id)
+        if cached is not None:
+            return cached
+        with self._snapshot_lock:  # opening parses the catalogue (~0.3 s): once, even under concurrent requests
+            cached = self._snapshots.get(snapshot_id)
+            if cached is None:
+                engine, meta = open_snapshot(self.settings, snapshot_id)
+                cached = SnapshotView(engine, meta)
+                with self._lock:
+                    self._snapshots[snapshot_id] = cached
+            return cached
+
+    def forget_snapshot(self, snapshot_id: str) -> None:
+        """Drop a cached snapshot (after its deletion)."""
+        with self._lock:
+            self._snapshots.pop(snapshot_id, None)
+
     @classmethod
     def build(cls, settings: Settings) -> AppContext:
         return cls(settings, Warehouse(settings.warehouse), load_reference(settings.reference_dir))
+
+    def sessions(self):
+        """Sessions on the app-state database (comments, météo, decisions), migrated on first use (cached per URL)."""
+        from appstate.db import session_factory
+
+        return session_factory(self.settings.app_db)
 
     def today(self) -> date:
         """Today, or SEGUR_TODAY when set (demo data and freshness are computed against it)."""
         return date.fromisoformat(self.settings.today) if self.settings.today else date.today()
 
-    def months(self) -> list[str]:
-        """Published months, newest first ([] without a warehouse)."""
+    def months(self, snapshot_id: str | None = None) -> list[str]:
+        """Published months, newest first ([] without a warehouse); a snapshot's months up to its as-of month."""
+        if snapshot_id:
+            try:
+                return self.snapshot(snapshot_id).months()
+            except ValueError:  # SnapshotError: the page says why; the selectors just stay empty
+                return []
         return self.warehouse.months() if self.warehouse.available() else []
 
 

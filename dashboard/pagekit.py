@@ -42,6 +42,7 @@ class PageRequest:
     ctx: AppContext
     messages: list[str] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)  # page-specific query parameters (unvalidated)
+    snapshot_error: str | None = None  # why `state.snapshot` cannot be shown (unknown, deleted, unreadable)
 
     @property
     def lang(self) -> str:
@@ -49,7 +50,13 @@ class PageRequest:
 
     @property
     def warehouse(self) -> Warehouse:
-        return self.ctx.warehouse
+        """The live warehouse, or the snapshot's frozen copy when the view is a committee snapshot."""
+        return self.ctx.snapshot(self.state.snapshot).warehouse if self.state.snapshot else self.ctx.warehouse
+
+    @property
+    def snapshot(self):
+        """The committee snapshot being viewed (`dashboard.context.SnapshotView`), or None for live data."""
+        return self.ctx.snapshot(self.state.snapshot) if self.state.snapshot else None
 
     @property
     def reference(self) -> Reference:
@@ -64,8 +71,8 @@ class PageRequest:
 
     @property
     def engine(self):
-        """The indicator engine for this view (`indicators.compute.Engine`)."""
-        return self.ctx.engine()
+        """The indicator engine for this view (`indicators.compute.Engine`): frozen numbers for a snapshot."""
+        return self.ctx.engine(self.state.snapshot)
 
     @property
     def filters(self):
@@ -81,9 +88,26 @@ class PageRequest:
 
 
 def page_request(query: dict, ctx: AppContext) -> PageRequest:
-    """Parse a page's query parameters against the reference data and the published months."""
+    """Parse a page's query parameters against the reference data and the published months.
+
+    With `snapshot=ID`, the months are the snapshot's (up to its as-of month) and the as-of month defaults
+    to the snapshot's: every page then shows the figures presented to the committee.
+    """
     state, messages = parse_view_state(query, ctx.reference, ctx.months())
-    return PageRequest(state=state, ctx=ctx, messages=messages, extra=extra_params(query))
+    snapshot_error = None
+    if state.snapshot:
+        from reports.snapshot import SnapshotError
+
+        try:
+            frozen = ctx.snapshot(state.snapshot)
+        except (SnapshotError, OSError) as e:
+            snapshot_error = str(e)
+        else:
+            state, messages = parse_view_state(query, ctx.reference, frozen.months())
+            if state.as_of is None:
+                state = state.replace(as_of=frozen.as_of)
+    return PageRequest(state=state, ctx=ctx, messages=messages, extra=extra_params(query),
+                       snapshot_error=snapshot_error)
 
 
 Builder = Callable[[PageRequest], object]
@@ -101,7 +125,11 @@ def view(*, needs_warehouse: bool = True) -> Callable[[Builder], Callable[..., h
                 page = page_request(query, current())
                 lang = page.lang
                 children = [messages_alert(page.messages, lang)]
-                if needs_warehouse and not page.warehouse.available():
+                if page.snapshot_error:  # never the live numbers under a snapshot's URL
+                    from dashboard.components.snapshot_bar import snapshot_unavailable
+
+                    children.append(snapshot_unavailable(page.state, page.snapshot_error))
+                elif needs_warehouse and not page.warehouse.available():
                     children.append(empty_state(lang))
                 else:
                     body = build(page)

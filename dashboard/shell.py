@@ -13,9 +13,11 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components import snapshot_bar
 from dashboard.format import fmt_month
 from dashboard.i18n import t
 from dashboard.reference import Reference
+from dashboard.routes_exports import view_export_link  # --- exports ---
 from dashboard.state import ViewState
 from dashboard.theme import MANTINE_THEME
 
@@ -28,6 +30,8 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/territoires", "nav.territories"),
     ("/deploiement", "nav.deployment"),
     ("/donnees", "nav.data"),
+    ("/decisions", "nav.decisions"),
+    ("/comite", "nav.comite"),
 )
 FILTER_ORDER = ("as_of", "region", "departement", "couloir", "dispositif", "vague")
 SEARCHABLE = {"region", "departement", "dispositif"}
@@ -47,7 +51,9 @@ def nav_links(pathname: str | None, state: ViewState, available: Iterable[str]) 
             items.append(html.Li(html.Span([label, html.Small(f" ({t('shell.coming_soon', state.lang)})")],
                                            className="nav-link nav-disabled", **{"aria-disabled": "true"})))
             continue
-        active = (pathname or "/").rstrip("/") == path.rstrip("/")
+        current = (pathname or "/").rstrip("/") or "/"
+        # a sub-page (an indicator, a fiche territoriale) marks its section of the menu
+        active = current == (path.rstrip("/") or "/") or (path != "/" and current.startswith(path + "/"))
         items.append(html.Li(dmc.Anchor(
             label, href=state.href(path), className="nav-link" + (" nav-active" if active else ""),
             underline="never", **({"aria-current": "page"} if active else {}),
@@ -94,6 +100,13 @@ def layout() -> dmc.MantineProvider:
                         html.P(t("app.subtitle"), id=ids.HEADER_SUBTITLE, className="brand-subtitle"),
                     ]),
                 ]),
+                # Committee mode: the name that signs comments, météo and decisions, kept in this browser
+                # (dcc.Store local; synchronised and translated by dashboard/components/comments.py).
+                html.Div(id=ids.AUTHOR_FIELD, className="author-field", children=[
+                    dmc.TextInput(id=ids.AUTHOR_INPUT, label=t("author.label"), placeholder=t("author.placeholder"),
+                                  size="xs", debounce=300, autoComplete="name", className="author-input"),
+                    dcc.Store(id=ids.AUTHOR_STORE, storage_type="local"),
+                ]),
                 html.Div(className="lang-switch", children=[
                     html.Span(t("shell.lang_label"), id=ids.LANG_LABEL, className="lang-label"),
                     dmc.SegmentedControl(
@@ -105,7 +118,11 @@ def layout() -> dmc.MantineProvider:
             ]),
             html.Nav(id=ids.NAV, className="app-nav", children=nav_links(None, ViewState(), registered_paths()),
                      **{"aria-label": t("shell.nav_label")}),
-            html.Section(id=ids.FILTER_BAR, className="filter-bar", children=[_filter(k) for k in FILTER_ORDER],
+            # Comité: snapshot selector + "Figer pour le comité" + read-only banner (components/snapshot_bar.py).
+            *snapshot_bar.shell_row(),
+            html.Section(id=ids.FILTER_BAR, className="filter-bar",
+                         # --- exports --- the view's workbook sits with the filters it applies (href: callbacks.py)
+                         children=[*(_filter(k) for k in FILTER_ORDER), view_export_link()],
                          **{"aria-label": t("shell.filters_label"), "role": "search"}),
             html.Main(id=ids.CONTENT, tabIndex="-1", className="app-main", children=dash.page_container),
             html.Footer(id=ids.FOOTER, className="app-footer", children=t("shell.footer")),

@@ -8,6 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from dashboard import ids
+from dashboard.components.export_menu import export_menu, export_payload, export_uid
 from dashboard.components.table import Formatter, simple_table
 from dashboard.format import month_names
 from dashboard.i18n import normalise_lang, t
@@ -57,12 +59,23 @@ def graph(figure: go.Figure, lang: str | None = "fr", graph_id: str | None = Non
 def chart_with_table(figure: go.Figure, df: pd.DataFrame, summary: str, lang: str | None = "fr", *,
                      title: str | None = None, headers: Mapping[str, str] | None = None,
                      formats: Mapping[str, str | Formatter] | None = None, graph_id: str | None = None,
-                     height: int | None = None, open_table: bool = False) -> html.Figure:
-    """Title, summary sentence, chart, and a "Voir les données" disclosure holding the same data as a table."""
+                     height: int | None = None, open_table: bool = False, export: bool = True,
+                     export_id: str | None = None) -> html.Figure:
+    """Title, summary sentence, "Exporter" menu, chart, and a "Voir les données" disclosure with the same data.
+
+    `export=False` drops the menu; `export_id` names it when two charts of a page share title and columns.
+    """
     lang = normalise_lang(lang)
     parts: list = []
-    if title:
-        parts.append(html.Figcaption(html.H3(title, className="chart-title")))
+    # --- exports --- the menu sits in the caption, by the title; the image export reads the graph back from
+    # the <figure>'s children (its id), so the figure is not stored twice in the page.
+    uid = export_id or export_uid(graph_id, title, summary, *df.columns)
+    caption = [html.H3(title, className="chart-title")] if title else []
+    if export:
+        caption.append(export_menu(uid, lang, export_payload(df, title or graph_id, lang, headers, formats),
+                                   image=True, title=title))
+    if caption:
+        parts.append(html.Figcaption(caption, className="chart-caption"))
     parts.append(html.P(summary, className="chart-summary"))
     parts.append(graph(figure, lang, graph_id, height))
     parts.append(html.Details(
@@ -70,4 +83,5 @@ def chart_with_table(figure: go.Figure, df: pd.DataFrame, summary: str, lang: st
          simple_table(df, lang, headers=headers, formats=formats, caption=title)],
         open=open_table, className="chart-data",
     ))
-    return html.Figure(parts, className="chart-with-table")
+    props = {"id": {"type": ids.EXPORT_FIGURE, "chart": uid}} if export else {}
+    return html.Figure(parts, className="chart-with-table", **props)

@@ -829,6 +829,13 @@ MESSAGES: dict[str, str] = {
     'pres.col.owner': 'Owner',
     'pres.col.due': 'Due',
     'pres.col.status': 'Status',
+    'pres.col.value': 'Value',
+    'pres.col.target': 'Target',
+    'pres.col.progress': 'Progress',
+    'pres.col.state': 'Status',
+    'pres.budget_envelope': 'Envelope',
+    'pres.budget_committed': 'Committed',
+    'pres.budget_paid': 'Paid',
     # --- end comité ---
     # --- exports ---
     "export.view": "Export the view (Excel)",

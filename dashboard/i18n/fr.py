@@ -848,6 +848,13 @@ MESSAGES: dict[str, str] = {
     'pres.col.owner': 'Responsable',
     'pres.col.due': 'Échéance',
     'pres.col.status': 'Statut',
+    'pres.col.value': 'Valeur',
+    'pres.col.target': 'Cible',
+    'pres.col.progress': 'Avancement',
+    'pres.col.state': 'État',
+    'pres.budget_envelope': 'Enveloppe',
+    'pres.budget_committed': 'Engagé',
+    'pres.budget_paid': 'Versé',
     # --- fin comité ---
     # --- exports ---
     "export.view": "Exporter la vue (Excel)",

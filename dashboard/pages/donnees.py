@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import dash
+import dash_mantine_components as dmc
 import pandas as pd
-from dash import html
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components import data_table, empty_state, page_header, simple_table, status_badge
 from dashboard.format import fmt_bytes, fmt_date, fmt_datetime, fmt_month, fmt_number
+from dashboard.i18n import t
+from dashboard.jobs import Job, registry, start_for_view  # exports
 from dashboard.pagekit import PageRequest, view
 from dashboard.routes import template_href
+from dashboard.state import parse_search
 from etl.sources import CONTRACTS
 from etl.status import status
+from indicators.tables import CONTRACT_OF_TABLE
+from reports.extracts import ExtractError, extract_tables
 
 dash.register_page(__name__, path="/donnees", name="Données", title="Données — Ségur numérique", order=6)
 
@@ -149,6 +155,81 @@ def layout(page: PageRequest):
             section(page.t("data.rejects.title"), *rejects_section(page)),
             section(page.t("data.files.title"), *files_section(page)),
         ]
+        parts.append(extract_section(page))  # --- exports ---
     parts.append(section(page.t("data.templates.title"), html.P(page.t("data.templates.lead")),
                          templates_section(page)))
     return parts
+
+
+# --- exports --- large extracts: started here, written in the background (dashboard/jobs.py), polled by an
+# Interval; the job id lives in the browser session, so leaving and coming back resumes the progress bar.
+def extract_section(page: PageRequest) -> html.Section:
+    def select(id_: str, key: str, data: list[dict], value: str) -> dmc.Select:
+        return dmc.Select(id=id_, label=page.t(key), data=data, value=value, allowDeselect=False,
+                          className="extract-field", comboboxProps={"withinPortal": True})
+
+    tables = [{"value": n, "label": f"{getattr(CONTRACT_OF_TABLE[n], 'title_en' if page.lang == 'en' else 'title_fr')} ({n})"}
+              for n in extract_tables()]
+    return section(
+        page.t("extract.title"), html.P(page.t("extract.lead")),
+        html.Div([
+            select(ids.EXTRACT_TABLE, "extract.table", tables,
+                   next((o["value"] for o in tables if o["value"].startswith("fact_")), tables[0]["value"])),
+            select(ids.EXTRACT_FORMAT, "extract.format", [{"value": "csv", "label": "CSV"},
+                                                         {"value": "xlsx", "label": "XLSX"},
+                                                         {"value": "parquet", "label": "Parquet"}], "csv"),
+            select(ids.EXTRACT_SEP, "extract.sep", [{"value": ";", "label": ";"}, {"value": ",", "label": ","},
+                                                   {"value": "tab", "label": page.t("extract.sep.tab")}], ";"),
+            select(ids.EXTRACT_DECIMAL, "extract.decimal", [{"value": "comma", "label": page.t("extract.decimal.comma")},
+                                                           {"value": "point", "label": page.t("extract.decimal.point")}],
+                   "comma"),
+            html.Button(page.t("extract.start"), id=ids.EXTRACT_START, n_clicks=0, type="button",
+                        className="extract-start"),
+        ], className="extract-form"),
+        html.Div(id=ids.EXTRACT_PROGRESS, className="extract-progress"),
+        dcc.Store(id=ids.EXTRACT_JOB, storage_type="session"),
+        dcc.Interval(id=ids.EXTRACT_POLL, interval=800, disabled=True),
+        section_id="extraction",
+    )
+
+
+def extract_progress(job: Job, lang: str) -> list:
+    """Progress bar and "N lignes sur M"; the download link when done; the reason when it failed."""
+    def n(x: int) -> str:
+        return fmt_number(x, lang, decimals=0)
+
+    if job.status == "failed":
+        return [html.P(t("extract.failed", lang, reason=job.error), role="alert", className="extract-error")]
+    total = max(job.rows_total, 1)
+    bar = html.Progress(value=str(total if job.status == "done" else job.rows_done), max=str(total),
+                        className="extract-bar", **{"aria-label": t("extract.progress_label", lang)})
+    if job.status == "done":
+        return [bar, html.P([t("extract.done", lang, rows=n(job.rows_done), size=fmt_bytes(job.bytes, lang)), " ",
+                             html.A(t("extract.download", lang, name=job.file_name), href=f"/exports/jobs/{job.id}",
+                                    download=job.file_name, className="download-link extract-download")],
+                            role="status")]
+    text = (t("extract.running", lang, done=n(job.rows_done), total=n(job.rows_total)) if job.status == "running"
+            else t("extract.queued", lang))
+    return [bar, html.P(text, className="extract-count")]
+
+
+@dash.callback(
+    Output(ids.EXTRACT_JOB, "data"), Output(ids.EXTRACT_POLL, "disabled"), Output(ids.EXTRACT_PROGRESS, "children"),
+    Input(ids.EXTRACT_START, "n_clicks"), Input(ids.EXTRACT_POLL, "n_intervals"),
+    Input(ids.EXTRACT_JOB, "modified_timestamp"),
+    State(ids.EXTRACT_JOB, "data"), State(ids.EXTRACT_TABLE, "value"), State(ids.EXTRACT_FORMAT, "value"),
+    State(ids.EXTRACT_SEP, "value"), State(ids.EXTRACT_DECIMAL, "value"), State(ids.URL, "search"),
+)
+def extract_job(n_clicks, _ticks, _stamp, job_id, table, fmt, sep, decimal, search):
+    lang = "en" if parse_search(search).get("lang") == "en" else "fr"
+    if ctx.triggered_id == ids.EXTRACT_START and n_clicks:
+        try:
+            job = start_for_view(search, table, fmt, sep, decimal)
+        except ExtractError as e:
+            return None, True, [html.P(t("extract.failed", lang, reason=str(e)), role="alert",
+                                       className="extract-error")]
+        return job.id, False, extract_progress(job, lang)
+    job = registry().get(job_id)
+    if job is None:
+        return no_update, True, ([html.P(t("extract.unknown_job", lang), role="status")] if job_id else [])
+    return no_update, job.finished, extract_progress(job, lang)

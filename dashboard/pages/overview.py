@@ -1,12 +1,20 @@
-"""Vue d'ensemble — placeholder until the indicator engine lands (the lead replaces this page)."""
+"""Vue d'ensemble: the state of the programme in one screen, for the view in the URL (as-of, filters).
+
+Budget strip, objectives (weighted progress), alerts, then every indicator as a tile grouped by
+objective; each tile links to its indicator page with the same filters.
+"""
 
 from __future__ import annotations
 
 import dash
-from dash import html
 
 from dashboard.components import page_header
-from dashboard.format import fmt_datetime, fmt_number
+from dashboard.components.indicator_common import scope_text
+from dashboard.components.overview_alerts import alerts_panel, collect_alerts
+from dashboard.components.overview_budget import budget_strip
+from dashboard.components.overview_data import build_overview
+from dashboard.components.overview_tiles import objectives_section, tiles_section
+from dashboard.format import fmt_month
 from dashboard.pagekit import PageRequest, view
 
 dash.register_page(__name__, path="/", name="Vue d'ensemble", title="Ségur numérique — pilotage", order=0)
@@ -14,15 +22,14 @@ dash.register_page(__name__, path="/", name="Vue d'ensemble", title="Ségur num�
 
 @view()
 def layout(page: PageRequest):
-    last = page.warehouse.query_one(
-        "SELECT finished_at, rows_loaded FROM load_run ORDER BY finished_at DESC NULLS LAST LIMIT 1")
-    published = []
-    if last:
-        published = [html.P(page.t("overview.published", when=fmt_datetime(last[0], page.lang),
-                                   rows=fmt_number(last[1], page.lang, decimals=0)))]
+    engine = page.engine
+    data = build_overview(engine, page.state.as_of_date, page.filters)
+    lead = page.t("overview.lead", month=fmt_month(data.as_of, page.lang),
+                  scope=scope_text(page.state, page.reference, page.lang))
     return [
-        page_header(page.t("overview.title")),
-        html.P(page.t("overview.placeholder")),
-        *published,
-        html.P(html.A(page.t("overview.see_data"), href=page.href("/donnees"))),
+        page_header(page.t("overview.title"), lead),
+        budget_strip(data, page),
+        objectives_section(data, page),
+        alerts_panel(collect_alerts(data), data, page),
+        tiles_section(data, engine.catalogue, page),
     ]

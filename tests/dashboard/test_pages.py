@@ -30,8 +30,8 @@ def test_layout_has_the_shell(client):
 def test_overview(client, render_page):
     _, text = render_page(client, "/")
     assert "Vue d'ensemble" in text
-    assert "arrive avec le moteur d'indicateurs" in text
-    assert "Voir l'état des données" in text
+    for expected in ("Budget", "Objectifs", "Alertes", "Indicateurs par objectif"):
+        assert expected in text, expected
 
 
 def test_donnees_in_french(client, render_page):

@@ -85,7 +85,7 @@ def page(browser, live_server):
     """A fresh page; `page.console_errors` and `page.external_requests` are checked after the test."""
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
     pg = context.new_page()
-    pg.set_default_timeout(15_000)
+    pg.set_default_timeout(45_000)  # a cold engine on a busy 2-core machine can take seconds per page
     pg.console_errors = []
     pg.external_requests = []
     allowed = (live_server + "/", "data:", "blob:", "about:")

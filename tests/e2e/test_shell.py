@@ -122,7 +122,7 @@ def test_navigation_keeps_filters_without_reloading(page, live_server):
     page.evaluate("window.__noReload = true")
     page.get_by_role("link", name="Vue d'ensemble").click()
     page.wait_for_url(re.compile(r"/\?region=76$"))
-    wait_for_page(page, "arrive avec le moteur d'indicateurs")
+    wait_for_page(page, "Indicateurs par objectif")
     assert page.evaluate("window.__noReload") is True
     assert page.locator("[aria-current=page]").inner_text() == "Vue d'ensemble"
     assert page.get_by_role("textbox", name="Région").input_value() == "Occitanie"

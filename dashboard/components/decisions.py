@@ -1,0 +1,190 @@
+"""The committee's decision log: status with icon + text, overdue flag, links, edit form with history.
+
+Pure builders and write functions (tested without a browser); the Décisions page wires them to callbacks.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import dash_mantine_components as dmc
+from dash import dcc, html, no_update
+
+from appstate import labels, service
+from appstate.models import DECISION_STATUSES
+from dashboard import ids
+from dashboard.components.comments import author_name, feedback, missing_author, when
+from dashboard.context import AppContext
+from dashboard.format import fmt_date
+from dashboard.i18n import t
+from dashboard.theme import ERROR, GREY_TEXT, INFO, SUCCESS, WARNING
+
+STATUS_STYLES = {  # icon, colour, tint: the text label always goes with them
+    "a_faire": ("○", INFO, "#E8EDFF"), "en_cours": ("◐", WARNING, "#FFF4E0"), "fait": ("✔", SUCCESS, "#DFFEE6"),
+    "abandonne": ("✕", GREY_TEXT, "#EEEEEE"),
+}
+
+
+def status_label(status: str, lang: str) -> str:
+    return labels.label(labels.DECISION_STATUS_LABELS, status, lang)
+
+
+def status_options(lang: str) -> list[dict]:
+    return [{"value": s, "label": status_label(s, lang)} for s in DECISION_STATUSES]
+
+
+def decision_status_badge(status: str, lang: str) -> html.Span:
+    icon, colour, tint = STATUS_STYLES.get(status, ("•", GREY_TEXT, "#EEEEEE"))
+    return html.Span([html.Span(icon, className="status-icon", **{"aria-hidden": "true"}),
+                      html.Span(status_label(status, lang), className="status-text")],
+                     className=f"status-badge decision-status decision-{status}",
+                     style={"color": colour, "backgroundColor": tint, "borderColor": colour},
+                     **{"data-status": status})
+
+
+def overdue_badge(lang: str) -> html.Span:
+    return html.Span([html.Span("⚠ ", **{"aria-hidden": "true"}), t("decisions.overdue", lang)],
+                     className="overdue-badge", style={"color": ERROR, "borderColor": ERROR})
+
+
+def scope_of(lang: str, today: date, region: str | None = None, snapshot=None) -> dict:
+    """What the log shows (kept in a Store, read back by the callbacks)."""
+    return {"lang": lang, "today": today.isoformat(), "region": region,
+            "snapshot": snapshot.snapshot_id if snapshot else None,
+            "as_of": snapshot.created_at.isoformat() if snapshot else None}
+
+
+def _value(field: str, value, ctx: AppContext, lang: str) -> str:
+    if value in (None, "", []):
+        return t("decisions.none", lang)
+    if field == "status":
+        return status_label(value, lang)
+    if field == "due_date":
+        return fmt_date(value, lang)
+    if field == "regions":
+        return ", ".join(ctx.reference.label("regions", c, lang) for c in value)
+    if isinstance(value, list | tuple):
+        return ", ".join(value)
+    return str(value)
+
+
+def _history(ctx: AppContext, d, history: list[dict], lang: str) -> list:
+    if not history:
+        return [html.P(t("decisions.history.none", lang, author=d.created_by, date=when(d.created_at, lang)))]
+    return [html.Ul([html.Li(t("decisions.history.item", lang, date=when(h["changed_at"], lang), author=h["author"],
+                               field=t(f"decisions.field.{h['field']}", lang),
+                               old=_value(h["field"], h["old"], ctx, lang), new=_value(h["field"], h["new"], ctx, lang)))
+                     for h in history], className="decision-history")]
+
+
+def _edit_form(d, lang: str) -> list:
+    sub = {"decision": d.id}
+    return [
+        dmc.Select(id={"type": ids.DEC_EDIT_STATUS, **sub}, label=t("decisions.status", lang), data=status_options(lang),
+                   value=d.status, allowDeselect=False, size="xs"),
+        dmc.TextInput(id={"type": ids.DEC_EDIT_OWNER, **sub}, label=t("decisions.owner", lang), value=d.owner,
+                      size="xs"),
+        html.Div([html.Label(t("decisions.due", lang), htmlFor=f"decision-due-{d.id}", className="field-label"),
+                  dcc.Input(id={"type": ids.DEC_EDIT_DUE, **sub}, type="date", className="date-input",
+                            value=d.due_date.isoformat() if d.due_date else None)], className="field"),
+        dmc.Textarea(id={"type": ids.DEC_EDIT_TEXT, **sub}, label=t("decisions.text", lang), value=d.text,
+                     autosize=True, minRows=2, size="xs"),
+        dmc.Button(t("decisions.save", lang), id={"type": ids.DEC_SAVE, **sub}, size="xs", variant="outline",
+                   color="bleuFrance", n_clicks=0),
+    ]
+
+
+def _links(ctx: AppContext, d, lang: str) -> list:
+    parts: list = []
+    for ind in d.indicator_ids:
+        parts += [dcc.Link(ind, href=f"/indicateurs/{ind}" + ("?lang=en" if lang == "en" else "")), " "]
+    territories = [ctx.reference.label("regions", r, lang) for r in d.regions] + list(d.departements)
+    if territories:
+        parts.append(html.Span(", ".join(territories), className="decision-territories"))
+    return parts or [t("decisions.none", lang)]
+
+
+def decision_log(ctx: AppContext, scope: dict, status: str | None = None, open_only: bool = False,
+                 indicator: str | None = None) -> list:
+    """The decisions of the scope and filters, by due date; overdue ones flagged « en retard »."""
+    lang, today = scope["lang"], date.fromisoformat(scope["today"])
+    read_only = bool(scope.get("snapshot"))
+    as_of = datetime.fromisoformat(scope["as_of"]) if scope.get("as_of") else None
+    with ctx.sessions()() as s:
+        decisions = service.list_decisions(s, status=status or None, open_only=bool(open_only),
+                                           indicator_id=indicator or None, region=scope.get("region"), as_of=as_of)
+        histories = {d.id: [h for h in service.decision_history(s, d.id) if as_of is None or h["changed_at"] <= as_of]
+                     for d in decisions}
+    if not decisions:
+        return [html.P(t("decisions.empty", lang), className="decisions-empty")]
+    overdue = [d for d in decisions if d.overdue(today)]
+    head = html.Thead(html.Tr([html.Th(t(f"decisions.col.{c}", lang), scope="col")
+                               for c in ("id", "text", "owner", "due", "status", "links", "committee")]))
+    rows = []
+    for d in decisions:
+        late = d.overdue(today)
+        due = [fmt_date(d.due_date, lang) if d.due_date else t("decisions.no_due", lang)]
+        if late:
+            due += [" ", overdue_badge(lang)]
+        details = [html.Summary(t("decisions.edit", lang) if not read_only else t("decisions.history", lang)),
+                   html.H4(t("decisions.history", lang), className="decision-history-title"),
+                   *_history(ctx, d, histories[d.id], lang)]
+        if not read_only:
+            details.append(html.Div(_edit_form(d, lang), className="decision-edit-form"))
+        rows.append(html.Tr([
+            html.Td(str(d.id)),
+            html.Td([html.P(d.text, className="decision-text"), html.Details(details, className="decision-edit")]),
+            html.Td(d.owner), html.Td(due, className="decision-due"),
+            html.Td(decision_status_badge(d.status, lang)), html.Td(_links(ctx, d, lang)),
+            html.Td(d.committee_label or "—"),
+        ], className="decision-row" + (" decision-overdue" if late else ""), **{"data-decision": d.id}))
+    return [html.P(t("decisions.count", lang, n=len(decisions), overdue=len(overdue)), className="decisions-count"),
+            html.Div(html.Table([html.Caption(t("decisions.log", lang), className="visually-hidden"), head, html.Tbody(rows)],
+                                className="decision-table"), className="table-scroll")]
+
+
+def _catalogue(ctx: AppContext):
+    try:
+        return ctx.engine().catalogue
+    except Exception:  # noqa: BLE001 - without a valid catalogue the links are checked against the reference only
+        return None
+
+
+def add(ctx: AppContext, scope: dict, values: dict, author: str | None, filters: dict | None = None):
+    """Record a decision; (log, feedback, cleared text)."""
+    lang = scope["lang"]
+    if not author_name(author):
+        return no_update, missing_author(lang), no_update
+    try:
+        with ctx.sessions().begin() as s:
+            service.add_decision(
+                s, values.get("text") or "", values.get("owner") or "", author_name(author),
+                due_date=values.get("due_date") or None, status=values.get("status") or "a_faire",
+                committee_label=(values.get("committee_label") or "").strip() or None,
+                indicator_ids=values.get("indicator_ids") or (), regions=values.get("regions") or (),
+                catalogue=_catalogue(ctx))
+    except ValueError as e:
+        return no_update, feedback(t("write.error", lang, error=e), ok=False), no_update
+    return decision_log(ctx, scope, **(filters or {})), feedback(t("write.saved", lang), ok=True), ""
+
+
+def update(ctx: AppContext, scope: dict, decision_id: int, values: dict, author: str | None,
+           filters: dict | None = None):
+    """Change the given fields of a decision (one history line per changed field); (log, feedback)."""
+    lang = scope["lang"]
+    if not author_name(author):
+        return no_update, missing_author(lang)
+    try:
+        with ctx.sessions().begin() as s:
+            current = {d.id: d for d in service.list_decisions(s)}.get(int(decision_id))
+            if current is None:
+                raise ValueError(f"décision introuvable (n° {decision_id})")
+            fields = {"status": values.get("status"), "owner": values.get("owner"), "text": values.get("text"),
+                      "due_date": values.get("due_date") or None}
+            changed = {k: v for k, v in fields.items()
+                       if k in values and v != (current.due_date.isoformat() if k == "due_date" and current.due_date
+                                                else getattr(current, k))}
+            service.update_decision(s, int(decision_id), author_name(author), **changed)
+    except ValueError as e:
+        return no_update, feedback(t("write.error", lang, error=e), ok=False)
+    return decision_log(ctx, scope, **(filters or {})), feedback(t("write.saved", lang), ok=True)

@@ -1,0 +1,129 @@
+"""Committee packs as plain Flask downloads: `/comite/pack/<snapshot_id>.<pdf|pptx|xlsx>?region=&lang=`.
+
+A pack is built once per (snapshot, format, région, language) into `<data_dir>/cache/packs/` and then
+served from there: a snapshot never changes, so neither does its pack. Files are streamed by Flask, not
+sent base64 through a callback. Bad input gets a 4xx with a French sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from urllib.parse import urlencode
+
+import flask
+
+from dashboard.context import current
+
+log = logging.getLogger(__name__)
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ID_RE = re.compile(r"^s-[0-9]{8}-[0-9a-f]{6}$")
+_build_lock = threading.Lock()  # one build at a time: a pack renders charts with Chromium
+
+
+def pack_href(snapshot_id: str, fmt: str, region: str | None = None, lang: str = "fr") -> str:
+    query = {k: v for k, v in (("region", region), ("lang", lang if lang != "fr" else None)) if v}
+    return f"/comite/pack/{snapshot_id}.{fmt}" + ("?" + urlencode(query) if query else "")
+
+
+class PackRequestError(ValueError):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def check_request(name: str, region: str | None, lang: str | None, reference) -> tuple[str, str, str | None, str]:
+    """(snapshot id, format, région, language) of a pack URL, or PackRequestError with a French message."""
+    snapshot_id, _, fmt = name.rpartition(".")
+    if fmt not in MIMETYPES:
+        raise PackRequestError(f"format de dossier inconnu « {fmt[:20]} » : attendu pdf, pptx ou xlsx")
+    if not ID_RE.match(snapshot_id):
+        raise PackRequestError(f"identifiant d'instantané invalide « {snapshot_id[:80]} » (attendu p. ex. "
+                               "s-20261128-abc123)")
+    lang = lang or "fr"
+    if lang not in ("fr", "en"):
+        raise PackRequestError(f"langue inconnue « {lang[:20]} » : attendu fr ou en")
+    region = region or None
+    if region is not None and region not in reference.regions:
+        raise PackRequestError(f"région inconnue « {region[:20]} » (codes INSEE des régions, p. ex. 11 pour "
+                               "l'Île-de-France)")
+    if region is not None and fmt != "pdf":
+        raise PackRequestError("la fiche régionale n'existe qu'en PDF : retirez « region » ou choisissez pdf")
+    return snapshot_id, fmt, region, lang
+
+
+def pack_inputs(context, snapshot_id: str, lang: str):
+    """What a snapshot's pack says beyond the figures: changes since the previous snapshot, frozen comments
+    and decisions (all from frozen files, so the cached pack stays true)."""
+    from dashboard.components.committee_diff import changes_for, previous_snapshot
+    from reports.snapshot import snapshot_state
+
+    changes = None
+    if previous_snapshot(context, snapshot_id) is not None:
+        _, _, changes = changes_for(context, snapshot_id, "previous")
+    state = snapshot_state(context.settings, snapshot_id)
+    return changes, state.get("comments", []), state.get("decisions", [])
+
+
+def build_cached(context, snapshot_id: str, fmt: str, region: str | None, lang: str) -> Path:
+    """The pack file, built on first request into the cache (built in a temporary directory, then renamed)."""
+    from reports.pack import build_pack
+
+    frozen = context.snapshot(snapshot_id)
+    key_dir = context.settings.data_dir / "cache" / "packs" / snapshot_id / f"{fmt}-{region or 'national'}-{lang}"
+    with _build_lock:
+        done = sorted(key_dir.glob(f"*.{fmt}")) if key_dir.is_dir() else []
+        if done:
+            return done[0]
+        key_dir.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".build-", dir=key_dir.parent))
+        try:
+            changes, comments, decisions = pack_inputs(context, snapshot_id, lang)
+            built = build_pack(frozen.engine, frozen.meta, fmt, work, region=region, lang=lang, changes=changes,
+                               comments=comments, decisions=decisions)
+            work.rename(key_dir)
+            return key_dir / built.name
+        finally:
+            if work.exists():
+                shutil.rmtree(work, ignore_errors=True)
+
+
+def _error(message: str, status: int):
+    return flask.Response(f"Dossier du comité indisponible : {message}\n", status=status,
+                          mimetype="text/plain", headers={"Content-Language": "fr"})
+
+
+def register(server: flask.Flask) -> None:
+    @server.get("/comite/pack/<name>")
+    def committee_pack(name: str):
+        from reports.snapshot import SnapshotError
+
+        context = current()
+        try:
+            snapshot_id, fmt, region, lang = check_request(name, flask.request.args.get("region"),
+                                                           flask.request.args.get("lang"), context.reference)
+            try:
+                context.snapshot(snapshot_id)
+            except SnapshotError as e:
+                raise PackRequestError(str(e), 404) from e
+            path = build_cached(context, snapshot_id, fmt, region, lang)
+        except PackRequestError as e:
+            return _error(str(e), e.status)
+        except ImportError as e:
+            log.exception("pack %s", name)
+            return _error(f"module de dossier absent ({e.name}) : dossier en cours d'intégration", 503)
+        except ValueError as e:  # PackError, SnapshotError: French sentences
+            return _error(str(e), 400)
+        except Exception as e:  # noqa: BLE001 - a download is never a traceback
+            log.exception("pack %s", name)
+            return _error(f"la construction a échoué ({type(e).__name__} : {e})", 500)
+        return flask.send_file(path, mimetype=MIMETYPES[fmt], as_attachment=True, download_name=path.name,
+                               max_age=0)

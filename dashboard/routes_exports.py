@@ -1,0 +1,64 @@
+"""Exports on the dashboard's Flask server: the reports' export routes, the prepared-extract downloads, and
+the "Exporter la vue (Excel)" link of the shell.
+
+    GET /exports/workbook.xlsx?<view query>          (reports/routes.py, with the dashboard's settings/engine)
+    GET /exports/extract/<table>.<fmt>?<view query>  (idem)
+    GET /exports/jobs/<job_id>                        a file prepared in the background (dashboard/jobs.py)
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import flask
+from dash import html
+
+from dashboard import ids
+from dashboard.i18n import t
+from dashboard.jobs import JOB_ID_RE, registry
+from reports.extracts import FORMATS
+from reports.routes import init_exports
+
+WORKBOOK_PATH = "/exports/workbook.xlsx"
+# The workbook route reads these (reports/routes.py); it has no notion of a committee snapshot yet.
+WORKBOOK_KEYS = ("as_of", "region", "departement", "couloir", "dispositif", "vague", "lang")
+
+
+def register(server: flask.Flask) -> None:
+    """Mount the export routes (they use the dashboard's AppContext: settings, engine) and the job downloads."""
+    init_exports(server)
+
+    @server.get("/exports/jobs/<job_id>")
+    def download_job(job_id: str):
+        job = registry(server).get(job_id) if JOB_ID_RE.match(job_id) else None
+        path = registry(server).path(job) if job is not None and job.status == "done" else None
+        if path is None or not path.is_file():
+            return flask.Response("Extraction introuvable : le lien a expiré (24 h) ou l'identifiant est invalide. "
+                                  "Relancez l'extraction depuis la page Données.\n", status=404,
+                                  mimetype="text/plain; charset=utf-8")
+        return flask.send_file(path, mimetype=FORMATS[job.fmt], as_attachment=True, download_name=job.file_name,
+                               max_age=0, conditional=True)
+
+
+def workbook_href(search: str | None, reference, months) -> str:
+    """The workbook URL of the view in `search`: only validated values, in the workbook route's names."""
+    from dashboard.state import parse_search, parse_view_state
+
+    state, _ = parse_view_state(parse_search(search), reference, months)
+    query = {k: v for k, v in state.to_query().items() if k in WORKBOOK_KEYS}
+    return WORKBOOK_PATH + ("?" + urlencode(query) if query else "")
+
+
+def view_export_link() -> html.A:
+    """The shell's link (French first; the URL callback sets its href and language)."""
+    return html.A([html.Span("⤓ ", **{"aria-hidden": "true"}), t("export.view")], id=ids.EXPORT_VIEW_LINK,
+                  href=WORKBOOK_PATH, download="", className="view-export-link", title=t("export.view_label"))
+
+
+def view_export_link_props(search: str | None, reference, months) -> tuple[str, list, str]:
+    """(href, children, title) of the shell's link for a URL."""
+    from dashboard.state import parse_search, parse_view_state
+
+    lang = parse_view_state(parse_search(search), reference, months)[0].lang
+    return (workbook_href(search, reference, months),
+            [html.Span("⤓ ", **{"aria-hidden": "true"}), t("export.view", lang)], t("export.view_label", lang))

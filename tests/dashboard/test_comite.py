@@ -1,0 +1,193 @@
+"""Committee mode in-process: frozen figures under ?snapshot=, banner, unknown id, delete, diff, pack route."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import create_app
+from dashboard.components.committee_diff import filter_changes
+from dashboard.components.snapshot_bar import LIVE, banner_text, live_href, snapshot_options
+from dashboard.components.snapshot_callbacks import freeze, snapshot_shell, url_with_snapshot
+from dashboard.routes_committee import PackRequestError, check_request, pack_href
+from etl.load import load
+from reports.diff import RANKS, sort_key
+from reports.snapshot import create_snapshot, list_snapshots
+from tests.dashboard.factory import build_warehouse, documents_total, write_documents
+from tests.dashboard.render import as_json, page_text, render
+
+MONTHS = ("2025-09", "2025-10")
+
+
+def _fr(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+@pytest.fixture(scope="module")
+def committee(tmp_path_factory):
+    """A warehouse frozen as « COSUI n°14 », then a corrected documents file (×2) loaded into the live one."""
+    data_dir = tmp_path_factory.mktemp("committee")
+    settings = build_warehouse(data_dir, MONTHS)
+    app = create_app(settings)
+    client = app.server.test_client()
+    before = page_text(render(client, "/"))
+    meta = create_snapshot(settings, "COSUI n°14", author="c.martin")
+    corrected = write_documents(data_dir / "inbox" / "mes_documents_2025_corrige.csv", MONTHS, factor=2)
+    assert load([corrected], settings, lenient=True).status.startswith("published")
+    return {"settings": settings, "app": app, "meta": meta, "before": before}
+
+
+@pytest.fixture()
+def cclient(committee):
+    return committee["app"].server.test_client()
+
+
+def _numbers(text: str) -> list[str]:
+    return [line for line in text.splitlines() if "documents" in line and any(ch.isdigit() for ch in line)]
+
+
+def test_snapshot_shows_the_frozen_numbers_after_a_corrected_load(committee, cclient):
+    meta = committee["meta"]
+    live = page_text(render(cclient, "/"))
+    frozen = page_text(render(cclient, "/", f"?snapshot={meta.id}"))
+    last_month = documents_total(MONTHS)  # documents loaded, as first loaded (12 rolling months)
+    assert _numbers(frozen) == _numbers(committee["before"])
+    assert _numbers(live) != _numbers(committee["before"])
+    assert any(_fr(last_month) in line for line in _numbers(committee["before"]))
+    assert any(_fr(2 * last_month) in line for line in _numbers(live))
+    assert not any(_fr(2 * last_month) in line for line in _numbers(frozen))
+
+
+def test_every_page_reads_the_snapshot_engine(committee, cclient):
+    ctx = committee["app"].server.extensions["segur"]
+    meta = committee["meta"]
+    assert ctx.engine(meta.id) is ctx.engine(meta.id)  # opened once, then cached
+    assert ctx.engine(meta.id) is not ctx.engine()
+    assert ctx.months(meta.id) == ["2025-10", "2025-09"] or ctx.months(meta.id)[0] == "2025-10"
+    for path in ("/budget", "/indicateurs", "/territoires", "/donnees"):
+        text = page_text(render(cclient, path, f"?snapshot={meta.id}"))
+        assert "Cette page n'a pas pu être affichée" not in text, path
+
+
+def test_banner_text_and_way_back(committee):
+    meta = committee["meta"]
+    text = banner_text(meta, "fr")
+    assert text.startswith("Instantané figé « COSUI n°14 » du ")
+    assert text.endswith(", données à fin oct. 2025 — lecture seule")
+    assert banner_text(meta, "en").startswith("Frozen snapshot “COSUI n°14” of ")
+    assert live_href("/budget", f"?snapshot={meta.id}&as_of=2025-09&region=11") == "/budget?region=11"
+
+
+def test_shell_selector_and_banner_from_the_url(committee):
+    ctx = committee["app"].server.extensions["segur"]
+    meta = committee["meta"]
+    with committee["app"].server.test_request_context("/"):
+        out = snapshot_shell("/budget", f"?snapshot={meta.id}", ctx)
+        live = snapshot_shell("/budget", "", ctx)
+    assert out["hidden"] is False and "Instantané figé « COSUI n°14 »" in as_json(out["banner"])
+    assert [o["value"] for o in out["options"]] == [LIVE, meta.id]
+    assert live["hidden"] is True and live["banner"] is None
+    assert snapshot_options([meta], "fr")[1]["label"].startswith("COSUI n°14 — figé le ")
+    assert url_with_snapshot("?region=11&as_of=2025-09", meta.id) == f"?region=11&snapshot={meta.id}"
+    assert url_with_snapshot(f"?snapshot={meta.id}&lang=en", LIVE) == "?lang=en"
+
+
+def test_unknown_snapshot_is_a_message_not_an_error(cclient):
+    text = page_text(render(cclient, "/budget", "?snapshot=s-20990101-abcdef"))
+    assert "Instantané indisponible" in text
+    assert "instantané introuvable « s-20990101-abcdef »" in text
+    assert "Cette page n'a pas pu être affichée" not in text
+    assert "identifiant invalide" in page_text(render(cclient, "/", "?snapshot=../../etc"))
+
+
+def test_freeze_requires_label_and_author(committee):
+    ctx = committee["app"].server.extensions["segur"]
+    message, created = freeze(ctx, "", "2025-10", "  ", "fr")
+    assert created is None
+    assert "Indiquez un libellé" in as_json(message) and "Indiquez votre nom" in as_json(message)
+    message, created = freeze(ctx, "COSUI n°13", "2025-13", "c.martin", "fr")
+    assert created is None and "mois invalide" in as_json(message)
+
+
+def test_comite_page_lists_snapshots_with_links(committee, cclient):
+    meta = committee["meta"]
+    text = page_text(render(cclient, "/comite"))
+    assert "Comité de suivi" in text and "COSUI n°14" in text and "c.martin" in text
+    assert f"/?snapshot={meta.id}" in text and f"/presentation?snapshot={meta.id}" in text
+    assert f"/comite/pack/{meta.id}.pdf" in text
+
+
+def test_diff_against_live_is_sorted_and_filterable(committee):
+    ctx = committee["app"].server.extensions["segur"]
+    meta = committee["meta"]
+    from dashboard.components.committee_diff import changes_for
+
+    current, previous, changes = changes_for(ctx, meta.id, "live")
+    assert changes, "the corrected load must show up"
+    assert changes == sorted(changes, key=sort_key)
+    assert [RANKS.index(c.rank) for c in changes] == sorted(RANKS.index(c.rank) for c in changes)
+    assert any(c.kind == "data_revised" or c.rank == "data" for c in changes)
+    high = filter_changes(changes, {"high"})
+    assert all(c.severity == "high" for c in high)
+    from dashboard.pages.comite import diff_view  # pages register themselves: import after the app exists
+
+    text = as_json(diff_view(ctx, meta.id, "live", [], None, "fr"))
+    assert "les plus importants d'abord" in text and "Avant → après" in text
+    assert "▲" in text or "◆" in text or "•" in text  # severity by icon + text
+    no_previous = as_json(diff_view(ctx, meta.id, "previous", [], None, "fr"))
+    assert "aucun instantané antérieur" in no_previous
+
+
+def test_delete_needs_the_right_confirmation(committee):
+    settings, ctx = committee["settings"], committee["app"].server.extensions["segur"]
+    from dashboard.pages.comite import delete
+
+    doomed = create_snapshot(settings, "Essai à supprimer", author="c.martin")
+    message, deleted = delete(ctx, doomed.id, "pas le bon", "c.martin", "fr")
+    assert deleted is None and "confirmation incorrecte" in as_json(message)
+    message, deleted = delete(ctx, doomed.id, doomed.id, "", "fr")
+    assert deleted is None and "Indiquez votre nom" in as_json(message)
+    assert doomed.id in {m.id for m in list_snapshots(settings)}
+    message, deleted = delete(ctx, doomed.id, "Essai à supprimer", "c.martin", "fr")
+    assert deleted is not None and "supprimé" in as_json(message)
+    assert doomed.id not in {m.id for m in list_snapshots(settings)}
+    from appstate.audit import list_events
+    from appstate.db import session_factory
+
+    with session_factory(settings.app_db)() as session:
+        events = list_events(session, "snapshot", doomed.id)
+    assert "snapshot.delete" in [e.action for e in events]
+
+
+def test_pack_request_validation(committee):
+    ref = committee["app"].server.extensions["segur"].reference
+    assert check_request("s-20261128-abc123.pdf", "11", "en", ref) == ("s-20261128-abc123", "pdf", "11", "en")
+    for name, region, lang, words in [("s-20261128-abc123.exe", None, None, "format de dossier inconnu"),
+                                      ("../x.pdf", None, None, "identifiant d'instantané invalide"),
+                                      ("s-20261128-abc123.pdf", "99", None, "région inconnue"),
+                                      ("s-20261128-abc123.pdf", None, "de", "langue inconnue"),
+                                      ("s-20261128-abc123.pptx", "11", None, "n'existe qu'en PDF")]:
+        with pytest.raises(PackRequestError, match=words):
+            check_request(name, region, lang, ref)
+    assert pack_href("s-20261128-abc123", "pdf", "11", "en") == "/comite/pack/s-20261128-abc123.pdf?region=11&lang=en"
+
+
+def test_pack_route_errors_are_french_sentences(cclient):
+    response = cclient.get("/comite/pack/s-20990101-abcdef.pdf")
+    assert response.status_code == 404
+    assert "instantané introuvable" in response.get_data(as_text=True)
+    response = cclient.get("/comite/pack/s-20990101-abcdef.doc")
+    assert response.status_code == 400 and "format de dossier inconnu" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("fmt", "magic"), [("pptx", b"PK\x03\x04"), ("pdf", b"%PDF")])
+def test_pack_route_sends_the_file(committee, cclient, fmt, magic):
+    pytest.importorskip("reports.pack")
+    meta = committee["meta"]
+    response = cclient.get(pack_href(meta.id, fmt))
+    if response.status_code == 503:
+        pytest.skip(response.get_data(as_text=True))
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.data[:4] == magic
+    assert "attachment" in response.headers["Content-Disposition"]
+    again = cclient.get(pack_href(meta.id, fmt))  # served from the cache
+    assert again.data == response.data
