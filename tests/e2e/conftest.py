@@ -6,17 +6,13 @@
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.dashboard.factory import build_warehouse
+from tests.e2e.browser_tools import serve_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -41,31 +37,8 @@ def live_data_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def live_server(live_data_dir):
     """Base URL of `python app.py` serving the tiny warehouse (a subprocess, stopped at the end)."""
-    port = _free_port()
-    env = {**os.environ, "SEGUR_DATA_DIR": str(live_data_dir), "SEGUR_TODAY": "2025-12-15", "HOST": "127.0.0.1",
-           "PORT": str(port)}
-    log = (live_data_dir / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2) as r:  # noqa: S310 - local server
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not start: {(live_data_dir / 'server.log').read_text()}") from None
-                time.sleep(0.2)
+    with serve_app(live_data_dir, "2025-12-15") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

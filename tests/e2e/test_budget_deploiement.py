@@ -3,13 +3,7 @@ filters and page selectors change the figures and the URL; screenshots at 1366×
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
 
 import pytest
@@ -17,8 +11,7 @@ import pytest
 from etl.demo import generate
 from etl.load import load
 from settings import load_settings
-from tests.e2e.browser_tools import wait_for_page
-from tests.e2e.conftest import ROOT
+from tests.e2e.browser_tools import serve_app, wait_for_page
 
 pytestmark = pytest.mark.browser
 
@@ -34,33 +27,8 @@ def live_server(tmp_path_factory):
     settings = load_settings({"SEGUR_DATA_DIR": str(base_dir / "data"), "SEGUR_TODAY": TODAY})
     report = load(generate(raw, scale=0.02, seed=42, today=date.fromisoformat(TODAY)), settings)
     assert report.ok, report.to_text()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "SEGUR_DATA_DIR": str(settings.data_dir), "SEGUR_TODAY": TODAY, "HOST": "127.0.0.1",
-           "PORT": str(port)}
-    log = (base_dir / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2) as r:  # noqa: S310 - local server
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((base_dir / "server.log").read_text()) from None
-                time.sleep(0.2)
+    with serve_app(settings.data_dir, TODAY) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def kpi_value(page, label: str) -> str:

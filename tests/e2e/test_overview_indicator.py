@@ -5,19 +5,14 @@ explanation opens with the keyboard. Screenshots at projector sizes go to test-a
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 
 from tests.dashboard.render import ROUTER_OUTPUT
 from tests.dashboard.test_overview import DEMO_TODAY, demo_settings
-from tests.e2e.browser_tools import wait_for_page
-from tests.e2e.conftest import ROOT, _free_port
+from tests.e2e.browser_tools import serve_app, wait_for_page
 
 pytestmark = pytest.mark.browser
 SIZES = {"1366": (1366, 768), "1920": (1920, 1080)}
@@ -51,33 +46,10 @@ def _render(base: str, pathname: str, search: str) -> None:
 def live_server(tmp_path_factory):
     """`python app.py` over the demo warehouse (overrides the tiny one of conftest for this module)."""
     settings = demo_settings(tmp_path_factory)
-    port = _free_port()
-    env = {**os.environ, "SEGUR_DATA_DIR": str(settings.data_dir), "SEGUR_TODAY": DEMO_TODAY,
-           "HOST": "127.0.0.1", "PORT": str(port)}
-    log_path = settings.data_dir / "server-e2e.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/donnees", timeout=2) as r:  # noqa: S310 - local server
-                        if r.status == 200:
-                            break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"the app did not start: {log_path.read_text()}") from None
-                    time.sleep(0.2)
-            for path, search in WARM:  # compute the views once: a busy machine then only has to draw them
-                _render(base, path, search)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with serve_app(settings.data_dir, DEMO_TODAY, ready_path="/donnees") as base:
+        for path, search in WARM:  # compute the views once: a busy machine then only has to draw them
+            _render(base, path, search)
+        yield base
 
 
 @pytest.fixture(autouse=True)
