@@ -20,8 +20,8 @@ from reports.extracts import FORMATS
 from reports.routes import init_exports
 
 WORKBOOK_PATH = "/exports/workbook.xlsx"
-# The workbook route reads these (reports/routes.py); it has no notion of a committee snapshot yet.
-WORKBOOK_KEYS = ("as_of", "region", "departement", "couloir", "dispositif", "vague", "lang")
+# The workbook route reads these (reports/routes.py); with `snapshot` it exports the frozen figures.
+WORKBOOK_KEYS = ("as_of", "region", "departement", "couloir", "dispositif", "vague", "lang", "snapshot")
 
 
 def register(server: flask.Flask) -> None:

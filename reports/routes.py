@@ -53,9 +53,19 @@ def _engine():
     from indicators.compute import Engine
 
     state = current_app.extensions.setdefault(EXTENSION, {"engine": None, "settings": None})
+    dashboard = current_app.extensions.get("segur")
+    snapshot = _arg("snapshot")
+    if snapshot:  # the frozen figures of a committee snapshot
+        from reports.snapshot import SnapshotError, open_snapshot
+
+        try:
+            if dashboard is not None and hasattr(dashboard, "engine"):
+                return dashboard.engine(snapshot)
+            return open_snapshot(_settings(), snapshot)[0]
+        except SnapshotError as e:
+            raise BadRequest(f"instantané « {snapshot} » : {e}") from e
     if state.get("engine") is not None:
         return state["engine"]
-    dashboard = current_app.extensions.get("segur")
     if dashboard is not None and hasattr(dashboard, "engine"):
         return dashboard.engine()
     with _lock:

@@ -122,7 +122,8 @@ def test_workbook_link_follows_the_view(app):
         ctx = current()
         href = workbook_href("?region=76&departement=31&couloir=biologie&lang=en&snapshot=cosui-13&indicateur=x",
                              ctx.reference, ctx.months())
-        assert href == "/exports/workbook.xlsx?region=76&departement=31&couloir=biologie&lang=en"
+        # the snapshot is kept (the workbook then carries the frozen figures); page-only parameters are not
+        assert href == "/exports/workbook.xlsx?region=76&departement=31&couloir=biologie&snapshot=cosui-13&lang=en"
         assert workbook_href("?region=zz", ctx.reference, ctx.months()) == "/exports/workbook.xlsx"
         _, children, title = view_export_link_props("?as_of=2025-09", ctx.reference, ctx.months())
         assert "Exporter la vue (Excel)" in as_json(children)

@@ -111,3 +111,23 @@ def test_mounted_in_the_dashboard_uses_its_engine(engine, demo_settings):
     resp = app.test_client().get("/exports/extract/fact_eprescription.csv?as_of=2026-10&region=93")
     assert resp.status_code == 200 and FakeDashboardContext.calls == 1
     assert resp.headers["Content-Disposition"].endswith('"extrait_fact_eprescription_2026-10_region-93.csv"')
+
+
+def test_workbook_of_a_snapshot_and_unknown_snapshot(client, demo_settings, tmp_path):
+    from reports.snapshot import create_snapshot, open_snapshot
+
+    meta = create_snapshot(demo_settings, "COSUI test export", "2026-10", author="secretariat")
+    resp = client.get(f"/exports/workbook.xlsx?snapshot={meta.id}&as_of=2026-10")
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    path = tmp_path / "snap.xlsx"
+    path.write_bytes(resp.data)
+    summary = openpyxl.load_workbook(path)["Synthèse"]
+    header = [c.value for c in summary[1]]
+    first = {h: summary.cell(2, i + 1).value for i, h in enumerate(header)}
+    frozen, _ = open_snapshot(demo_settings, meta.id)
+    expected = frozen.compute(first[header[0]], "2026-10", with_forecast=False).current.value
+    assert any(isinstance(v, float | int) and abs(v - expected) < 1e-6 * max(1, abs(expected))
+               for v in first.values())
+    bad = client.get("/exports/workbook.xlsx?snapshot=s-nope")
+    assert bad.status_code == 400
+    assert "instantané « s-nope »" in bad.get_data(as_text=True)
