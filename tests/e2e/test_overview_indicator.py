@@ -134,7 +134,8 @@ def test_grain_and_breakdown_choices_write_the_url(page, live_server):
     wait_for_page(page, "Expliquer ce chiffre")
     page.locator("#indicateur-grain").get_by_role("link", name="Trimestre").click()
     page.wait_for_url(re.compile(r"grain=quarter"))
-    page.locator("#indicateur-by").get_by_role("link", name="Département").click()
+    # click the link of the re-rendered page (its href already carries grain=quarter), not a stale one
+    page.locator('#indicateur-by a[href*="grain=quarter"]', has_text="Département").click()
     page.wait_for_url(re.compile(r"grain=quarter&by=departement"))
     wait_for_page(page, "Par département")
     page.go_back()
