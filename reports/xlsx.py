@@ -208,6 +208,9 @@ _FORMULA_RE = r"^[=+\-@\t\r]"
 _EPOCH_DAYS = 25569  # 1970-01-01 as an Excel serial day number
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _R_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+# The one sheet of a streamed extract, and the relationship type that points to it (OOXML part names).
+SHEET_PART = "worksheets/sheet1.xml"
+_REL_WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 _STATIC_PARTS = {
     "[Content_Types].xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -216,7 +219,7 @@ _STATIC_PARTS = {
         '<Default Extension="xml" ContentType="application/xml"/>'
         '<Override PartName="/xl/workbook.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        f'<Override PartName="/xl/{SHEET_PART}" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         '<Override PartName="/xl/styles.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'),
@@ -228,8 +231,8 @@ _STATIC_PARTS = {
     "xl/_rels/workbook.xml.rels": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/worksheet"/><Relationship Id="rId2" Target="styles.xml" '
+        f'<Relationship Id="rId1" Target="{SHEET_PART}" Type="{_REL_WORKSHEET}"/>'
+        '<Relationship Id="rId2" Target="styles.xml" '
         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"/></Relationships>'),
     # cellXfs: 0 default, 1 header, 2 date, 3 date-time, 4 amount (#,##0.00), 5 text with quote prefix
     "xl/styles.xml": (
@@ -276,7 +279,7 @@ class XlsxStream:
         self.zip = zipfile.ZipFile(fp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         for name, text in _STATIC_PARTS.items():
             self.zip.writestr(name, text)
-        self.sheet = self.zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=zip64)
+        self.sheet = self.zip.open(f"xl/{SHEET_PART}", "w", force_zip64=zip64)
         widths = widths or [max(10, min(len(f.name) + 4, 40)) for f in schema]
         cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
                        for i, w in enumerate(widths, start=1))

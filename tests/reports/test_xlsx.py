@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from reports.xlsx import Col, export_filename, safe_cell, sheet_title, table_name, write_table
+from reports.xlsx import SHEET_PART, Col, export_filename, safe_cell, sheet_title, table_name, write_table
 
 FORMULA_LIKE = ['=HYPERLINK("http://x","y")', "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "#N/A"]
 
@@ -19,7 +19,7 @@ def _round_trip(wb: Workbook) -> tuple[Workbook, bytes]:
     buffer = io.BytesIO()
     wb.save(buffer)
     with zipfile.ZipFile(buffer) as zf:
-        sheet_xml = zf.read("xl/worksheets/sheet1.xml")
+        sheet_xml = zf.read(f"xl/{SHEET_PART}")
     return openpyxl.load_workbook(io.BytesIO(buffer.getvalue())), sheet_xml
 
 
