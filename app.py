@@ -1,11 +1,22 @@
-"""Entry point: `python app.py` serves the dashboard; `gunicorn app:server -w 2` in production."""
+"""Entry point: `python app.py` serves the dashboard; `gunicorn app:server -w 2` in production.
 
-from dashboard import create_app
+Serving processes warm the common views after each publish (dashboard/warmup.py, `SEGUR_WARMUP`)."""
+
+import sys
+
+from dashboard import create_app, warmup
+from dashboard.context import current
 from settings import load_settings
 
 settings = load_settings()
 app = create_app(settings)
 server = app.server
+try:
+    with server.app_context():
+        warmer = warmup.install(server, current(), settings.warmup)
+except ValueError as e:  # a bad SEGUR_WARMUP: say so, no traceback
+    sys.exit(str(e))
 
 if __name__ == "__main__":
+    warmer.ensure_started()
     app.run(host=settings.host, port=settings.port, debug=False)

@@ -24,6 +24,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_APP_DB", "", "SQLAlchemy URL of the app-state database (default: sqlite:///<SEGUR_DATA_DIR>/app.db)."),
     Setting("SEGUR_GEOJSON", "", "Optional GeoJSON of départements/régions to draw real boundaries."),
     Setting("SEGUR_TODAY", "", "Override today's date (YYYY-MM-DD) for demo data and freshness; empty = real date."),
+    Setting("SEGUR_WARMUP", "regions", "Views computed in the background after each publish: regions (national and "
+            "each région), national, or off."),
     Setting("HOST", "127.0.0.1", "Address the dashboard listens on."),
     Setting("PORT", "8050", "Port the dashboard listens on."),
 )
@@ -51,6 +53,7 @@ class Settings:
     app_db: str
     geojson: Path | None
     today: str
+    warmup: str
     host: str
     port: int
 
@@ -86,6 +89,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         app_db=app_db or f"sqlite:///{data_dir / 'app.db'}",
         geojson=_path(geojson) if geojson else None,
         today=_raw("SEGUR_TODAY", env),
+        warmup=_raw("SEGUR_WARMUP", env),
         host=_raw("HOST", env),
         port=int(_raw("PORT", env)),
     )

@@ -18,6 +18,7 @@ import requests
 
 from bench.common import ROOT, table
 from bench.indicators import warehouse_for
+from dashboard.warmup import router_payload
 
 PAGES = {
     "vue d'ensemble": "/",
@@ -36,20 +37,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _router_payload(path: str, search: str) -> dict:
-    return {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
-        "state": [],
-    }
-
-
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path, warmup: str = "regions") -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = {**os.environ, "SEGUR_DATA_DIR": str(data_dir), "PORT": str(port), "SEGUR_TODAY": "2026-11-28"}
+    env = {**os.environ, "SEGUR_DATA_DIR": str(data_dir), "PORT": str(port), "SEGUR_TODAY": "2026-11-28",
+           "SEGUR_WARMUP": warmup}
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -63,6 +54,16 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("le serveur du tableau de bord n'a pas démarré")
 
 
+def wait_for_warmup(base: str, timeout_s: float = 900) -> dict:
+    """Wait until the server has warmed its common views (dashboard/warmup.py); its report."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        status = requests.get(base + "/api/warmup", timeout=10).json()
+        if status["state"] in ("done", "off") or time.monotonic() > deadline:
+            return status
+        time.sleep(0.5)
+
+
 def callback_latencies(base: str) -> list[tuple]:
     session = requests.Session()
     rows = []
@@ -71,7 +72,7 @@ def callback_latencies(base: str) -> list[tuple]:
         for search in FILTERS:
             for bucket in (first, again):
                 t0 = time.perf_counter()
-                r = session.post(base + "/_dash-update-component", json=_router_payload(path, search), timeout=120)
+                r = session.post(base + "/_dash-update-component", json=router_payload(path, search), timeout=120)
                 bucket.append(time.perf_counter() - t0)
                 if r.status_code != 200:
                     raise SystemExit(f"{path}{search} : HTTP {r.status_code}")
@@ -99,7 +100,8 @@ def browser_overview(base: str) -> float:
             "--disable-sync", "--no-first-run"])
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         times = []
-        for search in ("?region=27", "?region=75", "?region=76"):  # views not yet computed by the server
+        for search in ("?region=27&couloir=biologie", "?region=75&couloir=biologie", "?region=76&couloir=biologie"):
+            # views the warm-up does not compute: measured cold
             t0 = time.perf_counter()
             page.goto(base + "/" + search, wait_until="networkidle")
             page.wait_for_selector("main h1", timeout=60000)
@@ -111,17 +113,24 @@ def browser_overview(base: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench dashboard")
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--warmup", choices=("regions", "national", "off"), default="regions",
+                    help="SEGUR_WARMUP of the server (off: every view is measured cold)")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "segur-bench")
     args = ap.parse_args(argv)
     wh = warehouse_for(args.scale, args.workdir)
-    proc, base = start_server(wh.parent)
+    proc, base = start_server(wh.parent, args.warmup)
     try:
+        warm = wait_for_warmup(base)
         rows = callback_latencies(base)
         rendered = browser_overview(base)
         rss = psutil.Process(proc.pid).memory_info().rss / 2**20
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    if warm["state"] == "done":
+        print(f"préchauffage ({args.warmup}) : {warm['views']} vues en {warm['seconds']:.1f} s après le démarrage")
+    else:
+        print(f"préchauffage : {warm['state']}")
     print(f"échelle {args.scale:g} — latence des callbacks (routeur de pages, ms), {len(FILTERS)} combinaisons de filtres :")
     print(table(rows, ("page", "vues", "p50 1er appel", "p95 1er appel", "p50 répété", "p95 répété")))
     print(f"\nVue d'ensemble entièrement affichée dans Chromium (médiane de 3 vues nouvelles) : {rendered:.2f} s")

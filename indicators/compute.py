@@ -9,8 +9,10 @@ and freshness.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -80,10 +82,18 @@ class BreakdownRow:
     progress: float | None
     progress_raw: float | None
     status: str
-    reason_fr: str
-    reason_en: str
+    why_fr: str | Callable[[], str]  # the status sentence, or how to write it: most rows are never read
+    why_en: str | Callable[[], str]
     gap_points: float | None  # vs the view's total, in percentage points of progress (or of value for %)
     trend: float | None
+
+    @cached_property
+    def reason_fr(self) -> str:
+        return self.why_fr if isinstance(self.why_fr, str) else self.why_fr()
+
+    @cached_property
+    def reason_en(self) -> str:
+        return self.why_en if isinstance(self.why_en, str) else self.why_en()
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,7 @@ class IndicatorResult:
     gap_points: float | None = None
     not_applicable: str | None = None  # why the view's filters cannot apply to this indicator
     leaves_sql: list[str] = field(default_factory=list)
+    target_note_en: str = ""
 
     @property
     def id(self) -> str:
@@ -205,29 +216,43 @@ class Engine:
                 col = wide[code] if code in wide else pd.Series(
                     np.nan if isinstance(measure, AvgMeasure | LastMeasure) else 0.0, index=wide.index)
                 return col.to_frame("_total")
-        if first_seen_from is not False:
-            stmt = first_seen_select(measure, month_end(as_of), view, breakdown, first_seen_from or None)
-        else:
-            stmt = leaf_select(measure, month_end(as_of), view, breakdown)
-        key = ("leaf", measure.model_dump_json(), as_of, view.key(), breakdown, first_seen_from)
+        # One query per leaf and view, at the latest month: an earlier as-of month keeps the rows up to it.
+        # Exact, since every leaf groups by month over rows dated up to the as-of month (first-seen months
+        # included: a value first seen after `as_of` is simply dropped).
+        full_as_of = max(as_of, self.latest_month())
 
-        def run() -> pd.DataFrame:
-            df = self.db.frame(stmt)
-            idx = pd.DatetimeIndex(pd.date_range(PROGRAMME_START, as_of, freq="MS"))
-            if df.empty:
-                return pd.DataFrame(index=idx, dtype=float)
-            df["period"] = pd.to_datetime(df["period"])
-            df["value"] = df["value"].astype(float)
-            if "key" in df:
-                wide = df.pivot(index="period", columns="key", values="value")
+        def query() -> pd.DataFrame:
+            if first_seen_from is not False:
+                stmt = first_seen_select(measure, month_end(full_as_of), view, breakdown, first_seen_from or None)
             else:
-                wide = df.set_index("period")[["value"]].rename(columns={"value": "_total"})
-            if isinstance(measure, LastMeasure):  # a stock holds until the next value
-                return wide.reindex(idx.union(wide.index)).sort_index().ffill().reindex(idx)
-            wide = wide.reindex(idx)
-            return wide if isinstance(measure, AvgMeasure) else wide.fillna(0.0)
+                stmt = leaf_select(measure, month_end(full_as_of), view, breakdown)
+            return self._leaf_rows(stmt)
 
-        return self._cached(key, run)
+        shape = (measure.model_dump_json(), view.key(), breakdown, first_seen_from)
+        rows = self._cached(("leaf-rows", *shape, full_as_of), query)
+        return self._cached(("leaf", *shape, as_of), lambda: self._leaf_frame(measure, rows, as_of))
+
+    def _leaf_rows(self, stmt) -> pd.DataFrame:
+        df = self.db.frame(stmt)
+        df["period"] = pd.to_datetime(df["period"])
+        df["value"] = df["value"].astype(float)
+        return df
+
+    @staticmethod
+    def _leaf_frame(measure, rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
+        """The monthly frame of a leaf up to `as_of` from its rows (columns: breakdown keys, or `_total`)."""
+        idx = pd.DatetimeIndex(pd.date_range(PROGRAMME_START, as_of, freq="MS"))
+        df = rows[rows["period"] <= pd.Timestamp(as_of)]
+        if df.empty:
+            return pd.DataFrame(index=idx, dtype=float)
+        if "key" in df:
+            wide = df.pivot(index="period", columns="key", values="value")
+        else:
+            wide = df.set_index("period")[["value"]].rename(columns={"value": "_total"})
+        if isinstance(measure, LastMeasure):  # a stock holds until the next value
+            return wide.reindex(idx.union(wide.index)).sort_index().ffill().reindex(idx)
+        wide = wide.reindex(idx)
+        return wide if isinstance(measure, AvgMeasure) else wide.fillna(0.0)
 
     def evaluate(self, measure, as_of: date, view: ViewFilters, breakdown: str | None = None) -> pd.DataFrame:
         """Monthly values (rows: months from the programme start to as_of; columns: breakdown keys)."""

@@ -21,49 +21,75 @@ from indicators.model import (
 from indicators.query import NotApplicable, ViewFilters, leaf_select
 from indicators.tables import CONTRACT_OF_TABLE, load_run, source_file
 
+WORDS = {
+    "fr": {"set": "renseigné", "empty": "vide", "and": " et ", "where": " où ",
+           "sum": "somme de {col} par mois ({date})", "count": "nombre de lignes de {table} datées par {date}",
+           "distinct": "nombre de {column} distincts dans {table}", "days": "jours entre {first} et {last}",
+           "avg": "moyenne de {what} ({table})", "last": "dernière valeur connue (stock) de {col}",
+           "since": " depuis le {start:%d/%m/%Y}", "cumulative": "cumul{since} de ({of})",
+           "rolling": "total glissant sur {months} mois de ({of})"},
+    "en": {"set": "not empty", "empty": "empty", "and": " and ", "where": " where ",
+           "sum": "sum of {col} per month ({date})", "count": "number of {table} rows dated by {date}",
+           "distinct": "number of distinct {column} in {table}", "days": "days between {first} and {last}",
+           "avg": "average of {what} ({table})", "last": "last known value (stock) of {col}",
+           "since": " since {start:%d/%m/%Y}", "cumulative": "running total{since} of ({of})",
+           "rolling": "rolling {months}-month total of ({of})"},
+}
 
-def _filters_text(filters) -> str:
+
+def _filters_text(filters, lang: str = "fr") -> str:
+    w = WORDS["fr" if lang == "fr" else "en"]
     parts = []
     for col, f in filters.items():
         if f.values is not None:
             parts.append(f"{col} ∈ {{{', '.join(str(v) for v in f.values)}}}")
         elif f.not_null:
-            parts.append(f"{col} renseigné")
+            parts.append(f"{col} {w['set']}")
         elif f.is_null:
-            parts.append(f"{col} vide")
+            parts.append(f"{col} {w['empty']}")
         else:
-            parts.append(" et ".join(x for x in (f"{col} ≥ {f.gte}" if f.gte is not None else "",
-                                                f"{col} ≤ {f.lte}" if f.lte is not None else "") if x))
-    return (" où " + ", ".join(parts)) if parts else ""
+            parts.append(w["and"].join(x for x in (f"{col} ≥ {f.gte}" if f.gte is not None else "",
+                                                  f"{col} ≤ {f.lte}" if f.lte is not None else "") if x))
+    return (w["where"] + ", ".join(parts)) if parts else ""
 
 
 def describe(measure, lang: str = "fr") -> str:
-    """The formula in words (French by default)."""
-    fr = lang == "fr"
+    """The formula in words, in French (default) or English."""
+    w = WORDS["fr" if lang == "fr" else "en"]
+    where = _filters_text(getattr(measure, "filters", {}) or {}, lang)
     if isinstance(measure, SumMeasure):
-        return (f"somme de {measure.table}.{measure.column} par mois ({measure.date}){_filters_text(measure.filters)}"
-                if fr else f"sum of {measure.table}.{measure.column} per month{_filters_text(measure.filters)}")
+        return w["sum"].format(col=f"{measure.table}.{measure.column}", date=measure.date) + where
     if isinstance(measure, CountMeasure):
-        return f"nombre de lignes de {measure.table} datées par {measure.date}{_filters_text(measure.filters)}"
+        return w["count"].format(table=measure.table, date=measure.date) + where
     if isinstance(measure, CountDistinctMeasure):
-        return f"nombre de {measure.column} distincts dans {measure.table}{_filters_text(measure.filters)}"
+        return w["distinct"].format(column=measure.column, table=measure.table) + where
     if isinstance(measure, AvgMeasure):
-        what = measure.column or f"jours entre {measure.days_between[0]} et {measure.days_between[1]}"
-        return f"moyenne de {what} ({measure.table}){_filters_text(measure.filters)}"
+        what = measure.column or w["days"].format(first=measure.days_between[0], last=measure.days_between[1])
+        return w["avg"].format(what=what, table=measure.table) + where
     if isinstance(measure, LastMeasure):
-        return (f"dernière valeur connue (stock) de {measure.table}.{measure.column}"
-                f"{_filters_text(measure.filters)}")
+        return w["last"].format(col=f"{measure.table}.{measure.column}") + where
     if isinstance(measure, RatioMeasure):
         scale = f" × {measure.scale:g}" if measure.scale != 1 else ""
         return f"({describe(measure.numerator, lang)}) ÷ ({describe(measure.denominator, lang)}){scale}"
     if isinstance(measure, CumulativeMeasure):
-        start = f" depuis le {measure.start:%d/%m/%Y}" if measure.start else ""
-        return f"cumul{start} de ({describe(measure.of, lang)})"
+        since = w["since"].format(start=measure.start) if measure.start else ""
+        return w["cumulative"].format(since=since, of=describe(measure.of, lang))
     if isinstance(measure, RollingMeasure):
-        return f"total glissant sur {measure.months} mois de ({describe(measure.of, lang)})"
+        return w["rolling"].format(months=measure.months, of=describe(measure.of, lang))
     if isinstance(measure, DifferenceMeasure):
         return f"({describe(measure.left, lang)}) − ({describe(measure.right, lang)})"
     return measure.kind
+
+
+def progress_rule(ind, lang: str = "fr") -> str:
+    """How progress and status are derived from the value, with the indicator's thresholds."""
+    on_track, watch = f"{ind.status.on_track:.0%}", f"{ind.status.watch:.0%}"
+    if lang == "fr":
+        return ("progression = (valeur − référence) ÷ (cible finale − référence) ; statut = progression ÷ "
+                f"progression attendue par la trajectoire à la même date (≥ {on_track} en bonne voie, "
+                f"≥ {watch} à surveiller)")
+    return ("progress = (value − baseline) ÷ (final target − baseline); status = progress ÷ progress expected "
+            f"by the trajectory at the same date (≥ {on_track} on track, ≥ {watch} to watch)")
 
 
 def explain(engine: Engine, indicator_id: str, as_of: str | date | None = None,
@@ -82,9 +108,9 @@ def explain(engine: Engine, indicator_id: str, as_of: str | date | None = None,
             sql, values = engine.db.sql_text(stmt)
             params = {str(i + 1): v for i, v in enumerate(values)}
         except NotApplicable as e:
-            sql, params = f"-- non applicable : {e}", {}
+            sql, params = f"-- non applicable : {e} / not applicable: {e.text('en')}", {}
         leaves.append({"kind": leaf.kind, "table": leaf.table, "source": CONTRACT_OF_TABLE[leaf.table].name,
-                       "formula_fr": describe(leaf, "fr"), "sql": sql,
+                       "formula_fr": describe(leaf, "fr"), "formula_en": describe(leaf, "en"), "sql": sql,
                        "params": {k: str(v) for k, v in params.items()}})
     sources = [CONTRACT_OF_TABLE[t].name for t in sorted(tables)]
     files = engine.db.rows(
@@ -103,6 +129,7 @@ def explain(engine: Engine, indicator_id: str, as_of: str | date | None = None,
         "as_of": as_of_m.isoformat(),
         "filters": dict(view.items()),
         "formula_fr": describe(ind.measure, "fr"),
+        "formula_en": describe(ind.measure, "en"),
         "unit": ind.unit,
         "direction": ind.direction,
         "value": cur.value if cur else None,
@@ -113,11 +140,12 @@ def explain(engine: Engine, indicator_id: str, as_of: str | date | None = None,
         "target_at_date": cur.target if cur else None,
         "final_target": {"value": ind.target.final.value, "date": ind.target.final.date.isoformat()},
         "target_scope": result.target_note_fr,
-        "progress_formula_fr": "progression = (valeur − référence) ÷ (cible finale − référence) ; statut = "
-                               "progression ÷ progression attendue par la trajectoire à la même date "
-                               f"(≥ {ind.status.on_track:.0%} en bonne voie, ≥ {ind.status.watch:.0%} à surveiller)",
+        "target_scope_en": result.target_note_en,
+        "progress_formula_fr": progress_rule(ind, "fr"),
+        "progress_formula_en": progress_rule(ind, "en"),
         "status": result.status,
         "reason_fr": result.reason_fr,
+        "reason_en": result.reason_en,
         "leaves": leaves,
         "source_files": [{"file_name": f[0], "sha256": f[1], "source": f[2],
                           "period_min": str(f[3]) if f[3] else None, "period_max": str(f[4]) if f[4] else None,

@@ -24,7 +24,16 @@ DIMENSION_COLUMN = {
 
 
 class NotApplicable(Exception):
-    """A view filter or breakdown that a measure's table cannot honour (e.g. couloir on MES profiles)."""
+    """A view filter or breakdown that a measure's table cannot honour (e.g. couloir on MES profiles).
+
+    The message is French (str(e)); `text("en")` gives the English one when it was provided."""
+
+    def __init__(self, message_fr: str, message_en: str | None = None) -> None:
+        super().__init__(message_fr)
+        self.message_en = message_en or message_fr
+
+    def text(self, lang: str = "fr") -> str:
+        return str(self) if lang == "fr" else self.message_en
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,8 @@ def dimension_expr(tbl_name: str, dim: str) -> tuple[ColumnElement, bool]:
             return FACTS["dim_solution"].c.editeur_name, False
     elif DIMENSION_COLUMN[dim] in cols:
         return cols[DIMENSION_COLUMN[dim]], False
-    raise NotApplicable(f"la table {tbl_name} n'a pas de dimension « {dim} »")
+    raise NotApplicable(f"la table {tbl_name} n'a pas de dimension « {dim} »",
+                        f"table {tbl_name} has no “{dim}” dimension")
 
 
 def supports(tbl_name: str, dim: str) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from etl.status import expected_next
 from indicators.compute import (
@@ -26,7 +28,7 @@ from indicators.model import CountMeasure, Indicator, SumMeasure
 from indicators.query import NotApplicable, ViewFilters
 from indicators.status import assess, milestone_state, reason, target_at
 from indicators.tables import FACTS, LABEL_TABLES, source_file
-from indicators.territory import is_additive, target_factor
+from indicators.territory import TargetNote, is_additive, target_factor
 
 
 def _trajectory(ind: Indicator, factor: float | None) -> list[tuple[date, float]] | None:
@@ -86,14 +88,24 @@ def _data_end(engine: Engine, ind: Indicator, as_of: date) -> date:
     def q():
         ends = []
         for leaf in ind.measure.leaves():
-            t = FACTS[leaf.table]
-            col = t.c[leaf.date]
             if leaf.date in ("year", "reference_year"):
                 continue
-            ends.append(engine.db.rows(select(func.max(col)).where(col <= month_end(as_of)))[0][0])
-        ends = [e for e in ends if e is not None]
-        return month_start(min(ends)) if ends else as_of
+            months = _months_with_data(engine, leaf.table, leaf.date)
+            i = bisect_right(months, as_of)
+            if i:
+                ends.append(months[i - 1])
+        return min(ends) if ends else as_of
     return engine._cached(("data_end", ind.id, as_of), q)
+
+
+def _months_with_data(engine: Engine, table: str, column: str) -> list[date]:
+    """The months (first days, sorted) in which `table.column` has rows: one query per column and publish."""
+    def q():
+        col = FACTS[table].c[column]
+        found = engine.db.rows(select(func.date_trunc(literal_column("'month'"), col)).where(col.is_not(None))
+                               .distinct())
+        return sorted({pd.Timestamp(m).date() for (m,) in found})
+    return engine._cached(("data-months", table, column), q)
 
 
 def _freshness(engine: Engine, ind: Indicator) -> FreshnessView:
@@ -135,7 +147,7 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
     flow = isinstance(ind.measure, SumMeasure | CountMeasure)
     factor, note = target_factor(ind, ref, view.region, view.departement, view.couloir)
     if (view.dispositif or view.vague) and is_additive(ind):
-        factor, note = None, "pas de cible déclarée pour ce dispositif ou cette vague"
+        factor, note = None, TargetNote.of("no_part_target")
     traj = _trajectory(ind, factor)
     fresh = _freshness(engine, ind)
     try:
@@ -144,8 +156,8 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
     except NotApplicable as e:
         return IndicatorResult(ind, as_of, view, grain, [], None, "no_data",
                                f"Indicateur non disponible pour ce filtre : {e}.",
-                               f"Indicator not available for this filter: {e}.", None, None, factor, note, [],
-                               fresh, not_applicable=str(e))
+                               f"Indicator not available for this filter: {e.text('en')}.", None, None, factor,
+                               note.text("fr"), [], fresh, not_applicable=str(e), target_note_en=note.text("en"))
     monthly = series_total(frame)
     points = _points(ind, _resample(monthly, grain, flow), traj, as_of, grain)
     current = _last_valid(points)
@@ -176,7 +188,8 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
                                         milestone_state(actual, m_value, m.date, month_end(as_of), ind.direction),
                                         actual))
     result = IndicatorResult(ind, as_of, view, grain, points, current, status, reason_fr, reason_en, trend,
-                             trend_pct, factor, note, milestones, fresh)
+                             trend_pct, factor, note.text("fr"), milestones, fresh,
+                             target_note_en=note.text("en"))
 
     if view.territorial:  # the same view without its territory: couloir, dispositif and vague filters kept
         national = engine.compute(ind.id, as_of, replace(view, region=None, departement=None), None, grain,
@@ -206,7 +219,8 @@ def _check_declared(ind: Indicator, view: ViewFilters) -> None:
     territorialised envelopes."""
     for name, _ in view.items():
         if not set(ind.dimensions) & _FILTER_NEEDS.get(name, {name}):
-            raise NotApplicable(f"« {name} » n'est pas une dimension déclarée de {ind.id}")
+            raise NotApplicable(f"« {name} » n'est pas une dimension déclarée de {ind.id}",
+                                f"“{name}” is not a declared dimension of {ind.id}")
 
 
 def _gap(ind: Indicator, here: Point | None, nation: Point | None) -> float | None:
@@ -237,7 +251,7 @@ def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, d
         if is_additive(ind) and (breaks_down_target or view.dispositif or view.vague):
             factor = None  # no declared target for a part of a count or an amount
         traj = _trajectory(ind, factor)
-        pts = _points(ind, s, traj, as_of, grain)
+        pts = _points(ind, s.dropna().iloc[-2:], traj, as_of, grain)  # a row needs its last two values only
         cur = _last_valid(pts)
         prev = _previous(pts, cur)
         final_value = traj[-1][1] if traj else ind.target.final.value
@@ -248,8 +262,8 @@ def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, d
         rows.append(BreakdownRow(
             str(key), labels.get(str(key), str(key)), cur.value if cur else None, cur.target if cur else None,
             a.progress, a.progress_raw, a.status,
-            reason(a, final_value, ind.target.final.date, end, ind.unit, "fr"),
-            reason(a, final_value, ind.target.final.date, end, ind.unit, "en"),
+            partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "fr"),
+            partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "en"),
             _gap(ind, cur, total), (cur.value - prev.value) if cur and prev else None,
         ))
     rows.sort(key=lambda r: (r.value is None, -(r.progress_raw if r.progress_raw is not None else -1e9),

@@ -7,6 +7,34 @@ from dataclasses import dataclass
 from indicators.model import AvgMeasure, Indicator, RatioMeasure
 
 NON_ADDITIVE_UNITS = {"pct", "jours"}
+# How a scope's target was obtained, in both languages (`{couloir}` is filled in).
+NOTES = {
+    "couloir_value": ("cible du couloir {couloir} déclarée", "declared target of the {couloir} couloir"),
+    "couloir_share": ("part déclarée du couloir {couloir}", "declared share of the {couloir} couloir"),
+    "no_couloir_target": ("pas de cible déclarée pour ce couloir", "no target declared for this couloir"),
+    "territorial": ("cible territoriale déclarée", "declared territorial target"),
+    "equal_share": ("part égale de la cible nationale", "equal share of the national target"),
+    "population_share": ("part de la population dans la cible nationale", "population share of the national target"),
+    "same_rate": ("même cible que la cible nationale (taux)", "same target as the national one (a rate)"),
+    "national": ("cible nationale", "national target"),
+    "no_part_target": ("pas de cible déclarée pour ce dispositif ou cette vague",
+                       "no target declared for this dispositif or wave"),
+}
+
+
+@dataclass(frozen=True)
+class TargetNote:
+    """How the target of a scope was obtained: keys of NOTES with their parameters."""
+
+    parts: tuple[tuple[str, str], ...]  # (note key, couloir code or "")
+
+    @classmethod
+    def of(cls, *keys: str, couloir: str = "") -> TargetNote:
+        return cls(tuple((k, couloir) for k in keys))
+
+    def text(self, lang: str = "fr") -> str:
+        i = 0 if lang == "fr" else 1
+        return "; ".join(NOTES[key][i].format(couloir=couloir) for key, couloir in self.parts)
 
 
 @dataclass(frozen=True)
@@ -51,8 +79,8 @@ def is_additive(ind: Indicator) -> bool:
 
 
 def target_factor(ind: Indicator, ref: TerritoryRef, region: str | None = None, departement: str | None = None,
-                  couloir: str | None = None) -> tuple[float | None, str]:
-    """Factor applied to the national trajectory for this scope, and how it was obtained (French)."""
+                  couloir: str | None = None) -> tuple[float | None, TargetNote]:
+    """Factor applied to the national trajectory for this scope, and how it was obtained."""
     final = ind.target.final.value
     terr = ind.target.territorial
     factor = 1.0
@@ -61,12 +89,12 @@ def target_factor(ind: Indicator, ref: TerritoryRef, region: str | None = None, 
     if couloir:
         if terr and terr.by == "couloir" and terr.values and couloir in terr.values:
             factor *= terr.values[couloir] / final if final else 0.0
-            notes.append(f"cible du couloir {couloir} déclarée")
+            notes.append("couloir_value")
         elif terr and terr.by == "couloir" and terr.shares and couloir in terr.shares:
             factor *= terr.shares[couloir]
-            notes.append(f"part déclarée du couloir {couloir}")
+            notes.append("couloir_share")
         elif additive:
-            return None, "pas de cible déclarée pour ce couloir"
+            return None, TargetNote.of("no_couloir_target")
     if region or departement:
         code = departement or region
         if terr and terr.by in ("region", "departement") and (terr.values or terr.shares):
@@ -80,15 +108,15 @@ def target_factor(ind: Indicator, ref: TerritoryRef, region: str | None = None, 
             else:
                 raw = table.get(code, 0.0)
             factor *= raw / final if terr.values and final else raw
-            notes.append("cible territoriale déclarée")
+            notes.append("territorial")
         elif additive:
             if terr and terr.share == "equal":
                 share = 1 / 18 if not departement else 1 / 101
-                notes.append("part égale de la cible nationale")
+                notes.append("equal_share")
             else:
                 share = ref.population(region, departement) / ref.national_population
-                notes.append("part de la population dans la cible nationale")
+                notes.append("population_share")
             factor *= share
         else:
-            notes.append("même cible que la cible nationale (taux)")
-    return factor, "; ".join(notes) or "cible nationale"
+            notes.append("same_rate")
+    return factor, TargetNote.of(*(notes or ["national"]), couloir=couloir or "")

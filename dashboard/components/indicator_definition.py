@@ -86,7 +86,7 @@ def _leaf(leaf: dict, page) -> html.Div:
     params = pd.DataFrame([{"param": k, "value": v} for k, v in leaf["params"].items()], columns=["param", "value"])
     return html.Div([
         html.H4(page.t("explain.leaf", kind=leaf["kind"], table=leaf["table"], source=leaf["source"])),
-        html.P(leaf["formula_fr"]),
+        html.P(leaf["formula_en"] if page.lang == "en" else leaf["formula_fr"]),
         html.Pre(html.Code(leaf["sql"]), className="sql", tabIndex="0",
                  **{"aria-label": page.t("explain.sql_label", table=leaf["table"])}),
         simple_table(params, page.lang, headers={"param": page.t("explain.col.param"),
@@ -106,7 +106,7 @@ def explain_panel(explanation: dict, result, page) -> html.Details:
         (page.t("explain.in.target_now"), fmt_value(explanation["target_at_date"], ind.unit, lang)),
         (page.t("explain.in.final"), f"{fmt_value(explanation['final_target']['value'], ind.unit, lang)} "
                                      f"({fmt_date(explanation['final_target']['date'], lang)})"),
-        (page.t("explain.in.scope"), explanation["target_scope"]),
+        (page.t("explain.in.scope"), explanation["target_scope_en" if lang == "en" else "target_scope"]),
         (page.t("explain.in.periods"), f"{fmt_month(explanation['periods']['first'], lang)} → "
                                        f"{fmt_month(explanation['periods']['last'], lang)}"),
     ], columns=["what", "value"])
