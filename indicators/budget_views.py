@@ -20,16 +20,20 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Date,
+    Float,
     MetaData,
+    Numeric,
     String,
     Table,
     and_,
     case,
+    cast,
     func,
     literal,
     literal_column,
     null,
     select,
+    union_all,
 )
 
 from indicators.budget import CANCELLED, PAID, envelope_select
@@ -229,52 +233,88 @@ def commitments_select(as_of: date, view: ViewFilters | None = None):
             .where(c.c.event_type == "commitment", c.c.event_date <= end, *event_clauses(c, view)))
 
 
+RISK_COLUMNS = ["dispositif_code", "region_code", "reason", "at_risk_eur", "commitments"]
+LAG_COLUMNS = ["dispositif_code", "commitments", *QUANTILES]
+BENEFICIARY_COLUMNS = ["beneficiary_id", "beneficiary_kind", "beneficiary_name", "dispositif_code", "commitments",
+                       "committed_eur", "paid_eur", "open_eur", "at_risk_eur", "last_event_date"]
+_PARTS_COLUMNS = ["part", "dispositif_code", "region_code", "reason", "beneficiary_id", "beneficiary_kind",
+                  "beneficiary_name", "commitments", "committed_eur", "paid_eur", "open_eur", "at_risk_eur",
+                  "last_event_date", *QUANTILES]
+
+
+def _parts_select(as_of: date, view: ViewFilters, limit: int):
+    """Money at risk, payment lag and the top beneficiaries in one statement over one scan of the commitments
+    (a materialised CTE): each part fills its own columns of a common layout, the others are NULL."""
+    s = commitments_select(as_of, view).cte("commitments").prefix_with("MATERIALIZED")
+    typed = {"dispositif_code": String, "region_code": String, "reason": String, "beneficiary_id": String,
+             "beneficiary_kind": String, "beneficiary_name": String, "commitments": BigInteger,
+             "committed_eur": Numeric(18, 2), "paid_eur": Numeric(18, 2), "open_eur": Numeric(18, 2),
+             "at_risk_eur": Numeric(18, 2), "last_event_date": Date, **{q: Float for q in QUANTILES}}
+
+    def layout(part: str, **given):
+        return [literal(part).label("part")] + [
+            (given[name] if name in given else cast(null(), typed[name])).label(name) for name in _PARTS_COLUMNS[1:]]
+
+    risk = (select(*layout("risk", dispositif_code=s.c.dispositif_code, region_code=s.c.region_code,
+                              reason=s.c.risk_reason, commitments=func.count(),
+                              at_risk_eur=func.sum(s.c.open_eur)))
+            .where(s.c.risk_reason.is_not(None)).group_by(s.c.dispositif_code, s.c.region_code, s.c.risk_reason))
+    lag = func.date_diff(literal_column("'day'"), s.c.commitment_date, s.c.final_date)
+    lags = (select(*layout("lag", dispositif_code=s.c.dispositif_code, commitments=func.count(),
+                           **{name: func.quantile_cont(lag, q) for name, q in QUANTILES.items()}))
+            .where(s.c.final_date.is_not(None)).group_by(s.c.dispositif_code))
+    open_sum = func.sum(s.c.open_eur)
+    top = (select(*layout("beneficiary", dispositif_code=s.c.dispositif_code, beneficiary_id=s.c.beneficiary_id,
+                          beneficiary_kind=s.c.beneficiary_kind, beneficiary_name=func.max(s.c.beneficiary_name),
+                          commitments=func.count(), committed_eur=func.sum(s.c.committed_eur),
+                          paid_eur=func.sum(s.c.paid_eur), open_eur=open_sum,
+                          at_risk_eur=func.coalesce(func.sum(case((s.c.risk_reason.is_not(None), s.c.open_eur))), 0),
+                          last_event_date=func.max(s.c.last_event_date)))
+           .group_by(s.c.beneficiary_id, s.c.beneficiary_kind, s.c.dispositif_code)
+           .order_by(open_sum.desc(), s.c.beneficiary_id, s.c.dispositif_code).limit(limit)).subquery("top")
+    return union_all(risk, lags, select(*top.c))
+
+
+def commitment_views(db, as_of: date, view: ViewFilters | None = None, limit: int = 100) -> dict[str, pd.DataFrame]:
+    """{"risk", "lag", "beneficiaries"}: what `money_at_risk`, `payment_lag` and `beneficiaries` return, from
+    one query (the commitments of a national view are the costly part: read them once), kept per publish."""
+    view = view or ViewFilters()
+    key = f"indicators.budget_views.commitment_views|{as_of}|{view.key()}|{limit}"
+    return db.cached(key, lambda: _split_parts(db.frame(_parts_select(as_of, view, limit))))
+
+
+def _split_parts(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    def part(name: str, columns: list[str], order: list[str], descending: str | None) -> pd.DataFrame:
+        out = df.loc[df["part"] == name, columns]
+        ascending = [col != descending for col in order]
+        return out.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
+
+    risk = part("risk", RISK_COLUMNS, ["at_risk_eur", "dispositif_code", "region_code", "reason"], "at_risk_eur")
+    risk = risk.astype({"at_risk_eur": "float64", "commitments": "int64"})
+    lag = part("lag", LAG_COLUMNS, ["dispositif_code"], None)
+    lag = lag.astype({"commitments": "int64", **{name: "float64" for name in QUANTILES}})
+    top = part("beneficiary", BENEFICIARY_COLUMNS, ["open_eur", "beneficiary_id", "dispositif_code"], "open_eur")
+    top = top.astype({col: "float64" for col in ("committed_eur", "paid_eur", "open_eur", "at_risk_eur")})
+    top["commitments"] = top["commitments"].astype("int64")
+    top["last_event_date"] = pd.to_datetime(top["last_event_date"]).dt.date
+    top["status"] = ["at_risk" if r > 0 else "open" if o > 0 else "paid"
+                     for r, o in zip(top["at_risk_eur"], top["open_eur"], strict=True)]
+    return {"risk": risk, "lag": lag, "beneficiaries": top}
+
+
 def money_at_risk(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFrame:
     """Money at risk by dispositif × région × reason (euros and number of commitments), largest first."""
-    s = commitments_select(as_of, view).subquery("commitments")
-    stmt = (select(s.c.dispositif_code, s.c.region_code, s.c.risk_reason.label("reason"),
-                   func.sum(s.c.open_eur).label("at_risk_eur"), func.count().label("commitments"))
-            .where(s.c.risk_reason.is_not(None))
-            .group_by(s.c.dispositif_code, s.c.region_code, s.c.risk_reason)
-            .order_by(func.sum(s.c.open_eur).desc(), s.c.dispositif_code, s.c.region_code, s.c.risk_reason))
-    out = db.frame(stmt)
-    out["at_risk_eur"] = out["at_risk_eur"].astype("float64")
-    out["commitments"] = out["commitments"].astype("int64")
-    return out
+    return commitment_views(db, as_of, view)["risk"].copy()
 
 
 def payment_lag(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFrame:
     """Days from commitment to its first balance or lump sum, per dispositif: number of commitments paid
     so far and the 10th, 25th, 50th, 75th, 90th percentiles (commitments not paid yet are left out)."""
-    s = commitments_select(as_of, view).subquery("commitments")
-    lag = func.date_diff(literal_column("'day'"), s.c.commitment_date, s.c.final_date)
-    stmt = (select(s.c.dispositif_code, func.count().label("commitments"),
-                   *[func.quantile_cont(lag, q).label(name) for name, q in QUANTILES.items()])
-            .where(s.c.final_date.is_not(None)).group_by(s.c.dispositif_code).order_by(s.c.dispositif_code))
-    out = db.frame(stmt)
-    out["commitments"] = out["commitments"].astype("int64")
-    return out.astype({name: "float64" for name in QUANTILES})
+    return commitment_views(db, as_of, view)["lag"].copy()
 
 
 def beneficiaries(db, as_of: date, view: ViewFilters | None = None, limit: int = 100) -> pd.DataFrame:
     """The `limit` beneficiaries × dispositifs with the most committed-not-paid money: identifier and kind
     (FINESS, SIREN, RPPS), name, committed, paid, open, at risk, last event date and status
     ("at_risk" when some of it is at risk, "open" when something is left to pay, else "paid")."""
-    s = commitments_select(as_of, view).subquery("commitments")
-    open_sum = func.sum(s.c.open_eur)
-    at_risk = func.coalesce(func.sum(case((s.c.risk_reason.is_not(None), s.c.open_eur))), 0)
-    stmt = (select(s.c.beneficiary_id, s.c.beneficiary_kind, func.max(s.c.beneficiary_name).label("beneficiary_name"),
-                   s.c.dispositif_code, func.count().label("commitments"),
-                   func.sum(s.c.committed_eur).label("committed_eur"), func.sum(s.c.paid_eur).label("paid_eur"),
-                   open_sum.label("open_eur"), at_risk.label("at_risk_eur"),
-                   func.max(s.c.last_event_date).label("last_event_date"))
-            .group_by(s.c.beneficiary_id, s.c.beneficiary_kind, s.c.dispositif_code)
-            .order_by(open_sum.desc(), s.c.beneficiary_id, s.c.dispositif_code).limit(limit))
-    out = db.frame(stmt)
-    for col in ("committed_eur", "paid_eur", "open_eur", "at_risk_eur"):
-        out[col] = out[col].astype("float64")
-    out["commitments"] = out["commitments"].astype("int64")
-    out["last_event_date"] = pd.to_datetime(out["last_event_date"]).dt.date
-    out["status"] = ["at_risk" if r > 0 else "open" if o > 0 else "paid"
-                     for r, o in zip(out["at_risk_eur"], out["open_eur"], strict=True)]
-    return out
+    return commitment_views(db, as_of, view, limit)["beneficiaries"].copy()
