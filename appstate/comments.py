@@ -29,6 +29,7 @@ class CommentView:
     updated_at: datetime
     edited: bool
     deleted: bool
+    couloir_code: str | None = None  # the couloir the comment is about (couloir scorecard of the pack)
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,8 @@ class RevisionView:
 
 def add_comment(session: Session, indicator_id: str, kind: str, body: str, author: str, *,
                 region: str | None = None, departement: str | None = None, snapshot_id: str | None = None,
-                catalogue=None, now: datetime | None = None) -> Comment:
-    """Write a comment; every input is checked (kind, body, author, indicator, territory, snapshot)."""
+                couloir: str | None = None, catalogue=None, now: datetime | None = None) -> Comment:
+    """Write a comment; every input is checked (kind, body, author, indicator, territory, couloir, snapshot)."""
     comment = Comment(
         indicator_id=validate.indicator_id(indicator_id, catalogue),
         kind=validate.choice(kind, COMMENT_KINDS, "type de commentaire"),
@@ -52,6 +53,7 @@ def add_comment(session: Session, indicator_id: str, kind: str, body: str, autho
         author=validate.author(author),
     )
     comment.region_code, comment.departement_code = validate.territory(region, departement)
+    comment.couloir_code = validate.couloir(couloir)
     comment.snapshot_id = validate.snapshot_id(session, snapshot_id)
     comment.created_at = comment.updated_at = validate.moment(now) or utcnow()
     session.add(comment)
@@ -110,16 +112,18 @@ def _as_of(comment: Comment, as_of: datetime | None) -> CommentView:
     deleted = comment.deleted and (as_of is None or comment.deleted_at <= as_of)
     return CommentView(comment.id, comment.indicator_id, comment.region_code, comment.departement_code,
                        comment.snapshot_id, kind, body, comment.author, comment.created_at, updated,
-                       bool(revisions), deleted)
+                       bool(revisions), deleted, comment.couloir_code)
 
 
 def list_comments(session: Session, indicator_id: str | None = None, region: str | None = None,
                   snapshot_id: str | None = None, as_of: datetime | None = None, *,
                   departement: str | None = None, kinds: tuple[str, ...] | None = None,
-                  since: datetime | None = None, include_deleted: bool = False) -> list[CommentView]:
+                  since: datetime | None = None, include_deleted: bool = False, couloir: str | None = None,
+                  indicator_ids: tuple[str, ...] | list[str] | None = None) -> list[CommentView]:
     """Comments, newest first, as they read at `as_of` (default: now).
 
-    `region`/`departement` keep the comments of that territory; `since` keeps those written after it.
+    `region`/`departement` keep the comments of that territory, `couloir` those about that couloir,
+    `indicator_ids` those on any of these indicators; `since` keeps those written after it.
     """
     validate.moment(as_of, "as_of")
     validate.moment(since, "since")
@@ -130,6 +134,10 @@ def list_comments(session: Session, indicator_id: str | None = None, region: str
         stmt = stmt.where(Comment.region_code == region)
     if departement:
         stmt = stmt.where(Comment.departement_code == departement)
+    if indicator_ids is not None:
+        stmt = stmt.where(Comment.indicator_id.in_(list(indicator_ids)))
+    if couloir:
+        stmt = stmt.where(Comment.couloir_code == couloir)
     if snapshot_id:
         stmt = stmt.where(Comment.snapshot_id == snapshot_id)
     if as_of is not None:

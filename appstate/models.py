@@ -35,6 +35,7 @@ TERRITORY_LEVELS = ("region", "departement")
 AUTHOR_LEN = 100
 INDICATOR_ID_LEN = 16  # "USE-01", "OBJ-BUDGET"
 CODE_LEN = 3  # région "84", département "2A" or "971"
+COULOIR_LEN = 32  # "medecin_ville", "medico_social" (reference/couloirs.csv)
 SNAPSHOT_ID_LEN = 32  # "s-20261128-abc123"
 
 NAMING = {
@@ -108,6 +109,7 @@ class Comment(Base):
     region_code: Mapped[str | None] = mapped_column(String(CODE_LEN))
     departement_code: Mapped[str | None] = mapped_column(String(CODE_LEN))
     snapshot_id: Mapped[str | None] = mapped_column(ForeignKey("snapshots.id"), index=True)
+    couloir_code: Mapped[str | None] = mapped_column(String(COULOIR_LEN), index=True)  # migration 0002
     kind: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(AUTHOR_LEN))

@@ -81,6 +81,15 @@ def territory(region: str | None = None, departement: str | None = None) -> tupl
     return region, departement
 
 
+def couloir(value: str | None) -> str | None:
+    """An optional couloir code, checked against the reference couloirs (reference/couloirs.csv)."""
+    from indicators.cli_compute import view_filters
+
+    code = (value or "").strip() or None
+    view_filters(couloir=code)  # raises FilterError (a ValueError) in French, listing the known codes
+    return code
+
+
 def codes(values: Iterable[str] | None, level: str) -> list[str]:
     """Distinct région or département codes, each checked, in a stable order."""
     out: list[str] = []

@@ -195,3 +195,23 @@ EXTRACT_JOB = "extract-job"  # dcc.Store: the job id
 EXTRACT_POLL = "extract-poll"  # dcc.Interval
 EXTRACT_PROGRESS = "extract-progress"
 # --- end exports ---
+
+# --- grid exports ---
+# The "Exporter" menu of a standalone AG Grid (pattern-matching ids: {"type": …, "chart": uid}); its store is
+# an EXPORT_DATA with the title and language only: the rows are read back from the grid's wrapper.
+EXPORT_GRID = "export-grid"  # the wrapper of the grid (State of its children: rows as the user sorted them)
+EXPORT_GRID_BTN = "export-grid-btn"  # + "fmt": xlsx | csv
+EXPORT_GRID_DOWNLOAD = "export-grid-download"
+EXPORT_GRID_STATUS = "export-grid-status"
+# --- end grid exports ---
+# --- committee live --- (couloir of a comment; comments and decisions entered on the presentation slides)
+COMMENTS_COULOIR = "comments-couloir"  # the form's optional couloir
+COMMENTS_INDICATOR = "comments-indicator"  # + "field": the form's indicator choice, when a block covers several
+COMMENTS_COULOIR_FILTER = "comments-couloir-filter"
+PRES_ENTRY_TOGGLE = "presentation-entry-toggle"
+PRES_READONLY = "presentation-readonly"
+PRES_ENTRY = "presentation-entry"  # + "key": the entry panel of one section
+PRES_DEC_LIST = "presentation-decisions"  # + "key": the decisions shown on one section
+PRES_DEC_SCOPE = "presentation-decisions-scope"
+PRES_DEC_FEEDBACK = "presentation-decisions-feedback"
+# --- end committee live ---

@@ -228,7 +228,7 @@ def gather(engine: Engine, meta=None, as_of: str | date | None = None, region: s
     `meta`: anything with `label`, `id`, `as_of`, `created_at` (and `created_by`), e.g. a SnapshotMeta;
     `as_of` defaults to `meta.as_of`, then to the last month loaded. `changes`: reports.diff Change objects
     or their dicts, most important first. `comments` / `decisions`: plain dicts as appstate exports them
-    (a comment may carry a `couloir` key to sit in the couloir scorecard).
+    (a comment with a `couloir_code` sits in the couloir scorecard: the latest one of each couloir).
     """
     tx = texts(lang)
     as_of_m = parse_month(as_of or getattr(meta, "as_of", None)) or engine.latest_month()

@@ -176,7 +176,7 @@ def comment_views(comments, region: str | None, lang: str, tx: dict[str, str]) -
         return _get(c, "region_code") == region if region else not (_get(c, "region_code") or
                                                                   _get(c, "departement_code"))
     kept = sorted((c for c in comments if here(c)), key=lambda c: str(_get(c, "created_at") or ""), reverse=True)
-    return [Comment(_get(c, "indicator_id") or "", _get(c, "couloir"), tx.get(f"comment.{_get(c, 'kind')}",
+    return [Comment(_get(c, "indicator_id") or "", _get(c, "couloir_code"), tx.get(f"comment.{_get(c, 'kind')}",
                     _get(c, "kind") or ""), _get(c, "body") or "", _get(c, "author") or "",
                     fmt.day(_date(_get(c, "created_at")), lang)) for c in kept]
 

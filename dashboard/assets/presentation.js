@@ -1,9 +1,13 @@
 /* Mode présentation: one section per screen, moved with the keyboard (clickers send PageUp/PageDown),
- * the "Précédent / Suivant" buttons, or #section-N in the address. Served locally by Dash (assets/). */
+ * the "Précédent / Suivant" buttons, or #section-N in the address. Served locally by Dash (assets/).
+ * The entry panel of the current section (comments and decisions during the meeting) opens with its button
+ * or the keys C and D, closes with Escape; keys typed in a field, or with the focus in the panel, never
+ * change section. */
 (function () {
     "use strict";
     var NEXT = {ArrowRight: 1, ArrowDown: 1, PageDown: 1, " ": 1, Spacebar: 1};
     var PREV = {ArrowLeft: 1, ArrowUp: 1, PageUp: 1};
+    var ENTRY_FIELDS = {c: ".comment-body-input textarea", d: ".decision-text-input textarea"};
 
     function root() { return document.getElementById("presentation"); }
     function sections(r) { return Array.prototype.slice.call(r.querySelectorAll("section.presentation-section")); }
@@ -56,8 +60,34 @@
         return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
     }
 
+    function inEntry(target) {
+        return !!(target && target.closest && target.closest(".pres-entry"));
+    }
+
+    /* Open (focusing the field `selector` of the current section's panel) or close the entry panels. */
+    function setEntry(open, selector) {
+        var r = root();
+        var toggle = document.getElementById("presentation-entry-toggle");
+        if (!r || !toggle || toggle.disabled) { return; }  // a frozen snapshot is read-only
+        r.classList.toggle("entry-open", open);
+        document.body.classList.toggle("pres-entry-open", open);
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+        var current = r.querySelector("section.presentation-section.is-current");
+        var field = open && selector && current ? current.querySelector(".pres-entry " + selector) : null;
+        if (field) { field.focus({preventScroll: true}); }  // the name field stays in view at the top
+        else if (!open) { toggle.focus(); }
+    }
+
+    function entryOpen() {
+        var r = root();
+        return !!(r && r.classList.contains("entry-open"));
+    }
+
     document.addEventListener("keydown", function (e) {
-        if (!root() || e.altKey || e.ctrlKey || e.metaKey || typing(e.target)) { return; }
+        if (!root() || e.altKey || e.ctrlKey || e.metaKey) { return; }
+        if (e.key === "Escape" && entryOpen() && !e.defaultPrevented) { setEntry(false); return; }
+        if (typing(e.target) || inEntry(e.target)) { return; }
+        if (ENTRY_FIELDS[e.key]) { e.preventDefault(); setEntry(true, ENTRY_FIELDS[e.key]); return; }
         var onControl = e.target && /^(button|a)$/i.test(e.target.tagName || "");
         if ((e.key === " " || e.key === "Spacebar") && onControl) { return; }  // Space activates the control
         if (NEXT[e.key]) { e.preventDefault(); move(1); }
@@ -73,6 +103,9 @@
     document.addEventListener("click", function (e) {
         var button = e.target && e.target.closest ? e.target.closest("#presentation-prev, #presentation-next") : null;
         if (button) { move(button.id === "presentation-next" ? 1 : -1); }
+        if (e.target && e.target.closest && e.target.closest("#presentation-entry-toggle")) {
+            setEntry(!entryOpen(), ENTRY_FIELDS.c);
+        }
     });
 
     window.addEventListener("hashchange", function () {
@@ -84,6 +117,7 @@
     function watch() {
         var r = root();
         document.body.classList.toggle("presenting", !!r);
+        document.body.classList.toggle("pres-entry-open", !!r && r.classList.contains("entry-open"));
         if (r && r.getAttribute("data-ready") !== "1") {
             r.setAttribute("data-ready", "1");
             show(fromHash(sections(r).length), false);

@@ -1,10 +1,13 @@
 """The committee's decision log: status with icon + text, overdue flag, links, edit form with history.
 
-Pure builders and write functions (tested without a browser); the Décisions page wires them to callbacks.
+Pure builders and write functions (tested without a browser); the Décisions page wires them to callbacks,
+and so do the presentation slides (dashboard/components/live_entry.py) with the same fields and `add`.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import date, datetime
 
 import dash_mantine_components as dmc
@@ -143,6 +146,43 @@ def decision_log(ctx: AppContext, scope: dict, status: str | None = None, open_o
                                 className="decision-table"), className="table-scroll")]
 
 
+def dom_id(ident: str | dict) -> str:
+    """The DOM id Dash gives a component id (pattern-matching dicts: sorted compact JSON), for <label for>."""
+    return ident if isinstance(ident, str) else json.dumps(ident, sort_keys=True, separators=(",", ":"))
+
+
+def new_decision_fields(lang: str, ident: Callable[[str], str | dict], indicators: list[dict], *,
+                        linked: list[str] | None = None, regions: list[dict] | None = None,
+                        region: str | None = None) -> list:
+    """The fields of a new decision: text, owner, due date, (status,) linked indicators (, régions, committee).
+
+    `ident(name)` gives each field's id from its ids.DEC_* name (plain on the Décisions page, pattern-matching
+    on a slide). Without `regions` (a slide) the form is the short one: status « à faire », the view's région.
+    """
+    due = ident(ids.DEC_DUE)
+    fields = [
+        dmc.Textarea(id=ident(ids.DEC_TEXT), label=t("decisions.text", lang),
+                     placeholder=t("decisions.text.placeholder", lang), autosize=True, minRows=2,
+                     className="decision-text-input"),
+        dmc.TextInput(id=ident(ids.DEC_OWNER), label=t("decisions.owner", lang)),
+        html.Div([html.Label(t("decisions.due", lang), htmlFor=dom_id(due), className="field-label"),
+                  dcc.Input(id=due, type="date", className="date-input")], className="field"),
+    ]
+    if regions is not None:
+        fields.append(dmc.Select(id=ident(ids.DEC_STATUS), label=t("decisions.status", lang),
+                                 data=status_options(lang), value="a_faire", allowDeselect=False))
+    fields.append(dmc.MultiSelect(id=ident(ids.DEC_INDICATORS), label=t("decisions.indicators", lang),
+                                  data=indicators, value=linked or [], searchable=True, clearable=True))
+    if regions is not None:
+        fields += [
+            dmc.MultiSelect(id=ident(ids.DEC_REGIONS), label=t("decisions.regions", lang), data=regions,
+                            searchable=True, clearable=True, value=[region] if region else []),
+            dmc.TextInput(id=ident(ids.DEC_COMMITTEE), label=t("decisions.committee", lang),
+                          placeholder=t("decisions.committee.placeholder", lang)),
+        ]
+    return fields
+
+
 def _catalogue(ctx: AppContext):
     try:
         return ctx.engine().catalogue
@@ -150,8 +190,10 @@ def _catalogue(ctx: AppContext):
         return None
 
 
-def add(ctx: AppContext, scope: dict, values: dict, author: str | None, filters: dict | None = None):
-    """Record a decision; (log, feedback, cleared text)."""
+def add(ctx: AppContext, scope: dict, values: dict, author: str | None, filters: dict | None = None, *,
+        render: Callable[[AppContext, dict], list] | None = None):
+    """Record a decision; (log, feedback, cleared text). `render(ctx, scope)` draws the list shown after
+    the write (default: the log with `filters`)."""
     lang = scope["lang"]
     if not author_name(author):
         return no_update, missing_author(lang), no_update
@@ -165,7 +207,8 @@ def add(ctx: AppContext, scope: dict, values: dict, author: str | None, filters:
                 catalogue=_catalogue(ctx))
     except ValueError as e:
         return no_update, feedback(t("write.error", lang, error=e), ok=False), no_update
-    return decision_log(ctx, scope, **(filters or {})), feedback(t("write.saved", lang), ok=True), ""
+    shown = render(ctx, scope) if render else decision_log(ctx, scope, **(filters or {}))
+    return shown, feedback(t("write.saved", lang), ok=True), ""
 
 
 def update(ctx: AppContext, scope: dict, decision_id: int, values: dict, author: str | None,

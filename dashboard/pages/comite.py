@@ -124,6 +124,8 @@ def layout(page: PageRequest):
         html.Section(className="comite-section", **{"aria-labelledby": "comite-snapshots-title"}, children=[
             html.H2(page.t("comite.snapshots"), id="comite-snapshots-title"),
             html.Div(snapshots_table(metas, state), id=ids.COMITE_SNAPSHOTS),
+            html.P(dcc.Link(page.t("live.present_live"), className="comite-present-live",
+                            href=state.replace(snapshot=None, as_of=None).href("/presentation"))),
         ]),
         html.Section(className="comite-section", **{"aria-labelledby": "comite-diff-title"}, children=[
             html.H2(page.t("comite.diff_title"), id="comite-diff-title"),

@@ -14,7 +14,14 @@ from dash import ctx as dash_ctx
 from dashboard import ids
 from dashboard.components import page_header
 from dashboard.components.comments import frozen_at, when
-from dashboard.components.decisions import add, decision_log, scope_of, status_options, update
+from dashboard.components.decisions import (
+    add,
+    decision_log,
+    new_decision_fields,
+    scope_of,
+    status_options,
+    update,
+)
 from dashboard.context import current
 from dashboard.pagekit import PageRequest, view
 
@@ -48,23 +55,10 @@ def _filters(page: PageRequest, indicators: list[dict], indicator: str | None) -
 def _add_form(page: PageRequest, indicators: list[dict]) -> html.Section:
     regions = [{"value": r.code, "label": r.label(page.lang)}
                for r in sorted(page.reference.regions.values(), key=lambda r: r.label(page.lang))]
+    fields = new_decision_fields(page.lang, lambda name: name, indicators, regions=regions, region=page.state.region)
     return html.Section([
         html.H2(page.t("decisions.add.title"), id="decisions-add-title"),
-        html.Div([
-            dmc.Textarea(id=ids.DEC_TEXT, label=page.t("decisions.text"), placeholder=page.t("decisions.text.placeholder"),
-                         autosize=True, minRows=2, className="decision-text-input"),
-            dmc.TextInput(id=ids.DEC_OWNER, label=page.t("decisions.owner")),
-            html.Div([html.Label(page.t("decisions.due"), htmlFor=ids.DEC_DUE, className="field-label"),
-                      dcc.Input(id=ids.DEC_DUE, type="date", className="date-input")], className="field"),
-            dmc.Select(id=ids.DEC_STATUS, label=page.t("decisions.status"), data=status_options(page.lang),
-                       value="a_faire", allowDeselect=False),
-            dmc.MultiSelect(id=ids.DEC_INDICATORS, label=page.t("decisions.indicators"), data=indicators,
-                            searchable=True, clearable=True),
-            dmc.MultiSelect(id=ids.DEC_REGIONS, label=page.t("decisions.regions"), data=regions, searchable=True,
-                            clearable=True, value=[page.state.region] if page.state.region else []),
-            dmc.TextInput(id=ids.DEC_COMMITTEE, label=page.t("decisions.committee"),
-                          placeholder=page.t("decisions.committee.placeholder")),
-        ], className="decision-form-fields"),
+        html.Div(fields, className="decision-form-fields"),
         dmc.Button(page.t("decisions.add"), id=ids.DEC_ADD, color="bleuFrance", n_clicks=0),
     ], className="page-section decision-form", **{"aria-labelledby": "decisions-add-title"})
 

@@ -3,24 +3,31 @@
 Works on live data or `?snapshot=ID` (then every figure is the frozen one). Navigation is done by
 dashboard/assets/presentation.js (arrows, Page Up/Down as clickers send, Space; `#section-N` in the URL
 hash; an aria-live region announces the section); printing gives one section per page (presentation.css).
+Each section shows the newest comments and open decisions of its indicators; on live data, comments and
+decisions are entered on the slide itself (dashboard/components/live_entry.py; keys C and D).
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components import live_entry
+from dashboard.components.comments import Frozen, frozen_at, scope_of
 from dashboard.components.committee_diff import changes_table
 from dashboard.components.indicator_format import fmt_progress, fmt_value
 from dashboard.components.status import status_badge
-from dashboard.format import fmt_date, fmt_eur, fmt_month
+from dashboard.format import fmt_eur, fmt_month
 from dashboard.pagekit import PageRequest, view
 
 dash.register_page(__name__, path="/presentation", name="Présentation", title="Présentation — Ségur numérique",
                    order=9)
 
 CHANGES_SHOWN = 8
+DECISIONS_SHOWN = 10
 COULOIR_INDICATOR = "USE-02"
 TERRITORY_INDICATOR = "CIT-02"
 
@@ -55,12 +62,45 @@ def indicator_rows(engine, ind_ids, as_of, filters, page: PageRequest) -> html.T
     return html.Table([head, html.Tbody(rows)], className="pres-table")
 
 
-def _section(n: int, key: str, title: str, body: list, links: list | None = None) -> html.Section:
+class Part(NamedTuple):  # not a dataclass: Dash loads page modules outside sys.modules
+    """One section of the deck: its figures and the indicators its comments and decisions are about."""
+
+    key: str
+    title: str
+    body: list
+    indicators: list[str]
+    general: bool = False  # synthèse, changes, decisions: every open decision listed, none linked by default
+
+
+def _options(engine, ind_ids: list[str], lang: str) -> list[dict]:
+    labels = {i.id: getattr(i.label, lang) for i in engine.catalogue.indicators}
+    return [{"value": i, "label": f"{i} — {labels[i]}"} for i in ind_ids if i in labels]
+
+
+def _notes(page: PageRequest, part: Part, frozen: Frozen | None) -> html.Div:
+    """The section's newest comments and open decisions (the Décisions section lists its decisions above)."""
+    state, key = page.state, live_entry.section_key(part.key)
+    comments = scope_of(part.indicators[0], state.region, state.departement, frozen, page.lang,
+                        indicators=part.indicators, compact=True)
+    decisions = (None if part.key == "decisions" else live_entry.decision_scope(
+        page.lang, page.ctx.today(), state.region, frozen, None if part.general else part.indicators))
+    return live_entry.slide_notes(page.ctx, key, comments, decisions)
+
+
+def _section(n: int, part: Part, page: PageRequest, frozen: Frozen | None, all_ids: list[str]) -> html.Section:
+    links = _links(page, None if part.general else part.indicators[0])
+    children = [html.H2(part.title, id=f"section-{n}-title", className="pres-title"), *part.body,
+                _notes(page, part, frozen), html.P(links, className="pres-links")]
+    if not page.state.snapshot:  # a frozen snapshot is read-only: no entry panel
+        engine = page.engine
+        children.append(live_entry.entry_panel(
+            page.reference, live_entry.section_key(part.key), page.lang,
+            _options(engine, part.indicators, page.lang), _options(engine, all_ids, page.lang),
+            [] if part.general else part.indicators[:1]))
     return html.Section(
         id=f"section-{n}", className="presentation-section", tabIndex="-1",
-        **{"aria-labelledby": f"section-{n}-title", "data-title": title, "data-key": key},
-        children=[html.H2(title, id=f"section-{n}-title", className="pres-title"), *body,
-                  *([html.P(links, className="pres-links")] if links else [])],
+        **{"aria-labelledby": f"section-{n}-title", "data-title": part.title, "data-key": part.key},
+        children=children,
     )
 
 
@@ -166,21 +206,11 @@ def depuis(page: PageRequest) -> list:
             *([html.P(page.t("pres.more_changes", n=more), className="pres-lead")] if more > 0 else [])]
 
 
-def decisions(page: PageRequest) -> list:
-    from appstate.db import session_factory
-    from appstate.labels import DECISION_STATUS_LABELS, label
-    from appstate.service import list_decisions
-
-    moment = page.snapshot.meta.created_at if page.state.snapshot else None
-    with session_factory(page.settings.app_db)() as session:
-        found = list_decisions(session, open_only=True, as_of=moment)
-    if not found:
-        return [html.P(page.t("pres.no_decisions"))]
-    head = html.Thead(html.Tr([html.Th(page.t(k), scope="col") for k in (
-        "pres.col.decision", "pres.col.owner", "pres.col.due", "pres.col.status")]))
-    rows = [html.Tr([html.Td(d.text), html.Td(d.owner), html.Td(fmt_date(d.due_date, page.lang)),
-                     html.Td(label(DECISION_STATUS_LABELS, d.status, page.lang))]) for d in found[:10]]
-    return [html.Table([head, html.Tbody(rows)], className="pres-table")]
+def decisions(page: PageRequest, frozen: Frozen | None) -> list:
+    """Every open decision, earliest due first (redrawn when one is entered on a slide)."""
+    scope = live_entry.decision_scope(page.lang, page.ctx.today(), page.state.region, frozen, None,
+                                      limit=DECISIONS_SHOWN, newest_first=False)
+    return live_entry.decision_list(page.ctx, scope, live_entry.section_key("decisions"))
 
 
 @view()
@@ -188,22 +218,25 @@ def layout(page: PageRequest):
     engine = page.engine
     as_of = page.state.as_of_date or engine.latest_month()
     filters = page.filters
-    parts = [("synthese", page.t("pres.synthese"), synthese(engine, as_of, filters, page), None)]
+    frozen = frozen_at(page.ctx, page.state.snapshot)
+    all_ids = [i.id for i in engine.catalogue.indicators]
+    leads = [next(iter(obj.weights)) for obj in engine.catalogue.objectives]
+    parts = [Part("synthese", page.t("pres.synthese"), synthese(engine, as_of, filters, page), leads, True)]
     for obj in engine.catalogue.objectives:
         ind_ids = list(obj.weights)
-        parts.append((obj.id, getattr(obj.label, page.lang),
-                      [indicator_rows(engine, ind_ids, as_of, filters, page)], ind_ids[0] if ind_ids else None))
-    parts += [("budget", page.t("pres.budget"), budget(engine, as_of, filters, page), None),
-              ("couloirs", page.t("pres.couloirs"), couloirs(engine, as_of, filters, page), COULOIR_INDICATOR),
-              ("territoires", page.t("pres.territoires"), territoires(engine, as_of, filters, page),
-               TERRITORY_INDICATOR),
-              ("depuis", page.t("pres.changes"), depuis(page), None),
-              ("decisions", page.t("pres.decisions"), decisions(page), None)]
-    sections = [_section(n, key, title, body, _links(page, ind)) for n, (key, title, body, ind) in
-                enumerate(parts, start=1)]
+        parts.append(Part(obj.id, getattr(obj.label, page.lang), [indicator_rows(engine, ind_ids, as_of, filters, page)],
+                          ind_ids))
+    budget_ids = [i.id for i in engine.catalogue.indicators if "budget" in i.tags]
+    parts += [Part("budget", page.t("pres.budget"), budget(engine, as_of, filters, page), budget_ids or all_ids),
+              Part("couloirs", page.t("pres.couloirs"), couloirs(engine, as_of, filters, page), [COULOIR_INDICATOR]),
+              Part("territoires", page.t("pres.territoires"), territoires(engine, as_of, filters, page),
+                   [TERRITORY_INDICATOR]),
+              Part("depuis", page.t("pres.changes"), depuis(page), all_ids, True),
+              Part("decisions", page.t("pres.decisions"), decisions(page, frozen), all_ids, True)]
+    sections = [_section(n, part, page, frozen, all_ids) for n, part in enumerate(parts, start=1)]
     context = (page.t("pres.frozen", label=page.snapshot.meta.label, as_of=fmt_month(as_of, page.lang))
                if page.state.snapshot else page.t("pres.live", as_of=fmt_month(as_of, page.lang)))
-    first = page.t("pres.position", n=1, total=len(sections), title=parts[0][1])
+    first = page.t("pres.position", n=1, total=len(sections), title=parts[0].title)
     return html.Div(id=ids.PRES_ROOT, className="presentation", **{"data-total": str(len(sections)),
                                                                   "data-position": page.t("pres.position")},
                     children=[
@@ -212,6 +245,7 @@ def layout(page: PageRequest):
             html.Button(page.t("pres.prev"), id=ids.PRES_PREV, className="pres-nav pres-prev", type="button"),
             html.P(first, id=ids.PRES_STATUS, className="pres-status", role="status", **{"aria-live": "polite"}),
             html.Button(page.t("pres.next"), id=ids.PRES_NEXT, className="pres-nav pres-next", type="button"),
+            *live_entry.entry_toggle(page.lang, read_only=bool(page.state.snapshot)),
             dcc.Link(page.t("pres.exit"), href=page.href("/comite"), className="pres-exit"),
         ]),
         html.P(page.t("pres.keys"), className="pres-keys"),

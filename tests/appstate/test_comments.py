@@ -112,3 +112,38 @@ def test_filters_by_indicator_territory_and_kind(sessions):
         assert len(service.list_comments(session, "TST-01")) == 2
         assert [v.region_code for v in service.list_comments(session, region="93")] == ["93"]
         assert [v.indicator_id for v in service.list_comments(session, kinds=("decision",))] == ["TST-04"]
+
+
+def test_a_comment_can_be_about_a_couloir(sessions):
+    with sessions.begin() as session:
+        c = _add(session, indicator_id="TST-04", couloir="radiologie")
+        _add(session, body="Sans couloir", now=T0 + timedelta(hours=1))
+        service.edit_comment(session, c.id, "a.durand", body="DRIMbox en retard", now=T0 + timedelta(days=1))
+    with sessions() as session:
+        [about] = service.list_comments(session, couloir="radiologie")
+        assert (about.couloir_code, about.body, about.edited) == ("radiologie", "DRIMbox en retard", True)
+        [before] = service.list_comments(session, couloir="radiologie", as_of=T0 + timedelta(hours=2))
+        assert (before.couloir_code, before.body) == ("radiologie", "Grève des laboratoires en novembre")
+        assert [v.couloir_code for v in service.list_comments(session)] == [None, "radiologie"]  # newest first
+        [revision] = service.comment_history(session, c.id)  # the history keeps kind and text, as before
+        assert (revision.old_body, revision.new_body) == ("Grève des laboratoires en novembre", "DRIMbox en retard")
+        state = service.export_state(session, as_of=T0 + timedelta(hours=2))  # what a snapshot freezes
+    assert [c["couloir_code"] for c in state["comments"]] == [None, "radiologie"]
+
+
+def test_filters_by_indicator_list(sessions):
+    with sessions.begin() as session:
+        _add(session)
+        _add(session, indicator_id="TST-04")
+        _add(session, indicator_id="TST-05")
+    with sessions() as session:
+        found = service.list_comments(session, indicator_ids=["TST-04", "TST-05"])
+        assert sorted(v.indicator_id for v in found) == ["TST-04", "TST-05"]
+        assert service.list_comments(session, indicator_ids=[]) == []
+
+
+@pytest.mark.parametrize("code", ["radio", "RADIOLOGIE"])
+def test_an_unknown_couloir_is_refused_with_the_known_codes(sessions, code):
+    with pytest.raises(ValueError) as caught, sessions.begin() as session:
+        _add(session, couloir=code)
+    assert f"couloir inconnu(e) « {code} » (attendu : hopital, medecin_ville, biologie, radiologie" in str(caught.value)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from appstate import db
 from appstate.models import Base, Comment, Meteo
 
+HEAD = "0002"
 TABLES = {"snapshots", "comments", "comment_revisions", "meteo", "decisions", "decision_indicators",
           "decision_territories", "decision_revisions", "audit_events"}
 
@@ -61,7 +62,51 @@ def test_downgrade_removes_everything_and_upgrade_again_works(db_url):
     db.upgrade(engine)  # already at head: nothing to do
     assert _tables(engine) == TABLES | {"alembic_version"}
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == HEAD
+    engine.dispose()
+
+
+def _columns(engine, table: str) -> set[str]:
+    with engine.connect() as conn:
+        return {c["name"] for c in inspect(conn).get_columns(table)}
+
+
+def _indexes(engine, table: str) -> set[str]:
+    with engine.connect() as conn:
+        return {i["name"] for i in inspect(conn).get_indexes(table)}
+
+
+def _count(engine, sql: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text(sql)).scalar_one()
+
+
+def test_0002_adds_the_couloir_to_existing_comments_and_its_downgrade_keeps_them(db_url):
+    engine = db.make_engine(db_url)
+    db.upgrade(engine, "0001")
+    assert "couloir_code" not in _columns(engine, "comments")
+    with engine.begin() as conn:  # rows written by the 0001 schema, with a revision hanging off the comment
+        conn.execute(text("INSERT INTO comments (id, indicator_id, kind, body, author, created_at, updated_at) "
+                          "VALUES (1, 'USE-02', 'risque', 'Avant 0002', 'a', :t, :t)"), {"t": datetime(2026, 1, 5)})
+        conn.execute(text("INSERT INTO comment_revisions (comment_id, old_body, new_body, old_kind, new_kind, "
+                          "author, changed_at) VALUES (1, 'x', 'Avant 0002', 'risque', 'risque', 'a', :t)"),
+                     {"t": datetime(2026, 1, 6)})
+
+    db.upgrade(engine)
+    assert "couloir_code" in _columns(engine, "comments")
+    assert "ix_comments_couloir_code" in _indexes(engine, "comments")
+    assert _diff(engine) == []
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT body, couloir_code FROM comments")).one() == ("Avant 0002", None)
+        conn.execute(text("UPDATE comments SET couloir_code = 'radiologie' WHERE id = 1"))
+
+    db.downgrade(engine, "0001")
+    assert "couloir_code" not in _columns(engine, "comments")
+    assert "ix_comments_couloir_code" not in _indexes(engine, "comments")
+    assert _count(engine, "SELECT count(*) FROM comments") == 1
+    assert _count(engine, "SELECT count(*) FROM comment_revisions") == 1  # no cascade through a table copy
+    db.upgrade(engine)
+    assert _count(engine, "SELECT count(*) FROM comments WHERE couloir_code IS NULL") == 1
     engine.dispose()
 
 
@@ -128,7 +173,7 @@ def test_command_line_upgrade_current_downgrade(tmp_path, monkeypatch, capsys):
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("SEGUR_APP_DB", url)
     assert main(["upgrade"]) == 0
-    assert capsys.readouterr().out.strip() == f"{url} : révision 0001"
+    assert capsys.readouterr().out.strip() == f"{url} : révision {HEAD}"
     assert main(["downgrade"]) == 0
     assert "aucune (base vide)" in capsys.readouterr().out
     monkeypatch.setenv("SEGUR_APP_DB", "postgresql+psycopg://u:secret@127.0.0.1:1/x")

@@ -111,3 +111,46 @@ def test_author_label_follows_the_language():
     assert comments.translate_author("?lang=en")[0] == "Your name"
     assert comments.translate_author("")[0] == "Votre nom"
     assert comments.author_name("  Zoé ") == "Zoé" and comments.author_name("") is None
+
+
+def test_a_comment_about_a_couloir_shows_its_badge_and_the_list_filters_by_couloir(state_app, ctx):
+    comments.add(ctx, scope("USE-04"), "risque", "DRIMbox en attente", "C. Martin", couloir="radiologie")
+    comments.add(ctx, scope("USE-04"), "analyse", "Sans couloir", "C. Martin")
+    listed = text_of(comments.comment_items(ctx, scope("USE-04")))
+    assert "Couloir : Radiologie / imagerie" in listed and '"data-couloir": "radiologie"' in listed
+    with state_app.server.app_context():
+        filtered, kept = comments.on_couloir_filter("radiologie", scope("USE-04"))
+        assert "DRIMbox en attente" in text_of(filtered) and "Sans couloir" not in text_of(filtered)
+        assert kept["couloir"] == "radiologie"
+        none, _ = comments.on_couloir_filter("biologie", scope("USE-04"))
+        assert "Aucun commentaire sur ce couloir." in text_of(none)
+        everything, kept = comments.on_couloir_filter(None, kept)
+        assert "Sans couloir" in text_of(everything) and kept["couloir"] is None
+    english = text_of(comments.comment_items(ctx, scope("USE-04", lang="en")))
+    assert "Strand: Radiology / imaging" in english
+
+
+def test_an_unknown_couloir_is_refused_with_the_service_message(ctx):
+    items, message, _ = comments.add(ctx, scope("USE-04"), "risque", "Couloir inventé", "C. Martin", couloir="radio")
+    assert items is comments.no_update
+    assert "couloir inconnu(e) « radio »" in text_of(message)
+
+
+def test_a_block_over_several_indicators_writes_on_the_chosen_one_and_lists_the_newest(ctx):
+    block = comments.scope_of("USE-05", None, None, None, "fr", indicators=["USE-05", "USE-06"], compact=True)
+    for n in range(4):
+        comments.add(ctx, block, "analyse", f"Point n° {n}", "C. Martin", indicator="USE-06")
+    comments.add(ctx, block, "analyse", "Hors bloc", "C. Martin", indicator="CIT-01")  # not offered: the lead one
+    with ctx.sessions()() as s:
+        assert [c.indicator_id for c in service.list_comments(s, indicator_ids=["USE-05", "USE-06"])] == [
+            "USE-05", "USE-06", "USE-06", "USE-06", "USE-06"]
+    listed = text_of(comments.comment_items(ctx, block))
+    assert "Hors bloc" in listed and "Point n° 3" in listed and "Point n° 2" in listed
+    assert "Point n° 1" not in listed and "… et 2 commentaire(s) plus ancien(s)" in listed  # compact: the 3 newest
+    assert comments.ids.COMMENT_SAVE not in listed  # no edit forms on a slide
+
+
+def test_indicator_page_offers_the_couloir_in_the_form_and_as_a_filter(state_app):
+    text = page_text(render(state_app.server.test_client(), "/indicateurs/USE-02"))
+    assert "Couloir concerné (facultatif)" in text and "Filtrer par couloir" in text
+    assert "Radiologie / imagerie" in text

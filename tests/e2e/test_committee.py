@@ -38,6 +38,10 @@ def test_freeze_view_and_present(page, live_server, artifacts):
     page.locator("#section-1.is-current").wait_for(timeout=30_000)
     wait_for_page(page, "Section 1 sur")
     page.screenshot(path=str(artifacts / "presentation-1.png"))
+    assert page.locator("#presentation-entry-toggle").is_disabled()  # a snapshot is read-only
+    assert "saisie de commentaires et de décisions est désactivée" in page.locator("#presentation-readonly").inner_text()
+    page.keyboard.press("c")
+    assert page.locator(".pres-entry").count() == 0 and page.locator("#section-1.is-current").count() == 1
     page.keyboard.press("ArrowRight")
     page.locator("#section-2.is-current").wait_for()
     assert page.url.endswith("#section-2")
@@ -57,3 +61,62 @@ def test_freeze_view_and_present(page, live_server, artifacts):
         page.goto(f"{live_server}/presentation?snapshot={snapshot_id}#section-{n}")
         page.locator(f"#section-{n}.is-current").wait_for()
         page.screenshot(path=str(artifacts / f"presentation-{n}.png"))
+
+
+def _comments_in_db(data_dir, body: str) -> list:
+    from appstate import service
+    from appstate.db import forget, session_factory
+    from settings import load_settings
+
+    url = load_settings({"SEGUR_DATA_DIR": str(data_dir)}).app_db
+    try:
+        with session_factory(url)() as session:
+            return [c for c in service.list_comments(session) if c.body == body]
+    finally:
+        forget(url)
+
+
+def test_comment_entered_live_on_a_slide(page, live_server, live_data_dir, artifacts):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{live_server}/presentation")
+    page.locator("#section-1.is-current").wait_for(timeout=30_000)
+    wait_for_page(page, "Section 1 sur")
+    page.keyboard.press("ArrowRight")
+    page.locator("#section-2.is-current").wait_for()
+    slide = page.locator("#section-2")
+
+    page.keyboard.press("c")  # opens the entry panel on the comment field
+    panel = slide.locator(".pres-entry")
+    panel.wait_for()
+    assert page.locator("#presentation-entry-toggle").get_attribute("aria-expanded") == "true"
+    body = panel.locator(".comment-body-input textarea")
+    page.wait_for_function("() => document.activeElement && document.activeElement.tagName === 'TEXTAREA'")
+    text = "Deux éditeurs livrent en retard : relance prévue"
+    body.type("Deux éditeurs livrent")
+    for key in ("ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageDown", "PageUp", "Home"):
+        page.keyboard.press(key)  # moves the caret, never the deck
+    page.keyboard.press("End")
+    body.type(" en retard : relance prévue")
+    assert body.input_value() == text
+    assert page.locator("#section-2").get_attribute("class").endswith("is-current")
+    assert page.url.endswith("#section-2")
+
+    page.get_by_label("Votre nom").fill("Claire Martin")  # the header's name field, shown with the panel
+    page.wait_for_function("() => (localStorage.getItem('author-store') || '').includes('Claire Martin')")
+    chosen = panel.get_by_label("Indicateur", exact=True).input_value()
+    panel.get_by_label("Type de commentaire").click()
+    page.get_by_role("option", name="Risque").click()
+    panel.get_by_role("button", name="Publier le commentaire").click()
+    item = slide.locator(".pres-notes .comment").filter(has_text=text)
+    item.wait_for()
+    assert "Claire Martin" in item.inner_text() and "Risque" in item.inner_text()
+    assert body.input_value() == ""
+    page.screenshot(path=str(artifacts / "presentation-live-entry.png"))
+
+    page.keyboard.press("Escape")
+    panel.wait_for(state="hidden")
+    page.keyboard.press("ArrowRight")  # the deck moves again once the panel is closed
+    page.locator("#section-3.is-current").wait_for()
+    [stored] = _comments_in_db(live_data_dir, text)
+    assert (stored.author, stored.kind, stored.region_code) == ("Claire Martin", "risque", None)
+    assert chosen.startswith(f"{stored.indicator_id} — ")  # the section's lead indicator, preselected

@@ -29,7 +29,7 @@ AS_OF = date(2026, 10, 1)
 META = SimpleNamespace(id="s-20261120-c0517e", label="COSUI n°14", as_of=AS_OF,
                        created_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC), created_by="secretariat.dns")
 COMMENTS = [
-    {"indicator_id": "USE-02", "couloir": "radiologie", "region_code": None, "departement_code": None,
+    {"indicator_id": "USE-02", "couloir_code": "radiologie", "region_code": None, "departement_code": None,
      "kind": "risque", "body": "DRIMbox : les cabinets de radiologie attendent la vague 2.", "author": "c.martin",
      "created_at": "2026-11-12T10:00:00+00:00", "deleted": False},
     {"indicator_id": "CIT-01", "region_code": None, "departement_code": None, "kind": "analyse",
