@@ -1,8 +1,9 @@
 """Large extracts prepared in the background: a small job registry (one per app) over a 2-thread pool.
 
 A job validates and counts first (`plan_extract`: bad input fails at once, with the French message),
-then writes `<data_dir>/exports/<job>.<ext>` batch by batch, recording rows written. Its state is also
-kept as `<job>.json` next to the file, so any worker process can report progress and serve the file.
+then writes `<data_dir>/exports/<job>.<ext>` batch by batch, recording the exact rows written (the
+extract's progress callback) against the COUNT of the same query. Its state is also kept as
+`<job>.json` next to the file, so any worker process can report progress and serve the file.
 Files older than a day are removed when a new job starts.
 """
 
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import flask
 
-from reports.extracts import BATCH_ROWS, ExtractError, plan_extract, write_extract
+from reports.extracts import ExtractError, plan_extract
 from reports.xlsx import export_filename
 
 log = logging.getLogger(__name__)
@@ -70,11 +71,11 @@ class JobRegistry:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.cleanup()
         job = Job(uuid.uuid4().hex, table, fmt,
-                  export_filename(table, as_of, (filters.items() if filters else []), fmt), rows_total=plan.rows)
+                  export_filename(table, as_of, (filters.items() if filters else []), fmt), rows_total=plan.rows_out)
         with self._lock:
             self._jobs[job.id] = job
         self._save(job)
-        self._pool.submit(self._run, job, plan, (filters, as_of))
+        self._pool.submit(self._run, job, plan)
         return job
 
     def get(self, job_id: str | None) -> Job | None:
@@ -111,38 +112,22 @@ class JobRegistry:
         tmp.write_text(json.dumps(asdict(job)))
         os.replace(tmp, state)
 
-    def _run(self, job: Job, plan, parquet_args: tuple = ()) -> None:
-        out = self.path(job)
-        tmp = out.with_name(f".{out.name}.partial")
+    def _run(self, job: Job, plan) -> None:
         job.status = "running"
         self._save(job)
         try:
-            if job.fmt == "parquet":  # one COPY (atomic by write_extract): no intermediate progress
-                write_extract(plan.warehouse_path, job.table, "parquet", tmp, *parquet_args)
-            else:
-                with open(tmp, "wb") as fh:
-                    for i, chunk in enumerate(plan.chunks()):
-                        fh.write(chunk)
-                        job.rows_done = min(job.rows_total, _rows_so_far(job, chunk, i))
-                        job.bytes = fh.tell()
-                        self._save(job)
-            os.replace(tmp, out)
-            job.rows_done = min(plan.rows, plan.limit) if plan.limit is not None else plan.rows
-            job.bytes, job.truncated, job.status = out.stat().st_size, plan.truncated, "done"
+            job.bytes = plan.write(self.path(job), lambda done, total: self._progress(job, done, total))
+            job.rows_done, job.truncated, job.status = plan.rows_out, plan.truncated, "done"
         except Exception as e:  # noqa: BLE001 - reported to the user, logged with its trace
             log.exception("extract job %s (%s.%s)", job.id, job.table, job.fmt)
             job.status, job.error = "failed", str(e) if isinstance(e, ExtractError) else f"{type(e).__name__}: {e}"
         finally:
-            tmp.unlink(missing_ok=True)
             self._save(job)
 
-
-def _rows_so_far(job: Job, chunk: bytes, index: int) -> int:
-    """Rows written after chunk `index`: CSV counts its line breaks (the header is the first); XLSX yields
-    one chunk per batch of BATCH_ROWS rows (an estimate, corrected when the job ends)."""
-    if job.fmt == "csv":
-        return job.rows_done + chunk.count(b"\r\n") - (1 if index == 0 else 0)
-    return (index + 1) * BATCH_ROWS
+    def _progress(self, job: Job, done: int, total: int) -> None:
+        """Rows written so far, of the total the COUNT found (saved: other worker processes poll the file)."""
+        job.rows_done, job.rows_total = done, total
+        self._save(job)
 
 
 def registry(server: flask.Flask | None = None) -> JobRegistry:

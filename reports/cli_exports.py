@@ -67,12 +67,26 @@ def cmd_excel(args: argparse.Namespace) -> int:
     return 0
 
 
+def progress_line(stream=None):
+    """A progress callback that rewrites one line: `123 456 / 1 029 578 lignes (12 %)`."""
+    def show(done: int, total: int) -> None:
+        out = stream or sys.stderr
+        percent = 100 * done // total if total else 100
+        out.write(f"\r{done:,} / {total:,} lignes ({percent} %)".replace(",", "\u202f"))
+        if done >= total:
+            out.write("\n")
+        out.flush()
+    return show
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     try:
         view, out = _view(args), _out(args.out)
         sep = "\t" if args.sep == "tab" else args.sep
+        progress = progress_line() if sys.stderr.isatty() else None  # a terminal: the line redrawn per batch
         info = write_extract(load_settings().warehouse, args.table, args.format, out, view, args.as_of, csv_sep=sep,
-                             decimal_comma=args.decimal == "comma", truncate=args.truncate, lineage=args.lineage)
+                             decimal_comma=args.decimal == "comma", truncate=args.truncate, lineage=args.lineage,
+                             progress=progress)
     except (InputError, ExtractError) as e:
         return _fail(str(e))
     except OSError as e:

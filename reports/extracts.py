@@ -3,15 +3,16 @@
 Rows stream from DuckDB in Arrow batches, so memory stays flat whatever the size. The query is a
 SQLAlchemy Core statement over the declared tables: filter values are bound parameters, never formatted
 into SQL. `plan_extract` validates and counts before any byte is produced (a web route can still answer
-400); `write_extract` writes a file atomically; `iter_extract` yields bytes for a streamed download.
+400); `write_extract` writes a file atomically, reporting exact progress (rows written of the COUNT's
+total) to an optional callback; `iter_extract` yields bytes for a streamed download.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,11 +30,15 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 MAX_XLSX_DATA_ROWS = EXCEL_MAX_ROWS - 1  # the header takes a row
 BATCH_ROWS = 32_768
+PARQUET_BATCH_ROWS = 122_880  # one Parquet row group per batch: DuckDB's own row group size
 BOM = "\ufeff".encode()
 _QMARK = DuckDBDialect(paramstyle="qmark")
 _FILTER_COLUMN = {"departement": "departement_code", "couloir": "couloir_code", "dispositif": "dispositif_code",
                   "vague": "vague"}
 _YEAR_COLUMNS = ("year", "reference_year")
+
+
+Progress = Callable[[int, int], None]  # (data rows written so far, rows the extract will hold)
 
 
 class ExtractError(ValueError):
@@ -74,32 +79,52 @@ class ExtractPlan:
     def truncated(self) -> bool:
         return self.limit is not None
 
-    def chunks(self) -> Iterator[bytes]:
-        """The file's bytes, batch by batch (Parquet: written to a private temporary file first)."""
+    @property
+    def rows_out(self) -> int:
+        """The data rows the file will hold (a truncated XLSX stops at its limit)."""
+        return min(self.rows, self.limit) if self.limit is not None else self.rows
+
+    def pieces(self) -> Iterator[tuple[bytes, int]]:
+        """The file's bytes, batch by batch, each with the data rows written so far."""
         con = _connect(self.warehouse_path)
         try:
-            if self.fmt == "parquet":
-                yield from self._parquet_chunks(con)
+            batch_rows = PARQUET_BATCH_ROWS if self.fmt == "parquet" else BATCH_ROWS
+            reader = con.sql(self.sql, params=self.params).to_arrow_reader(batch_rows)
+            if self.fmt == "csv":
+                yield from _csv_pieces(reader, self.csv_sep, self.decimal_comma)
+            elif self.fmt == "xlsx":
+                yield from _xlsx_pieces(reader, self.table, self.rows, self.limit)
             else:
-                reader = con.sql(self.sql, params=self.params).to_arrow_reader(BATCH_ROWS)
-                yield from (_csv_chunks(reader, self.csv_sep, self.decimal_comma) if self.fmt == "csv"
-                            else _xlsx_chunks(reader, self.table, self.rows, self.limit))
+                yield from _parquet_pieces(reader)
         finally:
             con.close()
 
-    def copy_parquet(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
-        con.execute(f"COPY ({self.sql}) TO ? (FORMAT parquet, COMPRESSION zstd)", [*self.params, str(path)])
+    def chunks(self) -> Iterator[bytes]:
+        """The file's bytes, batch by batch: for a streamed download."""
+        with closing(self.pieces()) as pieces:
+            for data, _ in pieces:
+                yield data
 
-    def _parquet_chunks(self, con) -> Iterator[bytes]:
-        fd, name = tempfile.mkstemp(prefix="segur-extract-", suffix=".parquet")
-        os.close(fd)
+    def write(self, out_path, progress: Progress | None = None) -> int:
+        """Write the file atomically (a partial file never takes its name); returns its size in bytes.
+
+        `progress(rows written, rows_out)` is called after each piece that adds rows, with strictly increasing
+        counts ending at rows_out (CSV's header and an empty extract report 0).
+        """
+        out = Path(out_path)
+        tmp = out.with_name(f".{out.name}.partial")
+        reported = -1
         try:
-            self.copy_parquet(con, Path(name))
-            with open(name, "rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    yield chunk
+            with open(tmp, "wb") as fh, closing(self.pieces()) as pieces:
+                for data, rows in pieces:
+                    fh.write(data)
+                    if progress is not None and rows > reported:
+                        progress(rows, self.rows_out)
+                        reported = rows
+            os.replace(tmp, out)
         finally:
-            os.unlink(name)
+            tmp.unlink(missing_ok=True)
+        return out.stat().st_size
 
 
 def extract_tables() -> list[str]:
@@ -200,44 +225,41 @@ def iter_extract(warehouse_path, table: str, fmt: str, filters: ViewFilters | No
 
 def write_extract(warehouse_path, table: str, fmt: str, out_path, filters: ViewFilters | None = None,
                   as_of: str | date | None = None, csv_sep: str = ";", decimal_comma: bool = True,
-                  **kwargs) -> ExtractInfo:
-    """Write the extract to `out_path` (atomically: a partial file never takes its name)."""
+                  progress: Progress | None = None, **kwargs) -> ExtractInfo:
+    """Write the extract to `out_path` (atomically: a partial file never takes its name).
+
+    `progress(rows written, total)`: called after each batch, see ExtractPlan.write; the total is the
+    COUNT of the same filtered query (at most an Excel sheet's rows for a truncated XLSX).
+    """
     t0 = time.perf_counter()
     plan = plan_extract(warehouse_path, table, fmt, filters, as_of, csv_sep, decimal_comma, **kwargs)
-    out = Path(out_path)
-    tmp = out.with_name(f".{out.name}.partial")
-    try:
-        if fmt == "parquet":
-            con = _connect(plan.warehouse_path)
-            try:
-                plan.copy_parquet(con, tmp)
-            finally:
-                con.close()
-        else:
-            with open(tmp, "wb") as fh:
-                for chunk in plan.chunks():
-                    fh.write(chunk)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    written = min(plan.rows, plan.limit) if plan.limit is not None else plan.rows
-    return ExtractInfo(written, out.stat().st_size, time.perf_counter() - t0, plan.applied, plan.ignored,
-                       plan.truncated)
+    size = plan.write(out_path, progress)
+    return ExtractInfo(plan.rows_out, size, time.perf_counter() - t0, plan.applied, plan.ignored, plan.truncated)
 
 
 # -- formats ---------------------------------------------------------------------------------------------
 
 class _Sink:
-    """A write-only, non-seekable byte sink: the zip writer appends, the generator drains."""
+    """A write-only, non-seekable byte sink: the zip or Parquet writer appends, the generator drains."""
+
+    closed = False  # a file-like object for pyarrow
 
     def __init__(self) -> None:
         self.parts: list[bytes] = []
+        self.position = 0
 
     def write(self, data) -> int:
         self.parts.append(bytes(data))
+        self.position += len(data)
         return len(data)
 
+    def tell(self) -> int:  # the Parquet writer records offsets
+        return self.position
+
     def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
     def drain(self) -> bytes:
@@ -246,7 +268,7 @@ class _Sink:
         return out
 
 
-def _xlsx_chunks(reader, table: str, rows: int, limit: int | None) -> Iterator[bytes]:
+def _xlsx_pieces(reader, table: str, rows: int, limit: int | None) -> Iterator[tuple[bytes, int]]:
     sink = _Sink()
     schema = reader.schema
     zip64 = min(rows, MAX_XLSX_DATA_ROWS) * len(schema) * 120 > 3.5e9  # a 4 GB zip member needs Zip64
@@ -257,13 +279,30 @@ def _xlsx_chunks(reader, table: str, rows: int, limit: int | None) -> Iterator[b
             batch = batch.slice(0, limit - written)
         writer.write_batch(batch)
         written += batch.num_rows
-        yield sink.drain()
+        yield sink.drain(), written
         if limit is not None and written >= limit:
             writer.write_note(f"Extrait tronqué : {written} lignes sur {rows}. Une feuille Excel ne peut pas "
                               "contenir davantage : utilisez le format CSV ou Parquet pour l'extrait complet.")
             break
     writer.close()
-    yield sink.drain()
+    yield sink.drain(), written
+
+
+def _parquet_pieces(reader) -> Iterator[tuple[bytes, int]]:
+    """Parquet (zstd), one row group per batch, streamed: the footer comes with the last piece."""
+    import pyarrow.parquet as pq
+
+    sink, written = _Sink(), 0
+    writer = pq.ParquetWriter(sink, reader.schema, compression="zstd")
+    try:
+        for batch in reader:
+            if batch.num_rows:
+                writer.write_batch(batch)
+                written += batch.num_rows
+                yield sink.drain(), written
+    finally:
+        writer.close()
+    yield sink.drain(), written
 
 
 def _csv_field(arr, sep: str, decimal_comma: bool):
@@ -295,16 +334,18 @@ def _csv_field(arr, sep: str, decimal_comma: bool):
     return pc.if_else(pc.match_substring_regex(text, quote_chars), quoted, text)
 
 
-def _csv_chunks(reader, sep: str, decimal_comma: bool) -> Iterator[bytes]:
+def _csv_pieces(reader, sep: str, decimal_comma: bool) -> Iterator[tuple[bytes, int]]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     header = pa.array([f.name for f in reader.schema])
-    yield BOM + sep.join(_csv_field(header, sep, False).to_pylist()).encode() + b"\r\n"
+    yield BOM + sep.join(_csv_field(header, sep, False).to_pylist()).encode() + b"\r\n", 0
+    written = 0
     for batch in reader:
         if batch.num_rows == 0:
             continue
         fields = [_csv_field(col, sep, decimal_comma) for col in batch.columns]
         lines = pc.binary_join_element_wise(*fields, sep, null_handling="replace")
         lines = pc.binary_join_element_wise(lines, "\r\n", "")  # the line break after the last field
-        yield bytes(arrow_bytes(lines))
+        written += batch.num_rows
+        yield bytes(arrow_bytes(lines)), written

@@ -1,9 +1,11 @@
 """The "Exporter" menu of every chart and table: its data as XLSX or CSV, the chart as PNG or SVG.
 
-One set of pattern-matching callbacks serves every menu of every page. A menu carries its table's raw
-values in a dcc.Store (the twin table's DataFrame, small by construction); the figure is read from the
-graph already in the page (State of its wrapper's children), so it is not sent twice. Files go back
-through dcc.Download: fine for these small files; large extracts are streamed by Flask routes instead.
+One set of pattern-matching callbacks serves every menu of every page. A chart's menu carries its table's
+raw values in a dcc.Store (the twin table's DataFrame, small by construction); the figure is read from the
+graph already in the page (State of its wrapper's children), so it is not sent twice. A standalone AG Grid
+is read back the same way (`grid_export`): its rows after the user's own sort and filter (virtualRowData),
+its headers as shown. Files go back through dcc.Download: fine for these small files; large extracts are
+streamed by Flask routes instead. Every workbook has a second sheet with the view (month, filters, time).
 """
 
 from __future__ import annotations
@@ -18,14 +20,17 @@ import unicodedata
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.development.base_component import Component
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from dashboard import ids
+from dashboard.components.table import SHOWN, export_kind, formatter, guess_format
 from dashboard.i18n import normalise_lang, t
 from reports.xlsx import (
     FMT_DATE,
@@ -33,11 +38,14 @@ from reports.xlsx import (
     FMT_DECIMAL,
     FMT_EUR,
     FMT_INT,
+    FMT_PCT_VALUE,
     FMT_RATIO,
+    TITLE_FONT,
     Col,
     clean_text,
     export_filename,
     is_formula_like,
+    put,
     sheet_title,
     write_table,
 )
@@ -50,7 +58,8 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The dashboard's format kinds (components/table.py) → Excel number formats (stored locale-free).
 KIND_FORMATS = {"int": FMT_INT, "count": FMT_INT, "count_compact": FMT_INT, "number": FMT_DECIMAL,
                 "days": FMT_DECIMAL, "eur": FMT_EUR, "eur_compact": FMT_EUR, "eur_cents": '#,##0.00 "€"',
-                "percent": FMT_RATIO, "date": FMT_DATE, "month": "mm/yyyy", "datetime": FMT_DATETIME}
+                "percent": FMT_RATIO, "date": FMT_DATE, "month": "mm/yyyy", "datetime": FMT_DATETIME,
+                "pct_value": FMT_PCT_VALUE}
 IMAGE_TIMEOUT_S = 45
 
 
@@ -91,24 +100,36 @@ def _raw(value: object) -> object:
 
 def export_payload(df: pd.DataFrame, title: str | None, lang: str | None, headers: Mapping[str, str] | None = None,
                    formats: Mapping[str, object] | None = None) -> dict:
-    """What the store keeps for a table: columns (key, header, format kind) and raw rows."""
-    from dashboard.components.table import guess_format
-
-    columns = []
+    """What the store keeps for a table: columns (key, header, format kind) and raw rows (or, for a column
+    tagged "shown", the text on screen)."""
+    lang = normalise_lang(lang)
+    columns, values = [], []
     for col in df.columns:
-        kind = (formats or {}).get(col) or guess_format(df[col])
-        columns.append({"key": str(col), "header": str((headers or {}).get(col, col)),
-                        "kind": kind if isinstance(kind, str) else None})
-    rows = [[_raw(v) for v in record] for record in df.itertuples(index=False, name=None)]
-    return {"title": title or "", "lang": normalise_lang(lang), "columns": columns, "rows": rows}
+        fmt = (formats or {}).get(col) or guess_format(df[col])
+        kind = export_kind(fmt)
+        columns.append({"key": str(col), "header": str((headers or {}).get(col, col)), "kind": kind})
+        cells = df[col].tolist()
+        values.append([formatter(fmt)(v, lang) for v in cells] if kind == SHOWN else [_raw(v) for v in cells])
+    rows = [list(row) for row in zip(*values, strict=True)] if values else []
+    return {"title": title or "", "lang": lang, "columns": columns, "rows": rows}
+
+
+# The ids of a menu's buttons, download and status: a chart's (data and images) or a grid's (data only).
+MENU_IDS = {"chart": (ids.EXPORT_BTN, ids.EXPORT_DOWNLOAD, ids.EXPORT_STATUS),
+            "grid": (ids.EXPORT_GRID_BTN, ids.EXPORT_GRID_DOWNLOAD, ids.EXPORT_GRID_STATUS)}
 
 
 def export_menu(uid: str, lang: str | None, payload: dict, *, image: bool = False,
-                title: str | None = None) -> html.Div:
-    """A labelled <details> menu (keyboard: Tab, Enter) with one button per format, and its download target."""
+                title: str | None = None, source: str = "chart") -> html.Div:
+    """A labelled <details> menu (keyboard: Tab, Enter) with one button per format, and its download target.
+
+    `source`: "chart" (the store holds the rows) or "grid" (the rows are read from the grid, see grid_export).
+    """
     lang = normalise_lang(lang)
-    label = t("export.menu_label", lang, title=title) if title else t("export.menu_label_untitled", lang)
-    items = [html.Li(html.Button(t(f"export.{fmt}", lang), id={"type": ids.EXPORT_BTN, "chart": uid, "fmt": fmt},
+    btn, download, status = MENU_IDS[source]
+    untitled = "export.menu_label_untitled" if source == "chart" else "export.grid_label_untitled"
+    label = t("export.menu_label", lang, title=title) if title else t(untitled, lang)
+    items = [html.Li(html.Button(t(f"export.{fmt}", lang), id={"type": btn, "chart": uid, "fmt": fmt},
                                  n_clicks=0, type="button", className="export-item")) for fmt in DATA_FORMATS]
     extra: list = []
     if image:
@@ -123,33 +144,116 @@ def export_menu(uid: str, lang: str | None, payload: dict, *, image: bool = Fals
             html.Ul(items, className="export-list", **{"aria-label": label}),
         ], className="export-menu"),
         dcc.Store(id={"type": ids.EXPORT_DATA, "chart": uid}, data=payload),
-        dcc.Download(id={"type": ids.EXPORT_DOWNLOAD, "chart": uid}),
-        html.Div(id={"type": ids.EXPORT_STATUS, "chart": uid}, role="status", className="export-status"),
+        dcc.Download(id={"type": download, "chart": uid}),
+        html.Div(id={"type": status, "chart": uid}, role="status", className="export-status"),
         *extra,
     ], className="export-menu-wrap")
 
 
+def grid_export(block: Component, lang: str | None, title: str | None = None) -> html.Div:
+    """An AG Grid (or a block holding one, e.g. dense_grid's) with an "Exporter" menu (XLSX, CSV) above it.
+
+    The menu's store keeps only the title and language: the rows, headers and export kinds are read back
+    from the grid when a format is clicked (State of the wrapper's children), as the user has them.
+    """
+    grid = _grid_in(block)
+    if grid is None:
+        raise TypeError("grid_export needs an AG Grid")
+    lang = normalise_lang(lang)
+    uid = export_uid("grid", grid.id)
+    meta = {"title": title or str(grid.id), "lang": lang}
+    return html.Div([
+        export_menu(uid, lang, meta, title=title, source="grid"),
+        html.Div(block, id={"type": ids.EXPORT_GRID, "chart": uid}, className="export-grid"),
+    ], className="grid-with-export")
+
+
+def _grid_in(block: Component) -> Component | None:
+    """The AG Grid of a block: the block itself or the first grid among its children."""
+    if getattr(block, "_type", None) == "AgGrid":
+        return block
+    children = getattr(block, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        found = _grid_in(child) if isinstance(child, Component) else None
+        if found is not None:
+            return found
+    return None
+
+
+def _find_props(children: object, accept) -> dict | None:
+    """The props of the first component of a layout tree, as the browser sends it back, that `accept(node)`."""
+    for node in children if isinstance(children, list) else [children]:
+        if isinstance(node, dict):
+            props = node.get("props") or {}
+            if accept(node):
+                return props
+            found = _find_props(props.get("children"), accept)
+            if found is not None:
+                return found
+    return None
+
+
+def _ordered(columns: list[dict], state: list | None) -> list[dict]:
+    """Columns in the order the user left them (columnState, once the grid reports it), hidden ones dropped."""
+    by_field = {c["field"]: c for c in columns}
+    if not state:
+        return columns
+    return [by_field[s["colId"]] for s in state if s.get("colId") in by_field and not s.get("hide")]
+
+
+def grid_payload(children: object, meta: dict | None) -> dict | None:
+    """A grid's export read back from the page: its columns as on screen, its rows after the user's sort and
+    filter (virtualRowData; all rows until the grid reports it); a "shown" column gives its text (cN_fmt)."""
+    props = _find_props(children, lambda node: node.get("type") == "AgGrid")
+    if not props or not meta:
+        return None
+    all_rows = props.get("rowData") or []
+    rows = props.get("virtualRowData")
+    rows = all_rows if rows is None else rows
+    columns = _ordered([c for c in props.get("columnDefs") or [] if c.get("field")], props.get("columnState"))
+    kinds = [(c.get("context") or {}).get("export") for c in columns]
+    fields = [c["field"] + ("_fmt" if kind == SHOWN else "") for c, kind in zip(columns, kinds, strict=True)]
+    return {**meta, "total_rows": len(all_rows),
+            "columns": [{"key": c["field"], "header": str(c.get("headerName") or c["field"]), "kind": kind}
+                        for c, kind in zip(columns, kinds, strict=True)],
+            "rows": [[row.get(f) for f in fields] for row in rows]}
+
+
 # -- files -------------------------------------------------------------------------------------------------
 
-def _view(search: str | None) -> tuple[str | None, list[tuple[str, str]]]:
-    """(as-of month, filters) of the page's URL, validated, for the file name."""
+@dataclass(frozen=True)
+class ExportView:
+    """The view of the page an export comes from: as-of month and filters (validated), the filters in words."""
+
+    as_of: str | None = None
+    filters: tuple[tuple[str, str], ...] = ()
+    described: str | None = None
+
+
+def _view(search: str | None, lang: str | None = "fr") -> ExportView:
+    """The page URL's view; an empty one without an app context (direct calls)."""
+    from dashboard.components.indicator_common import dimension_label, key_label
     from dashboard.context import current
     from dashboard.state import parse_search, parse_view_state
 
+    lang = normalise_lang(lang)
     try:
         context = current()
         state, _ = parse_view_state(parse_search(search), context.reference, context.months())
     except Exception:  # noqa: BLE001 - no app context (direct calls): a name without the view
-        return None, []
+        return ExportView()
     as_of = state.as_of or (context.months()[0] if context.months() else None)
-    return as_of, list(state.filters.items())
+    filters = tuple(state.filters.items())
+    sep = " : " if lang == "fr" else ": "
+    described = " ; ".join(f"{dimension_label(d, lang)}{sep}{key_label(d, c, c, context.reference, lang)} ({c})"
+                           for d, c in filters) or t("scope.national", lang)
+    return ExportView(as_of, filters, described)
 
 
-def file_name(payload: dict, search: str | None, ext: str) -> str:
-    as_of, filters = _view(search)
+def file_name(payload: dict, view: ExportView, ext: str) -> str:
     ascii_title = unicodedata.normalize("NFKD", payload.get("title") or "").encode("ascii", "ignore").decode()
     kind = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-")[:60] or "tableau"  # "Région" → "Region"
-    return export_filename(kind, as_of, filters, ext)
+    return export_filename(kind, view.as_of, view.filters, ext)
 
 
 def _typed(value: object, kind: str | None) -> object:
@@ -163,19 +267,40 @@ def _typed(value: object, kind: str | None) -> object:
     return value
 
 
-def table_xlsx(payload: dict) -> bytes:
-    """One sheet: styled, frozen header, real Excel table, number formats; text is never a formula."""
+def table_xlsx(payload: dict, view: ExportView | None = None) -> bytes:
+    """The data sheet (styled, frozen header, real Excel table, number formats; text is never a formula), then
+    a "Contexte" sheet: the view (month, filters), when the file was made, how many rows."""
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet_title(payload.get("title") or t("export.sheet", payload.get("lang")), set())
+    used: set[str] = set()
+    ws.title = sheet_title(payload.get("title") or t("export.sheet", payload.get("lang")), used)
     columns = payload["columns"]
     cols = [Col(c["header"], KIND_FORMATS.get(c["kind"] or "")) for c in columns]
     rows = ([_typed(v, c["kind"]) for v, c in zip(row, columns, strict=True)] for row in payload["rows"])
     write_table(ws, cols, rows, "Donnees")
     ws.freeze_panes = "A2"
+    _context_sheet(wb.create_sheet(sheet_title(t("export.context_sheet", payload.get("lang")), used)), payload,
+                   view or ExportView())
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _context_sheet(ws, payload: dict, view: ExportView) -> None:
+    lang = payload.get("lang")
+    as_of = _typed(f"{view.as_of}-01", "month") if view.as_of else None
+    facts = [("export.context.as_of", as_of, KIND_FORMATS["month"]),
+             ("export.context.filters", view.described or t("scope.national", lang), None),
+             ("export.context.generated", datetime.now().replace(microsecond=0), FMT_DATETIME),
+             ("export.context.rows", len(payload["rows"]), FMT_INT)]
+    total = payload.get("total_rows")
+    if total is not None and total != len(payload["rows"]):  # the grid's own filter left rows out
+        facts.append(("export.context.rows_total", total, FMT_INT))
+    put(ws, 1, 1, payload.get("title") or t("export.sheet", lang), font=TITLE_FONT)
+    for r, (key, value, number_format) in enumerate(facts, start=3):
+        put(ws, r, 1, t(key, lang), font=Font(bold=True))
+        put(ws, r, 2, value, number_format)
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 34, 60
 
 
 def _csv_text(value: object, decimal_comma: bool = True) -> str:
@@ -234,16 +359,8 @@ def render_image(figure: dict, fmt: str, timeout: float = IMAGE_TIMEOUT_S) -> by
 
 def figure_of(children: object) -> dict | None:
     """The figure of the dcc.Graph inside the wrapper's children (as the browser holds it)."""
-    nodes = children if isinstance(children, list) else [children]
-    for node in nodes:
-        if isinstance(node, dict):
-            props = node.get("props") or {}
-            if isinstance(props.get("figure"), dict):
-                return props["figure"]
-            found = figure_of(props.get("children"))
-            if found:
-                return found
-    return None
+    props = _find_props(children, lambda node: isinstance((node.get("props") or {}).get("figure"), dict))
+    return props["figure"] if props else None
 
 
 # -- callbacks ---------------------------------------------------------------------------------------------
@@ -253,9 +370,10 @@ def data_download(fmt: str, payload: dict | None, search: str | None) -> tuple[d
     lang = (payload or {}).get("lang") or "fr"
     if not payload or fmt not in DATA_FORMATS:
         return no_update, t("export.failed", lang, reason=t("export.no_data", lang))
-    name = file_name(payload, search, fmt)
+    view = _view(search, lang)
+    name = file_name(payload, view, fmt)
     if fmt == "xlsx":
-        return dcc.send_bytes(table_xlsx(payload), name, type=XLSX_MIME), t("export.ready", lang, name=name)
+        return dcc.send_bytes(table_xlsx(payload, view), name, type=XLSX_MIME), t("export.ready", lang, name=name)
     return dcc.send_bytes(table_csv(payload), name, type="text/csv"), t("export.ready", lang, name=name)
 
 
@@ -270,7 +388,7 @@ def image_download(fmt: str, children: object, payload: dict | None, search: str
     except RuntimeError as e:
         log.warning("image export failed: %s", e)
         return no_update, t("export.image_failed", lang)
-    name = file_name(payload or {}, search, fmt)
+    name = file_name(payload or {}, _view(search, lang), fmt)
     mime = "image/png" if fmt == "png" else "image/svg+xml"
     return dcc.send_bytes(data, name, type=mime), t("export.ready", lang, name=name)
 
@@ -282,28 +400,36 @@ def _clicked_fmt() -> str | None:
     return trigger.get("fmt")
 
 
-@callback(
-    Output({"type": ids.EXPORT_DOWNLOAD, "chart": MATCH}, "data"),
-    Output({"type": ids.EXPORT_STATUS, "chart": MATCH}, "children"),
-    Input({"type": ids.EXPORT_BTN, "chart": MATCH, "fmt": ALL}, "n_clicks"),
-    State({"type": ids.EXPORT_DATA, "chart": MATCH}, "data"),
-    State(ids.URL, "search"),
-    prevent_initial_call=True,
-)
+def _menu_callback(buttons: str, download: str, status: str, *states: State):
+    """A callback of every menu's buttons of one type (MATCH: the clicked menu's download and status); the
+    callback receives the clicks, the `states` of that menu, then the page's URL search."""
+    return callback(
+        Output({"type": download, "chart": MATCH}, "data"),
+        Output({"type": status, "chart": MATCH}, "children"),
+        Input({"type": buttons, "chart": MATCH, "fmt": ALL}, "n_clicks"),
+        *states,
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+
+
+_STORE = State({"type": ids.EXPORT_DATA, "chart": MATCH}, "data")
+
+
+@_menu_callback(*MENU_IDS["chart"], _STORE)
 def export_data(_clicks, payload, search):
     fmt = _clicked_fmt()
     return data_download(fmt, payload, search) if fmt else (no_update, no_update)
 
 
-@callback(
-    Output({"type": ids.EXPORT_IMG_DOWNLOAD, "chart": MATCH}, "data"),
-    Output({"type": ids.EXPORT_IMG_STATUS, "chart": MATCH}, "children"),
-    Input({"type": ids.EXPORT_IMG_BTN, "chart": MATCH, "fmt": ALL}, "n_clicks"),
-    State({"type": ids.EXPORT_FIGURE, "chart": MATCH}, "children"),
-    State({"type": ids.EXPORT_DATA, "chart": MATCH}, "data"),
-    State(ids.URL, "search"),
-    prevent_initial_call=True,
-)
+@_menu_callback(ids.EXPORT_IMG_BTN, ids.EXPORT_IMG_DOWNLOAD, ids.EXPORT_IMG_STATUS,
+                State({"type": ids.EXPORT_FIGURE, "chart": MATCH}, "children"), _STORE)
 def export_image(_clicks, children, payload, search):
     fmt = _clicked_fmt()
     return image_download(fmt, children, payload, search) if fmt else (no_update, no_update)
+
+
+@_menu_callback(*MENU_IDS["grid"], State({"type": ids.EXPORT_GRID, "chart": MATCH}, "children"), _STORE)
+def export_grid(_clicks, children, meta, search):
+    fmt = _clicked_fmt()
+    return data_download(fmt, grid_payload(children, meta), search) if fmt else (no_update, no_update)

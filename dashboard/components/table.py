@@ -92,6 +92,24 @@ def guess_format(series: pd.Series) -> str:
     return "text"
 
 
+SHOWN = "shown"  # export_as: the column is exported as the text on screen
+
+
+def export_as(how: str, fn: Formatter) -> Formatter:
+    """`fn` tagged with how the "Exporter" menu writes its column: a format kind of the export (the raw value
+    with that kind's Excel number format), or "shown" (the text on screen: a status kept as its rank, a link)."""
+    def tagged(value: object, lang: str) -> str:
+        return fn(value, lang)
+
+    tagged.export = how  # type: ignore[attr-defined]
+    return tagged
+
+
+def export_kind(kind: str | Formatter | None) -> str | None:
+    """How exports write a column of this format: a kind's name, a custom formatter's tag, else None (raw)."""
+    return kind if isinstance(kind, str) else getattr(kind, "export", None)
+
+
 def formatter(kind: str | Formatter) -> Formatter:
     if callable(kind):
         return kind
@@ -155,7 +173,8 @@ def data_table(df: pd.DataFrame, grid_id: str, lang: str | None = "fr", *,
     """An AG Grid over `df`: sortable, filterable columns, pages, French words, server-formatted cells.
 
     Fields are renamed `c0…cn` (column names may contain dots or spaces); each keeps its raw value
-    for sorting/filtering and shows `cN_fmt`.
+    for sorting/filtering and shows `cN_fmt`. Each column's `context` says how an export writes it
+    (`{"export": kind}`, see `export_kind`): grid_export reads the grid back from the page.
     """
     lang = normalise_lang(lang)
     texts = formatted(df, lang, formats)
@@ -183,6 +202,7 @@ def data_table(df: pd.DataFrame, grid_id: str, lang: str | None = "fr", *,
             "wrapText": col in wrap,
             "autoHeight": col in wrap,
             "pinned": "left" if col in pinned else None,
+            "context": {"export": export_kind(kinds[col])},
             **({"width": widths[col]} if widths and col in widths else {"flex": 1, "minWidth": 110}),
         })
     column_defs = [{k: v for k, v in d.items() if v is not None} for d in column_defs]

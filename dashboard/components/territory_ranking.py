@@ -24,7 +24,7 @@ from dashboard.components.indicator_format import (
     status_rank,
 )
 from dashboard.components.status import status_badge
-from dashboard.components.table import data_table, simple_table
+from dashboard.components.table import SHOWN, data_table, export_as, simple_table
 from dashboard.i18n import t
 from dashboard.reference import Reference
 
@@ -72,17 +72,24 @@ def ranking_frame(rows: list, level: str, unit: str, reference: Reference, lang:
     return pd.DataFrame.from_records(records, columns=columns)
 
 
+def unit_kind(unit: str) -> str:
+    """The export kind of a value in the indicator's unit (its Excel number format)."""
+    return {"pct": "pct_value", "EUR": "eur", "jours": "days"}.get(unit, "count")
+
+
 def ranking_formats(unit: str) -> dict:
+    """Formatters of the ranking's columns, tagged with how exports write them (numbers stay numbers; a
+    status, kept as its rank for sorting, and a link are exported as the text shown)."""
     return {
         "rank": "int",
-        "territory": link_label,
-        "region": link_label,
-        "value": lambda v, lg: fmt_value(v, unit, lg),
-        "target": lambda v, lg: fmt_value(v, unit, lg),
-        "progress": lambda v, lg: fmt_progress(v, lg),
-        "status": status_from_rank,
-        "gap": lambda v, lg: fmt_points(v, lg),
-        "trend": lambda v, lg: fmt_trend(v, unit, lg),
+        "territory": export_as(SHOWN, link_label),
+        "region": export_as(SHOWN, link_label),
+        "value": export_as(unit_kind(unit), lambda v, lg: fmt_value(v, unit, lg)),
+        "target": export_as(unit_kind(unit), lambda v, lg: fmt_value(v, unit, lg)),
+        "progress": export_as("percent", fmt_progress),
+        "status": export_as(SHOWN, status_from_rank),
+        "gap": export_as("number", fmt_points),
+        "trend": export_as("number" if unit == "pct" else unit_kind(unit), lambda v, lg: fmt_trend(v, unit, lg)),
     }
 
 

@@ -9,6 +9,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.components import chart_with_table, data_table, kpi_tile, messages_alert, page_header, simple_table
+from dashboard.components.export_menu import grid_export
 from dashboard.components.page_controls import cached, link_chips, view_month, wrapped_headers
 from dashboard.figures.budget import calendar_rows, consumption_figure, lag_figure, risk_figure
 from dashboard.format import fmt_date, fmt_days, fmt_eur, fmt_month, fmt_number, fmt_percent
@@ -173,8 +174,10 @@ def table_section(page: PageRequest, frame: pd.DataFrame, by: list[str]) -> html
         t("budget.table.title"),
         link_chips(options, t("budget.by.label"), ids.BUDGET_BY),
         html.P(t("budget.table.lead", n=fmt_number(len(table), lang, decimals=0))),
-        wrapped_headers(data_table(shown, ids.BUDGET_GRID, lang, formats=formats, pinned=tuple(shown.columns[:1]),
-                                   page_size=20, widths={t(f"budget.by.{k}"): GROUP_WIDTHS[k] for k in by})),
+        grid_export(wrapped_headers(data_table(shown, ids.BUDGET_GRID, lang, formats=formats,
+                                               pinned=tuple(shown.columns[:1]), page_size=20,
+                                               widths={t(f"budget.by.{k}"): GROUP_WIDTHS[k] for k in by})),
+                    lang, t("budget.table.title")),
         section_id=ids.BUDGET_TABLE)
 
 
@@ -245,7 +248,7 @@ def beneficiaries_section(page: PageRequest, as_of) -> html.Section:
     return section(
         t("budget.beneficiaries.title"),
         html.P(t("budget.beneficiaries.lead", n=fmt_number(len(df), lang, decimals=0))),
-        wrapped_headers(grid),
+        grid_export(wrapped_headers(grid), lang, t("budget.beneficiaries.title")),
         section_id=ids.BUDGET_BENEFICIARIES)
 
 

@@ -8,6 +8,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.components import chart_with_table, data_table, kpi_tile, messages_alert, page_header, simple_table
+from dashboard.components.export_menu import grid_export
 from dashboard.components.page_controls import cached, dense_grid, link_chips, view_month, wrapped_headers
 from dashboard.figures.deploiement import deadline_groups, funnel_figure, funnel_stages, orders_figure
 from dashboard.format import fmt_count, fmt_days, fmt_month, fmt_number, fmt_percent
@@ -128,7 +129,8 @@ def segments_tables(page: PageRequest, segments: pd.DataFrame) -> list:
                                                 widths={"segment": 300}, page_size=20)))
     in_use = grids[0].columnDefs[list(volumes.columns).index("in_use")]
     in_use["type"] = "rightAligned"  # a count, or "non mesuré": aligned with the other counts
-    return grids
+    titles = (t("deploiement.funnel.volumes_title"), t("deploiement.funnel.table_title"))
+    return [grid_export(grid, lang, title) for grid, title in zip(grids, titles, strict=True)]
 
 
 def editeurs_section(page: PageRequest, as_of) -> html.Section:
@@ -150,7 +152,7 @@ def editeurs_section(page: PageRequest, as_of) -> html.Section:
     return section(
         t("deploiement.editeurs.title"),
         html.P(t("deploiement.editeurs.lead", n=fmt_number(df["editeur_siren"].nunique(), lang, decimals=0))),
-        dense_grid(grid, min_width=105),
+        grid_export(dense_grid(grid, min_width=105), lang, t("deploiement.editeurs.title")),
         section_id=ids.DEPLOIEMENT_EDITEURS)
 
 

@@ -9,7 +9,9 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components import data_table, empty_state, page_header, simple_table, status_badge
-from dashboard.format import fmt_bytes, fmt_date, fmt_datetime, fmt_month, fmt_number
+from dashboard.components.export_menu import grid_export
+from dashboard.components.table import export_as
+from dashboard.format import fmt_bytes, fmt_date, fmt_datetime, fmt_month, fmt_number, fmt_percent
 from dashboard.i18n import t
 from dashboard.jobs import Job, registry, start_for_view  # exports
 from dashboard.pagekit import PageRequest, view
@@ -88,10 +90,10 @@ def rejects_section(page: PageRequest) -> list:
     return [
         html.P(page.t("data.rejects.count", total=fmt_number(total, page.lang, decimals=0),
                       shown=fmt_number(len(df), page.lang, decimals=0))),
-        data_table(df, ids.DATA_REJECTS_GRID, page.lang, headers=headers, formats={"row": "int"},
-                   widths={"file": 230, "source": 170, "sheet": 110, "row": 90, "column": 170, "value": 130,
-                           "rule": 150, "reason": 420},
-                   wrap=("reason",), page_size=20),
+        grid_export(data_table(df, ids.DATA_REJECTS_GRID, page.lang, headers=headers, formats={"row": "int"},
+                               widths={"file": 230, "source": 170, "sheet": 110, "row": 90, "column": 170,
+                                       "value": 130, "rule": 150, "reason": 420},
+                               wrap=("reason",), page_size=20), page.lang, page.t("data.rejects.title")),
     ]
 
 
@@ -104,13 +106,14 @@ def files_section(page: PageRequest) -> list:
     lang = page.lang
     return [
         html.P(page.t("data.files.summary", count=fmt_number(len(df), lang, decimals=0))),
-        data_table(df, ids.DATA_FILES_GRID, lang, headers=headers,
-                   formats={"size": lambda v, lg: fmt_bytes(v, lg), "rows_read": "count", "rows_loaded": "count",
-                            "rows_rejected": "count", "period_min": "date", "period_max": "date"},
-                   widths={"file": 230, "source": 170, "sha256": 180, "size": 100, "detected": 340, "rows_read": 120,
-                           "rows_loaded": 130, "rows_rejected": 130, "period_min": 140, "period_max": 140,
-                           "run": 220, "superseded": 160},
-                   wrap=("detected",), page_size=20),
+        grid_export(data_table(df, ids.DATA_FILES_GRID, lang, headers=headers,
+                               formats={"size": export_as("int", lambda v, lg: fmt_bytes(v, lg)), "rows_read": "count",
+                                        "rows_loaded": "count", "rows_rejected": "count", "period_min": "date",
+                                        "period_max": "date"},
+                               widths={"file": 230, "source": 170, "sha256": 180, "size": 100, "detected": 340,
+                                       "rows_read": 120, "rows_loaded": 130, "rows_rejected": 130, "period_min": 140,
+                                       "period_max": 140, "run": 220, "superseded": 160},
+                               wrap=("detected",), page_size=20), lang, page.t("data.files.title")),
     ]
 
 
@@ -208,7 +211,8 @@ def extract_progress(job: Job, lang: str) -> list:
                              html.A(t("extract.download", lang, name=job.file_name), href=f"/exports/jobs/{job.id}",
                                     download=job.file_name, className="download-link extract-download")],
                             role="status")]
-    text = (t("extract.running", lang, done=n(job.rows_done), total=n(job.rows_total)) if job.status == "running"
+    text = (t("extract.running_percent", lang, done=n(job.rows_done), total=n(job.rows_total),
+              percent=fmt_percent(job.rows_done / total, lang, decimals=0)) if job.status == "running"
             else t("extract.queued", lang))
     return [bar, html.P(text, className="extract-count")]
 

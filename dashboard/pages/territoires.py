@@ -15,6 +15,7 @@ from dash import Input, Output, State, html, no_update
 
 from dashboard import ids
 from dashboard.components import chart_with_table, kpi_tile, messages_alert, page_header
+from dashboard.components.export_menu import grid_export
 from dashboard.components.indicator_format import fmt_points, fmt_progress, fmt_value, unit_noun
 from dashboard.components.territory_ranking import ranking_formats, ranking_frame, ranking_grid, ranking_headers
 from dashboard.components.territory_view import (
@@ -196,7 +197,8 @@ def layout(page: PageRequest):
                       dispersion_block(rows, basis, ind, level, page)], className="terr-side"),
         ], className="terr-top"),
         html.Section([html.H2(t("terr.ranking.title", lang)), html.P(t("terr.ranking.lead", lang)),
-                      ranking_grid(grid_df, ids.TERR_RANKING_GRID, unit, headers, lang)],
+                      grid_export(ranking_grid(grid_df, ids.TERR_RANKING_GRID, unit, headers, lang), lang,
+                                  f"{t('terr.ranking.title', lang)} — {ind.id}")],
                      className="page-section terr-ranking"),
     ]
 

@@ -1,4 +1,5 @@
-"""Checks shared by the export tests: a generated XLSX is a well-formed package that Excel can open."""
+"""Checks shared by the export tests: a generated XLSX is a well-formed package that Excel can open; a count
+asked of the warehouse directly."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import subprocess
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
+
+import duckdb
 
 
 def assert_well_formed_xlsx(path: Path) -> list[str]:
@@ -30,3 +33,12 @@ def libreoffice_converts(path: Path, out_dir: Path) -> bool | None:
     subprocess.run([exe, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "csv", "--outdir",
                     str(out_dir), str(path)], check=True, capture_output=True, timeout=120)
     return (out_dir / (path.stem + ".csv")).exists()
+
+
+def count_rows(warehouse, sql: str, params: list) -> int:
+    """One COUNT asked of the warehouse file directly (what an extract must hold)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params).fetchone()[0]
+    finally:
+        con.close()

@@ -6,7 +6,6 @@ import csv
 import io
 from datetime import datetime
 
-import duckdb
 import openpyxl
 import pyarrow.parquet as pq
 import pytest
@@ -15,15 +14,7 @@ from indicators.query import ViewFilters
 from reports import extracts
 from reports.extracts import ExtractError, ExtractTooLarge, iter_extract, plan_extract, write_extract
 from tests.reports.conftest import INJECTION
-from tests.reports.helpers import assert_well_formed_xlsx
-
-
-def _count(warehouse, sql: str, params: list) -> int:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, params).fetchone()[0]
-    finally:
-        con.close()
+from tests.reports.helpers import assert_well_formed_xlsx, count_rows
 
 
 def _csv_rows(path, sep=";"):
@@ -130,15 +121,15 @@ def test_parquet_row_count_equals_duckdb(engine, demo_settings, tmp_path):
     out = tmp_path / "events.parquet"
     view = ViewFilters(region="11", couloir="hopital")
     info = write_extract(wh, "fact_funding_event", "parquet", out, view, "2025-06")
-    expected = _count(wh, "SELECT count(*) FROM fact_funding_event WHERE region_code = ? AND couloir_code = ? "
-                          "AND event_date <= DATE '2025-06-30'", ["11", "hopital"])
+    expected = count_rows(wh, "SELECT count(*) FROM fact_funding_event WHERE region_code = ? AND couloir_code = ? "
+                              "AND event_date <= DATE '2025-06-30'", ["11", "hopital"])
     table = pq.read_table(out)
     assert table.num_rows == info.rows == expected > 0
     assert table.schema.field("event_date").type.id == pq.read_schema(out).field("event_date").type.id
     docs = tmp_path / "docs.parquet"
     info = write_extract(wh, "fact_documents", "parquet", docs, ViewFilters(region="11"), "2026-10")
-    expected = _count(wh, "SELECT count(*) FROM fact_documents d JOIN dim_departement USING (departement_code) "
-                          "WHERE region_code = ? AND month <= DATE '2026-10-31'", ["11"])
+    expected = count_rows(wh, "SELECT count(*) FROM fact_documents d JOIN dim_departement USING (departement_code) "
+                              "WHERE region_code = ? AND month <= DATE '2026-10-31'", ["11"])
     assert pq.read_table(docs).num_rows == info.rows == expected > 0
 
 
