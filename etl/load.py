@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.derived import build_derived
 from etl.errors import EtlError
 from etl.read import SUPPORTED_SUFFIXES, StagedFile, recognise, stage_file
 from etl.reference import DIMENSIONS, load_reference
@@ -284,6 +285,7 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
                     report.status = "failed"
                 else:
                     report.status = "published_with_rejects" if report.problems_count else "published"
+                    build_derived(con)  # etl/derived.py: read-side tables rebuilt from the published facts
                     _record_run(con, report, files)
                     con.execute("CHECKPOINT")
             finally:

@@ -14,15 +14,13 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Numeric, case, cast, func, literal, null, select, union_all
 
+from etl.sources.budget import CANCELLED, COMMITTED, PAID
 from indicators.compute import month_end
 from indicators.query import ViewFilters
-from indicators.tables import FACTS, dim_dispositif
+from indicators.tables import FACTS, derived_funding_month, dim_dispositif, has_derived
 
 KEYS = ("dispositif_code", "couloir_code", "vague", "region_code", "year")
 AMOUNTS = ("envelope_eur", "committed_eur", "paid_eur", "to_commit_eur", "to_pay_eur")
-COMMITTED = ("commitment",)
-CANCELLED = ("cancellation",)
-PAID = ("advance", "balance", "lump_sum")
 
 
 def _zero():
@@ -48,15 +46,25 @@ def envelope_select(as_of: date, view: ViewFilters):
             .select_from(source).where(*where))
 
 
-def events_select(as_of: date, view: ViewFilters):
+def _view_clauses(t, view: ViewFilters) -> list:
+    """The view's filters on a table carrying every dimension (events, or their monthly sums)."""
+    cols = {"region": t.c.region_code, "departement": t.c.departement_code, "couloir": t.c.couloir_code,
+            "dispositif": t.c.dispositif_code, "vague": t.c.vague}
+    return [cols[dim] == code for dim, code in view.items()]
+
+
+def events_select(as_of: date, view: ViewFilters, derived: bool = False):
+    """Committed and paid per event (or per month from `derived_funding_month`, the same sums)."""
+    if derived:
+        m = derived_funding_month
+        return select(m.c.dispositif_code, m.c.couloir_code, m.c.vague, m.c.region_code,
+                      func.year(m.c.month).label("year"), null().label("envelope_eur"),
+                      m.c.committed_eur, m.c.paid_eur).where(m.c.month <= as_of.replace(day=1),
+                                                             *_view_clauses(m, view))
     ev = FACTS["fact_funding_event"]
     amount = ev.c.amount_eur
-    where = [ev.c.event_date <= month_end(as_of), ev.c.event_type.in_(COMMITTED + CANCELLED + PAID)]
-    for dim, col in (("region", ev.c.region_code), ("departement", ev.c.departement_code),
-                     ("couloir", ev.c.couloir_code), ("dispositif", ev.c.dispositif_code), ("vague", ev.c.vague)):
-        code = getattr(view, dim)
-        if code:
-            where.append(col == code)
+    where = [ev.c.event_date <= month_end(as_of), ev.c.event_type.in_(COMMITTED + CANCELLED + PAID),
+             *_view_clauses(ev, view)]
     committed = case((ev.c.event_type.in_(COMMITTED), amount), (ev.c.event_type.in_(CANCELLED), -amount),
                      else_=_zero())
     paid = case((ev.c.event_type.in_(PAID), amount), else_=_zero())
@@ -65,9 +73,9 @@ def events_select(as_of: date, view: ViewFilters):
                   committed.label("committed_eur"), paid.label("paid_eur")).where(*where)
 
 
-def budget_select(as_of: date, view: ViewFilters | None = None):
+def budget_select(as_of: date, view: ViewFilters | None = None, derived: bool = False):
     view = view or ViewFilters()
-    parts = [s for s in (envelope_select(as_of, view), events_select(as_of, view)) if s is not None]
+    parts = [s for s in (envelope_select(as_of, view), events_select(as_of, view, derived)) if s is not None]
     u = union_all(*parts).subquery("flows")
     keys = [u.c[k] for k in KEYS]
     return (select(*keys, func.sum(u.c.envelope_eur).label("envelope_eur"),
@@ -82,7 +90,7 @@ def budget_frame(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFra
     `frame.attrs["envelope_note"]` says why envelopes are missing for this view, if they are.
     """
     view = view or ViewFilters()
-    frame = db.frame(budget_select(as_of, view))
+    frame = db.frame(budget_select(as_of, view, has_derived(db)))
     for col in ("envelope_eur", "committed_eur", "paid_eur"):
         frame[col] = frame[col].astype("float64")
     frame[["committed_eur", "paid_eur"]] = frame[["committed_eur", "paid_eur"]].fillna(0.0)

@@ -36,10 +36,11 @@ from sqlalchemy import (
     union_all,
 )
 
-from indicators.budget import CANCELLED, PAID, envelope_select
+from etl.sources.budget import CANCELLED, FINAL_PAYMENTS, PAID
+from indicators.budget import _view_clauses, envelope_select
 from indicators.compute import month_end
 from indicators.query import ViewFilters
-from indicators.tables import FACTS, dim_dispositif
+from indicators.tables import FACTS, derived_commitment_state, derived_funding_month, dim_dispositif, has_derived
 
 # Not in indicators/tables.py (no indicator reads it): declared here, from etl/schema.sql.
 dim_funding_window = Table("dim_funding_window", MetaData(), Column("dispositif_code", String),
@@ -53,7 +54,6 @@ GROUPINGS = {"dispositif": "dispositif_code", "couloir": "couloir_code", "vague"
 RISK_REASONS = ("window", "target", "not_validated")
 WINDOW_MONTHS = 6
 VALIDATION_MONTHS = 12
-FINAL_PAYMENTS = ("balance", "lump_sum")
 QUANTILES = {"p10": 0.10, "p25": 0.25, "median": 0.50, "p75": 0.75, "p90": 0.90}
 _AMOUNTS = ("envelope_eur", "committed_eur", "paid_eur", "to_commit_eur", "to_pay_eur")
 
@@ -67,9 +67,7 @@ def add_months(d: date, months: int) -> date:
 
 def event_clauses(ev: Table, view: ViewFilters) -> list:
     """The view's filters on the funding-event table (every dimension is a column of it)."""
-    cols = {"region": ev.c.region_code, "departement": ev.c.departement_code, "couloir": ev.c.couloir_code,
-            "dispositif": ev.c.dispositif_code, "vague": ev.c.vague}
-    return [cols[dim] == code for dim, code in view.items()]
+    return _view_clauses(ev, view)
 
 
 def with_rates(df: pd.DataFrame) -> pd.DataFrame:
@@ -145,13 +143,19 @@ def consumption(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFram
     """Per month from the first event to `as_of`: committed and paid in the month, cumulated, and the
     cumulative envelope opened (an envelope opens on 1 January of its budget year; NaN when unknown)."""
     view = view or ViewFilters()
-    ev = FACTS["fact_funding_event"]
-    amount, kind = ev.c.amount_eur, ev.c.event_type
-    month = func.date_trunc(literal_column("'month'"), ev.c.event_date)
-    committed = case((kind == "commitment", amount), (kind.in_(CANCELLED), -amount), else_=0)
-    stmt = (select(month.label("month"), func.sum(committed).label("committed_eur"),
-                   func.sum(case((kind.in_(PAID), amount), else_=0)).label("paid_eur"))
-            .where(ev.c.event_date <= month_end(as_of), *event_clauses(ev, view)).group_by(month))
+    if has_derived(db):
+        m = derived_funding_month
+        stmt = (select(m.c.month, func.sum(m.c.committed_eur).label("committed_eur"),
+                       func.sum(m.c.paid_eur).label("paid_eur"))
+                .where(m.c.month <= as_of.replace(day=1), *_view_clauses(m, view)).group_by(m.c.month))
+    else:
+        ev = FACTS["fact_funding_event"]
+        amount, kind = ev.c.amount_eur, ev.c.event_type
+        month = func.date_trunc(literal_column("'month'"), ev.c.event_date)
+        committed = case((kind == "commitment", amount), (kind.in_(CANCELLED), -amount), else_=0)
+        stmt = (select(month.label("month"), func.sum(committed).label("committed_eur"),
+                       func.sum(case((kind.in_(PAID), amount), else_=0)).label("paid_eur"))
+                .where(ev.c.event_date <= month_end(as_of), *event_clauses(ev, view)).group_by(month))
     flows = db.frame(stmt)
     columns = ["month", "committed_eur", "paid_eur", "committed_cum_eur", "paid_cum_eur", "envelope_cum_eur"]
     if flows.empty:
@@ -193,11 +197,41 @@ def programme_calendar(db, view: ViewFilters | None = None) -> pd.DataFrame:
     return out
 
 
-def commitments_select(as_of: date, view: ViewFilters | None = None):
+def _risk_reason(open_eur, lump_sums, balances, commitment_date, end: date):
+    """Why an open commitment is at risk as of `end` (see the module docstring), NULL when it is not."""
+    kind, close = dim_dispositif.c.kind, dim_dispositif.c.window_close
+    return case(
+        (open_eur <= 0, null()),
+        (and_(kind == "usage", close <= add_months(end, WINDOW_MONTHS)), "window"),
+        (and_(kind == "usage", func.coalesce(lump_sums, 0) == 0), "target"),
+        (and_(kind == "equipement", func.coalesce(balances, 0) == 0,
+              commitment_date <= add_months(end, -VALIDATION_MONTHS)), "not_validated"),
+        else_=null())
+
+
+def commitments_select(as_of: date, view: ViewFilters | None = None, derived: bool = False):
     """One row per commitment dated up to the as-of month: what is committed (net of cancellations), paid,
-    still open, the risk reason (None when not at risk), the first balance/lump-sum date, the last event."""
+    still open, the risk reason (None when not at risk), the first balance/lump-sum date, the last event.
+
+    `derived`: read each commitment's state at the as-of date from `derived_commitment_state` (one row per
+    commitment matches) instead of regrouping every payment; the same rows (tested)."""
     view = view or ViewFilters()
     end = month_end(as_of)
+    if derived:
+        st = derived_commitment_state
+        committed = st.c.amount_eur - st.c.cancelled_eur
+        open_eur = func.greatest(committed - st.c.paid_eur, 0)
+        source = st.outerjoin(dim_dispositif, dim_dispositif.c.dispositif_code == st.c.dispositif_code)
+        return (select(st.c.commitment_id, st.c.dispositif_code, st.c.couloir_code, st.c.vague, st.c.region_code,
+                       st.c.departement_code, st.c.beneficiary_id, st.c.beneficiary_kind, st.c.beneficiary_name,
+                       st.c.commitment_date, committed.label("committed_eur"), st.c.paid_eur,
+                       open_eur.label("open_eur"),
+                       _risk_reason(open_eur, st.c.lump_sums, st.c.balances, st.c.commitment_date, end)
+                       .label("risk_reason"), st.c.final_date,
+                       func.greatest(st.c.commitment_date, st.c.valid_from).label("last_event_date"))
+                .select_from(source)
+                .where(st.c.valid_from <= end, st.c.valid_to > end, st.c.commitment_date <= end,
+                       *_view_clauses(st, view)))
     ev = FACTS["fact_funding_event"]
     pay, c = ev.alias("pay"), ev.alias("c")
     t, amount = pay.c.event_type, pay.c.amount_eur
@@ -213,14 +247,7 @@ def commitments_select(as_of: date, view: ViewFilters | None = None):
     committed = c.c.amount_eur - func.coalesce(flows.c.cancelled_eur, 0)
     paid = func.coalesce(flows.c.paid_eur, 0)
     open_eur = func.greatest(committed - paid, 0)
-    kind, close = dim_dispositif.c.kind, dim_dispositif.c.window_close
-    reason = case(
-        (open_eur <= 0, null()),
-        (and_(kind == "usage", close <= add_months(end, WINDOW_MONTHS)), "window"),
-        (and_(kind == "usage", func.coalesce(flows.c.lump_sums, 0) == 0), "target"),
-        (and_(kind == "equipement", func.coalesce(flows.c.balances, 0) == 0,
-              c.c.event_date <= add_months(end, -VALIDATION_MONTHS)), "not_validated"),
-        else_=null())
+    reason = _risk_reason(open_eur, flows.c.lump_sums, flows.c.balances, c.c.event_date, end)
     source = c.outerjoin(flows, flows.c.ref == c.c.event_id).outerjoin(
         dim_dispositif, dim_dispositif.c.dispositif_code == c.c.dispositif_code)
     return (select(c.c.event_id.label("commitment_id"), c.c.dispositif_code, c.c.couloir_code, c.c.vague,
@@ -242,10 +269,10 @@ _PARTS_COLUMNS = ["part", "dispositif_code", "region_code", "reason", "beneficia
                   "last_event_date", *QUANTILES]
 
 
-def _parts_select(as_of: date, view: ViewFilters, limit: int):
+def _parts_select(as_of: date, view: ViewFilters, limit: int, derived: bool = False):
     """Money at risk, payment lag and the top beneficiaries in one statement over one scan of the commitments
     (a materialised CTE): each part fills its own columns of a common layout, the others are NULL."""
-    s = commitments_select(as_of, view).cte("commitments").prefix_with("MATERIALIZED")
+    s = commitments_select(as_of, view, derived).cte("commitments").prefix_with("MATERIALIZED")
     typed = {"dispositif_code": String, "region_code": String, "reason": String, "beneficiary_id": String,
              "beneficiary_kind": String, "beneficiary_name": String, "commitments": BigInteger,
              "committed_eur": Numeric(18, 2), "paid_eur": Numeric(18, 2), "open_eur": Numeric(18, 2),
@@ -280,7 +307,7 @@ def commitment_views(db, as_of: date, view: ViewFilters | None = None, limit: in
     one query (the commitments of a national view are the costly part: read them once), kept per publish."""
     view = view or ViewFilters()
     key = f"indicators.budget_views.commitment_views|{as_of}|{view.key()}|{limit}"
-    return db.cached(key, lambda: _split_parts(db.frame(_parts_select(as_of, view, limit))))
+    return db.cached(key, lambda: _split_parts(db.frame(_parts_select(as_of, view, limit, has_derived(db)))))
 
 
 def _split_parts(df: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -59,3 +59,21 @@ dim_document_type = Table("dim_document_type", metadata, Column("document_type",
 # Label table per breakdown dimension: (table, key column).
 LABEL_TABLES = {"couloir": (dim_couloir, "couloir_code"), "document_type": (dim_document_type, "document_type"),
                 "dispositif": (dim_dispositif, "dispositif_code")}
+
+# Derived at publish time from the funding events (etl/derived.py), for the budget views.
+_DIMS = ("dispositif_code", "couloir_code", "vague", "region_code", "departement_code")
+derived_funding_month = Table(
+    "derived_funding_month", metadata, *(Column(c, String) for c in _DIMS), Column("month", Date),
+    Column("committed_eur", Numeric(18, 2)), Column("paid_eur", Numeric(18, 2)))
+derived_commitment_state = Table(
+    "derived_commitment_state", metadata, Column("commitment_id", String), *(Column(c, String) for c in _DIMS),
+    Column("beneficiary_id", String), Column("beneficiary_kind", String), Column("beneficiary_name", String),
+    Column("commitment_date", Date), Column("amount_eur", Numeric(15, 2)), Column("valid_from", Date),
+    Column("valid_to", Date), Column("cancelled_eur", Numeric(18, 2)), Column("paid_eur", Numeric(18, 2)),
+    Column("lump_sums", BigInteger), Column("balances", BigInteger), Column("final_date", Date))
+DERIVED = {t.name: t for t in (derived_funding_month, derived_commitment_state)}
+
+
+def has_derived(db) -> bool:
+    """Whether the published warehouse carries the derived tables (those published before them do not)."""
+    return db.cached("indicators.tables.has_derived", lambda: set(DERIVED) <= db.tables())

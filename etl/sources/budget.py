@@ -5,6 +5,12 @@ from __future__ import annotations
 from etl.sources.base import Column, Contract
 from etl.sources.common import couloir, departement, dispositif, region, vague
 
+# Funding event types by what they do to the money (etl/derived.py and indicators/budget.py read them).
+COMMITTED = ("commitment",)
+PAID = ("advance", "balance", "lump_sum")
+CANCELLED = ("cancellation",)
+FINAL_PAYMENTS = ("balance", "lump_sum")  # paid once the usage target is met (lump sum) or after validation
+
 ENVELOPES = Contract(
     name="budget_envelopes",
     table="fact_envelope",
@@ -59,7 +65,7 @@ FUNDING_EVENTS = Contract(
                aliases=("nom", "raison_sociale"), example="CHU de Lille"),
         Column("event_type", "code", True,
                "Type : commitment (engagement), advance (avance), balance (solde), lump_sum (forfait), cancellation",
-               "Event type", allowed=("commitment", "advance", "balance", "lump_sum", "cancellation"),
+               "Event type", allowed=COMMITTED + PAID + CANCELLED,
                aliases=("type", "type_evenement"), example="commitment"),
         Column("event_date", "date", True, "Date de l'événement", "Event date", aliases=("date",),
                example="15/03/2022"),
