@@ -98,5 +98,6 @@ DERIVED = {COMMITMENT_STATE: COMMITMENT_STATE_SQL, FUNDING_MONTH: FUNDING_MONTH_
 
 def build_derived(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build every derived table in the warehouse being published, from its facts."""
+    con.execute("SET enable_progress_bar = false")  # the load shows its own progress
     for sql in DERIVED.values():
         con.execute(sql)
