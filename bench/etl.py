@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -35,13 +37,17 @@ def bench(scale: float, workdir: Path) -> dict:
 
         shutil.rmtree(data)
     env = {"SEGUR_DATA_DIR": str(data)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds, rss_mb, proc = run_child(["-m", "etl", "load", str(raw), "--json"], env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # CPU time: much less sensitive to the load than wall time
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     report = json.loads(proc.stdout)
     csvs = sorted(raw.glob("*.csv"))
     # detection cost is part of our load, not of the floor; measure the floor after a warm cache
     floor = floor_seconds(csvs)
     rows = report["rows_loaded"]
-    return {"scale": scale, "rows": rows, "seconds": round(seconds, 2), "rows_per_s": int(rows / seconds),
+    return {"scale": scale, "rows": rows, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+            "load_average": round(os.getloadavg()[0], 1), "rows_per_s": int(rows / seconds),
             "peak_rss_mb": round(rss_mb), "floor_seconds": round(floor, 2), "ratio": round(seconds / floor, 2),
             "files": len(report["files"])}
 
@@ -52,8 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "segur-bench")
     args = p.parse_args(argv)
     results = [bench(s, args.workdir) for s in (args.scale or [1.0])]
-    print(table([(r["scale"], r["files"], r["rows"], r["seconds"], r["rows_per_s"], r["peak_rss_mb"],
-                  r["floor_seconds"], r["ratio"]) for r in results],
-                ("échelle", "fichiers", "lignes", "secondes", "lignes/s", "pic RSS Mo", "plancher read_csv s",
-                 "ratio")))
+    print(table([(r["scale"], r["files"], r["rows"], r["seconds"], r["cpu_seconds"], r["rows_per_s"],
+                  r["peak_rss_mb"], r["floor_seconds"], r["ratio"], r["load_average"]) for r in results],
+                ("échelle", "fichiers", "lignes", "secondes", "CPU s", "lignes/s", "pic RSS Mo", "plancher read_csv s",
+                 "ratio", "charge")))
     return 0

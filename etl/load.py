@@ -20,7 +20,7 @@ import duckdb
 
 from etl.derived import build_derived
 from etl.errors import EtlError
-from etl.read import SUPPORTED_SUFFIXES, StagedFile, recognise, stage_file
+from etl.read import CSV_SUFFIXES, SUPPORTED_SUFFIXES, FileScan, StagedFile, recognise, scan_file, stage_file
 from etl.reference import DIMENSIONS, load_reference
 from etl.report import MAX_PROBLEMS_SHOWN, FileReport, RunReport
 from etl.sources import CONTRACTS, LOAD_ORDER, Contract
@@ -133,7 +133,8 @@ class _Loader:
         self.validator = Validator(con, today(settings))
         self.n = 0
 
-    def stage_and_validate(self, path: Path, report: FileReport) -> tuple[StagedFile, str, str] | None:
+    def stage_and_validate(self, path: Path, report: FileReport, scan: FileScan | None = None
+                           ) -> tuple[StagedFile, str, str] | None:
         self.n += 1
         table = f"stg_{self.n}"
         try:
@@ -141,15 +142,15 @@ class _Loader:
         except EtlError:
             pass  # recognised by its header while staging, or reported then
         try:
-            staged = stage_file(self.con, path, table, self.workdir)
+            staged = stage_file(self.con, path, table, self.workdir, scan=scan)
+            typed = self.validator.parse(staged)  # a CSV is read here
         except EtlError as e:
             report.error = str(e)
             return None
         report.source = staged.contract.name
         report.detected = staged.detected.describe()
-        report.rows_read = staged.rows
-        typed = self.validator.parse(staged)
-        self.con.execute(f"DROP TABLE {staged.table}")  # the typed table keeps the raw text (r_*) it needs
+        report.rows_read = staged.rows or 0
+        self.con.execute(staged.drop_sql())  # the typed table keeps the raw text (r_*) it needs
         problems = self.validator.problems_table(staged, typed)
         if staged.contract.name == "deployments":
             self.validator.cross_check_solutions(staged, typed, problems, "SELECT solution_id FROM dim_solution")
@@ -213,8 +214,8 @@ class _Loader:
 
     def drop_staging(self, staged: StagedFile) -> None:
         self.con.execute(f"DROP VIEW IF EXISTS {staged.table}_valid")
-        for suffix in ("", "_typed", "_problems"):
-            self.con.execute(f"DROP TABLE IF EXISTS {staged.table}{suffix}")
+        self.validator.drop(staged)
+        self.con.execute(staged.drop_sql())
 
 
 def _write_run_report(settings: Settings, report: RunReport) -> None:
@@ -227,9 +228,11 @@ def _process(loader: _Loader, files: list[Path], report: RunReport, progress: Pr
     for i, path in enumerate(sorted(files, key=_order), start=1):
         if progress:
             progress(i - 1, len(files), path.name)
-        fr = FileReport(file=(names or {}).get(path, path.name), sha256=sha256_of(path))
+        # One read of the bytes gives the sha256 and, for a CSV, what its reader needs to know.
+        scan = scan_file(path, text=path.suffix.lower() in CSV_SUFFIXES)
+        fr = FileReport(file=(names or {}).get(path, path.name), sha256=scan.sha256)
         report.files.append(fr)
-        staged = loader.stage_and_validate(path, fr)
+        staged = loader.stage_and_validate(path, fr, scan)
         if staged is None:
             continue
         if publish and (loader.lenient or fr.problems_count == 0):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import hashlib
 import io
 import re
 import unicodedata
@@ -80,8 +81,33 @@ class StagedFile:
     path: Path
     contract: Contract
     detected: Detected
-    table: str  # staging table: one VARCHAR column per contract column + __line (+ __sheet)
-    rows: int
+    # One VARCHAR column per contract column + __sheet, and either __line (a table: XLSX) or, for a CSV, __empty
+    # (a row of separators only) in a view over DuckDB's reader: a CSV is read, typed and checked in one
+    # parallel pass (etl/validate.py), never stored as text first.
+    table: str
+    rows: int | None  # None until the view has been read (Validator.parse counts the typed rows)
+    # For a view: the SQL of a row's line in the file from `rowid`, its position among the rows read (in
+    # file order: the typed table is created in that order and never changed).
+    line_sql: str | None = None
+    read_error: str = ""  # the start of the message when the view turns out unreadable
+
+    @property
+    def is_view(self) -> bool:
+        return self.line_sql is not None
+
+    def drop_sql(self) -> str:
+        return f"DROP {'VIEW' if self.is_view else 'TABLE'} IF EXISTS {self.table}"
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """What one pass over a file's bytes tells: its sha256 and, for text, its encoding and shape."""
+
+    sha256: str
+    encoding: str | None = None  # utf-8-sig, utf-8 or cp1252; None for a workbook
+    encoding_error: EtlError | None = None  # neither UTF-8 nor cp1252
+    latin1_safe: bool = False  # no byte 0x80–0x9F: cp1252 and ISO-8859-1 read it alike
+    maybe_blank_lines: bool = False  # "\n\n" or "\n\r\n" somewhere
 
 
 def recognise(path: Path, header_cells: list[str] | None = None) -> Contract:
@@ -171,6 +197,82 @@ def _find_header(rows: list[list[str]], contract: Contract | None) -> int:
 # --- CSV -------------------------------------------------------------------------------------------
 
 
+_C1 = bytes(range(0x80, 0xA0))  # where cp1252 and ISO-8859-1 differ (0x81, 0x8D, 0x8F, 0x90, 0x9D: undefined)
+
+
+def _cp1252_error(path: Path, chunk: bytes, offset: int, e: UnicodeDecodeError) -> EtlError:
+    return EtlError(
+        f"encodage illisible : ni UTF-8 ni Windows-1252 (cp1252) — octet 0x{chunk[e.start]:02X} à la "
+        f"position {offset + e.start} ; enregistrez le fichier en UTF-8", file=path.name, step="read")
+
+
+def scan_file(path: Path, text: bool = True) -> FileScan:
+    """One read of the bytes: sha256, and for a text file what detect_encoding and blank_lines would find.
+
+    The cp1252 check and the 0x80–0x9F search only look at bytes once UTF-8 has failed (from the start)."""
+    sha = hashlib.sha256()
+    if not text:
+        with path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                sha.update(chunk)
+        return FileScan(sha.hexdigest())
+    bom = utf8 = True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    blank = c1 = False
+    error: EtlError | None = None
+    carry = b""
+    offset = 0
+
+    def cp1252_check(chunk: bytes, at: int) -> None:
+        nonlocal c1, error
+        if error is None and len(chunk.translate(None, _C1)) != len(chunk):
+            c1 = True
+            try:
+                chunk.decode("cp1252")
+            except UnicodeDecodeError as e:
+                error = _cp1252_error(path, chunk, at, e)
+
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            if offset == 0:
+                bom = chunk.startswith(codecs.BOM_UTF8)
+            sha.update(chunk)
+            if not blank:
+                edge = carry + chunk[:2]
+                blank = b"\n\n" in edge or b"\n\r\n" in edge or b"\n\n" in chunk or b"\n\r\n" in chunk
+                carry = chunk[-2:]
+            if utf8 and not bom:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+                    if offset:  # the chunks before were valid UTF-8, not yet checked as cp1252
+                        with path.open("rb") as again:
+                            done = 0
+                            while done < offset:
+                                before = again.read(min(_CHUNK, offset - done))
+                                cp1252_check(before, done)
+                                done += len(before)
+            if not utf8:
+                cp1252_check(chunk, offset)
+            offset += len(chunk)
+    if offset == 0:
+        bom = False
+    if utf8 and not bom:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+            with path.open("rb") as again:  # a truncated sequence at the very end: check it all as cp1252
+                done = 0
+                while before := again.read(_CHUNK):
+                    cp1252_check(before, done)
+                    done += len(before)
+    encoding = "utf-8-sig" if bom else "utf-8" if utf8 else "cp1252"
+    return FileScan(sha.hexdigest(), encoding, None if encoding != "cp1252" else error,
+                    latin1_safe=encoding == "cp1252" and not c1, maybe_blank_lines=blank)
+
+
 def detect_encoding(path: Path) -> str:
     """utf-8-sig (BOM), utf-8, or cp1252 (checked over the whole file, chunk by chunk)."""
     with path.open("rb") as fh:
@@ -200,9 +302,11 @@ def detect_encoding(path: Path) -> str:
     return "cp1252"
 
 
-def blank_lines(path: Path, after_line: int) -> list[int]:
+def blank_lines(path: Path, after_line: int, scan: FileScan | None = None) -> list[int]:
     """Physical numbers of the empty lines after `after_line` (DuckDB skips them, so rows shift)."""
     found: list[int] = []
+    if scan is not None and not scan.maybe_blank_lines:
+        return found
     with path.open("rb") as fh:
         data_seen = False
         quick = fh.read(_CHUNK)
@@ -281,9 +385,32 @@ def _read_csv_head(path: Path, encoding: str, n: int = 200) -> list[str]:
     return lines
 
 
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def line_number_sql(first_line: int, blanks: list[int], position: str = "rowid") -> str:
+    """The physical line of a row from its position among the rows DuckDB returns (0 for the first row),
+    given the empty lines it skipped.
+
+    Shifting by one line per empty line in ascending order (`line += 1 WHERE line >= blank`) is, in closed
+    form, adding the number of `blank_i - (i - 1)` (non-decreasing) not greater than the line."""
+    base = f"({position} + {first_line})::BIGINT"
+    if not blanks:
+        return base
+    thresholds = ", ".join(str(b - i) for i, b in enumerate(sorted(blanks)))
+    return f"({base} + len(list_filter([{thresholds}], lambda x: x <= {base}))::BIGINT)"
+
+
 def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path,
-              contract: Contract | None = None) -> StagedFile:
-    encoding = detect_encoding(path)
+              contract: Contract | None = None, scan: FileScan | None = None) -> StagedFile:
+    """Detect a CSV's layout and define `table`: a view reading it as text with DuckDB's reader, row numbers
+    as in the file, rows of separators only left out. Nothing is read beyond the first lines until it is used."""
+    scan = scan or scan_file(path)
+    if scan.encoding_error is not None:
+        raise scan.encoding_error
+    encoding = scan.encoding
+    assert encoding is not None
     head = _read_csv_head(path, encoding)
     if not any(line.strip() for line in head):
         raise EtlError("fichier vide : aucun en-tête ni aucune ligne", file=path.name)
@@ -295,32 +422,43 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
     det.header_line = header_idx + 1
     det.decimal = _detect_decimal(head_rows[header_idx + 1:], _numeric_positions(contract, positions),
                                   default="," if delimiter == ";" else ".")
-    readable = path if encoding in ("utf-8", "utf-8-sig") else _transcode(path, encoding, workdir)
-    if readable is not path:
+    reader_encoding = "utf-8"
+    readable = path
+    if encoding == "cp1252":
         det.notes.append("converti de cp1252 en UTF-8")
+        if scan.latin1_safe:  # DuckDB decodes it as it reads: the same characters, no copy
+            reader_encoding = "latin-1"
+        else:  # a byte 0x80–0x9F (€, ’, œ…) means something else in ISO-8859-1: a UTF-8 copy
+            readable = _transcode(path, encoding, workdir)
     names = [f"c{i}" for i in range(len(header))]
     select = ", ".join(
         f"{('c' + str(positions[c.name])) if c.name in positions else 'NULL'}::VARCHAR AS {c.name}"
         for c in contract.columns
     )
-    try:
-        con.execute(
-            f"CREATE TEMP TABLE {table} AS SELECT {select}, "
-            f"(ordinality + {header_idx + 1})::BIGINT AS __line, NULL::VARCHAR AS __sheet "
-            "FROM read_csv(?, header = false, skip = ?, delim = ?, quote = '\"', all_varchar = true, "
-            "null_padding = true, strict_mode = false, encoding = 'utf-8', auto_detect = false, "
-            "columns = ?) WITH ORDINALITY",
-            [str(readable), header_idx + 1, delimiter, {n: "VARCHAR" for n in names}],
-        )
-    except duckdb.Error as e:
-        raise EtlError(f"lecture CSV impossible ({det.describe()}) : {e}", file=path.name, step="read") from e
     # Rows left by Excel with separators only (";;;;") are not data, as empty rows of a workbook.
     empty = " AND ".join(f"coalesce(trim({c.name}), '') = ''" for c in contract.columns)
-    con.execute(f"DELETE FROM {table} WHERE {empty}")
-    for blank in blank_lines(path, header_idx + 1):
-        con.execute(f"UPDATE {table} SET __line = __line + 1 WHERE __line >= ?", [blank])
-    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    return StagedFile(path, contract, det, table, rows)
+    columns = "{" + ", ".join(f"{_sql_text(n)}: 'VARCHAR'" for n in names) + "}"
+    # No WITH ORDINALITY: it would read the file on one thread; the row's position is its rowid once typed.
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select}, NULL::VARCHAR AS __sheet, ({empty}) AS __empty "
+        f"FROM read_csv({_sql_text(str(readable))}, header = false, skip = {header_idx + 1}, "
+        f"delim = {_sql_text(delimiter)}, quote = '\"', all_varchar = true, null_padding = true, "
+        f"strict_mode = false, encoding = {_sql_text(reader_encoding)}, auto_detect = false, columns = {columns})"
+    )
+    return StagedFile(path, contract, det, table, None,
+                      line_sql=line_number_sql(header_idx + 2, blank_lines(path, header_idx + 1, scan)),
+                      read_error=f"lecture CSV impossible ({det.describe()})")
+
+
+def read_failure(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> EtlError | None:
+    """Why a CSV view cannot be read, if it cannot (its first use failed: the reader, or something else?)."""
+    if not staged.is_view:
+        return None
+    try:
+        con.execute(f"SELECT count(*) FROM (SELECT * FROM {staged.table})").fetchall()
+    except duckdb.Error as e:
+        return EtlError(f"{staged.read_error} : {e}", file=staged.path.name, step="read")
+    return None
 
 
 # --- XLSX ------------------------------------------------------------------------------------------
@@ -426,11 +564,11 @@ def _recognise_workbook(path: Path, data_by_sheet: dict[str, list[list]]) -> Con
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: Path,
-               contract: Contract | None = None) -> StagedFile:
+               contract: Contract | None = None, scan: FileScan | None = None) -> StagedFile:
     """Stage any supported file; raise EtlError with the file name on anything unreadable."""
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        return stage_csv(con, path, table, workdir, contract)
+        return stage_csv(con, path, table, workdir, contract, scan)
     if suffix in XLSX_SUFFIXES:
         return stage_xlsx(con, path, table, contract)
     raise EtlError(

@@ -11,7 +11,7 @@ from datetime import date
 
 import duckdb
 
-from etl.read import StagedFile
+from etl.read import StagedFile, read_failure
 from etl.sources import PATTERNS, Column, Contract
 
 # Reference table per `ref`, with its key column and a human description of the expected codes.
@@ -56,24 +56,40 @@ class Problem:
         return f"{self.location()}: {self.message}"
 
 
+def _one_of(expr: str, values: tuple[str, ...] | list[str]) -> str:
+    """`expr IN (values)` (same NULL semantics) without DuckDB turning a long list into a join, which would not
+    keep the rows in file order while typing."""
+    return "(" + " OR ".join(f"{expr} = {_lit(v)}" for v in values) + ")"
+
+
 def _lit(text: str) -> str:
     """A SQL string literal of one of OUR constants (never user data)."""
     return "'" + text.replace("'", "''") + "'"
 
 
 def _clean(raw: str) -> str:
-    return f"NULLIF(trim(replace({raw}, chr(160), ' ')), '')"
+    """Trimmed text, no-break spaces as spaces, NULL when empty. (`replace` only when there is one to replace:
+    the same text, without copying every value.)"""
+    return (f"CASE WHEN contains({raw}, chr(160)) THEN NULLIF(trim(replace({raw}, chr(160), ' ')), '') "
+            f"ELSE NULLIF(trim({raw}), '') END")
 
 
 def _number_text(c: str, decimal: str) -> str:
     """Digits, sign and decimal point only: spaces (incl. narrow no-break), euro signs and the thousands
-    separator removed (plain `replace`, much cheaper than regexes on millions of rows)."""
+    separator removed (plain `replace`, much cheaper than regexes on millions of rows; each one only when the
+    value holds what it removes, the usual plain number being kept as it is)."""
     text = c
     for junk in (" ", "\u202f", "€", "EUR"):
         text = f"replace({text}, '{junk}', '')"
     if decimal == ",":
-        return f"replace(replace({text}, '.', ''), ',', '.')"
-    return f"replace({text}, ',', '')"
+        full = f"replace(replace({text}, '.', ''), ',', '.')"
+        plain = (f"CASE WHEN contains({c}, '.') THEN replace(replace({c}, '.', ''), ',', '.') "
+                 f"WHEN contains({c}, ',') THEN replace({c}, ',', '.') ELSE {c} END")
+    else:
+        full = f"replace({text}, ',', '')"
+        plain = f"CASE WHEN contains({c}, ',') THEN replace({c}, ',', '') ELSE {c} END"
+    junk = " OR ".join(f"contains({c}, '{j}')" for j in (" ", "\u202f", "€", "EUR"))
+    return f"CASE WHEN {junk} THEN {full} ELSE {plain} END"
 
 
 DATE_FORMATS = "['%d/%m/%Y', '%Y-%m-%d', '%d-%m-%Y', '%Y/%m/%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%d/%m/%y']"
@@ -93,27 +109,33 @@ def _month(c: str) -> str:
     pattern = "'^([a-zàâçéèêëîïôûùüÿ]+)\\.?\\s*([0-9]{4})$'"
     name = f"regexp_extract({v}, {pattern}, 1)"
     year = f"regexp_extract({v}, {pattern}, 2)"
+    # Never an error, so no TRY(…) (which costs microseconds per row): the year has 4 digits (0–9999) or is
+    # NULL, the month is 1–12 or NULL, the day 1.
     by_name = f"make_date(TRY_CAST(NULLIF({year}, '') AS INTEGER), CASE {name} {cases} END, 1)"
     return (
         f"CASE WHEN {c} LIKE '____-__' THEN TRY_STRPTIME({c} || '-01', '%Y-%m-%d')::DATE "
         f"WHEN {c} LIKE '__/____' THEN TRY_STRPTIME('01/' || {c}, '%d/%m/%Y')::DATE "
         f"WHEN {c} LIKE '_/____' THEN TRY_STRPTIME('01/0' || {c}, '%d/%m/%Y')::DATE "
         f"WHEN {c} LIKE '%/%' OR {c} LIKE '____-__-%' THEN date_trunc('month', {_date(c)})::DATE "
-        f"ELSE TRY({by_name}) END"
+        f"ELSE {by_name} END"
     )
 
 
-def prepare_expression(col: Column, decimal: str) -> str:
-    """First pass: the cleaned text (or number) of a raw column, computed once per value."""
-    raw = f'"{col.name}"'
-    c = _clean(raw)
+def prepare_expression(col: Column, decimal: str, cleaned: str | None = None) -> str:
+    """First pass: the cleaned text (or number) of a raw column, computed once per value. `cleaned`: the
+    column already holding `_clean` of the raw value, if any (computed once, not once per use)."""
+    c = cleaned or _clean(f'"{col.name}"')
     if col.type in ("integer", "decimal", "amount_eur"):
         # A value written with the other decimal mark ("1 020,50" in a file using '.') is refused, not misread.
         other = "," if decimal == "." else "."
-        contradicts = f"(rtrim({c}, ' €EUR') LIKE '%{other}_' OR rtrim({c}, ' €EUR') LIKE '%{other}__')"
+        # rtrim(c, ' €EUR') is c itself unless c ends with one of those characters (rtrim copies every value)
+        ends = " OR ".join(f"{c} LIKE '%{ch}'" for ch in " €EUR")
+        contradicts = (f"CASE WHEN {ends} THEN (rtrim({c}, ' €EUR') LIKE '%{other}_' OR rtrim({c}, ' €EUR') LIKE "
+                       f"'%{other}__') ELSE ({c} LIKE '%{other}_' OR {c} LIKE '%{other}__') END")
         return f"CASE WHEN {contradicts} THEN NULL ELSE TRY_CAST({_number_text(c, decimal)} AS DOUBLE) END"
     if col.type == "identifier":
-        return f"replace({c}, ' ', '')" if col.pattern == "slug" else f"upper(replace({c}, ' ', ''))"
+        compact = f"CASE WHEN contains({c}, ' ') THEN replace({c}, ' ', '') ELSE {c} END"
+        return compact if col.pattern == "slug" else f"upper({compact})"
     return c
 
 
@@ -130,8 +152,9 @@ def typed_expression(col: Column, decimal: str) -> str:
             return f"lower({c})"
         if col.ref == "dispositif":
             return f"upper({c})"
-        if col.ref == "vague":
-            return f"coalesce(NULLIF(regexp_extract({c}, '([0-9]+)', 1), ''), {c})"
+        if col.ref == "vague":  # a single digit is its own first number (not `IN (…)`: a join, out of order)
+            return (f"CASE WHEN length({c}) = 1 AND {c} BETWEEN '0' AND '9' THEN {c} "
+                    f"ELSE coalesce(NULLIF(regexp_extract({c}, '([0-9]+)', 1), ''), {c}) END")
         return c
     if t == "identifier":
         if col.pattern in ("finess", "beneficiary"):
@@ -151,8 +174,8 @@ def typed_expression(col: Column, decimal: str) -> str:
         return _month(c)
     if t == "boolean":
         v = f"lower({c})"
-        return (f"CASE WHEN {v} IN ('true','vrai','oui','1','yes','o','y') THEN true "
-                f"WHEN {v} IN ('false','faux','non','0','no','n') THEN false END")
+        return (f"CASE WHEN {_one_of(v, ('true', 'vrai', 'oui', '1', 'yes', 'o', 'y'))} THEN true "
+                f"WHEN {_one_of(v, ('false', 'faux', 'non', '0', 'no', 'n'))} THEN false END")
     raise AssertionError(t)
 
 
@@ -173,6 +196,11 @@ def _one_year_after(d: date) -> date:
         return d.replace(year=d.year + 1, day=28)
 
 
+def _joins(condition: str) -> bool:
+    """Whether a rule condition reads a table (a known code, a département's région)."""
+    return "SELECT" in condition or " IN (" in condition
+
+
 class Validator:
     """Runs a contract's rules over one staged file on a connection that holds the reference tables."""
 
@@ -181,20 +209,67 @@ class Validator:
         self.today = today
 
     def parse(self, staged: StagedFile) -> str:
-        """Create `<table>_typed` with raw (r_*) and typed columns; return its name."""
+        """Create `<table>_typed` with __line, __sheet, raw (r_*) and typed columns, and `__bad`: whether the
+        row breaks a rule (any condition of `_rule_queries`); return its name.
+
+        A CSV is read, typed and checked in this one pass: its staging table is a view over the reader, the
+        result is stored as `<table>_typed_rows` in file order and `<table>_typed` is a view adding __line
+        (from the rowid) and leaving out the rows of separators only."""
         c = staged.contract
         dec = staged.detected.decimal
-        prepared = ", ".join(
-            f'"{col.name}" AS "r_{col.name}", {prepare_expression(col, dec)} AS "c_{col.name}"' for col in c.columns)
-        typed_cols = ", ".join(f'"r_{col.name}", {typed_expression(col, dec)} AS "{col.name}"' for col in c.columns)
+        q = '"{}"'.format
+        cleaned = ", ".join(f"{q(col.name)} AS {q('r_' + col.name)}, {_clean(q(col.name))} AS {q('k_' + col.name)}"
+                            for col in c.columns)
+        raw_and_cleaned = ", ".join(f"{q('r_' + col.name)}, {q('k_' + col.name)}" for col in c.columns)
+        prepared = ", ".join(f"{prepare_expression(col, dec, q('k_' + col.name))} AS {q('c_' + col.name)}"
+                             for col in c.columns)
+        typed_cols = ", ".join(f"{typed_expression(col, dec)} AS {q(col.name)}" for col in c.columns)
         typed = f"{staged.table}_typed"
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {typed} AS SELECT __line, __sheet, {typed_cols} "
-            f"FROM (SELECT __line, __sheet, {prepared} FROM {staged.table})")
+        _, conditions, _ = self._rule_queries(c, typed, cleaned=True)
+        # Rules reading a reference table are joins, which do not keep the rows in file order (the rowid must
+        # be the row's position): problems_table checks them on the typed table instead.
+        any_rule = " OR ".join(f"({cond})" for cond in conditions if not _joins(cond)) or "false"
+        keep = "__empty" if staged.is_view else "__line"
+        # The raw text (r_*) stays for the messages: rows found by the later rules only are known afterwards.
+        stored = ", ".join(q("r_" + col.name) for col in c.columns)
+        # Layer by layer, so that each cleaned value is computed once however many expressions use it.
+        select = (
+            f"SELECT {keep}, __sheet, {stored}, {', '.join(q(col.name) for col in c.columns)}, __bad FROM ("
+            f"SELECT *, coalesce({any_rule}, false) AS __bad FROM ("
+            f"SELECT {keep}, __sheet, {raw_and_cleaned}, {typed_cols} FROM ("
+            f"SELECT {keep}, __sheet, {raw_and_cleaned}, {prepared} FROM ("
+            f"SELECT {keep}, __sheet, {cleaned} FROM {staged.table}))) src_row)")
+        if not staged.is_view:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {select}")
+            return typed
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {typed}_rows AS {select}")
+        except duckdb.Error as e:
+            failure = read_failure(self.con, staged)
+            if failure is not None:
+                raise failure from e
+            raise
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {typed} AS SELECT {staged.line_sql} AS __line, "
+                         f"* EXCLUDE (__empty) FROM {typed}_rows WHERE NOT __empty")
+        staged.rows = self.con.execute(f"SELECT count(*) FROM {typed}_rows WHERE NOT __empty").fetchone()[0]
         return typed
 
-    def _rule_queries(self, contract: Contract, typed: str) -> tuple[list[str], list[str], str]:
-        """(per-row rule queries over a `__SRC__` table, their conditions, the duplicate-key query)."""
+    def drop(self, staged: StagedFile) -> None:
+        """Drop what parse and problems_table created for a staged file (not the staging table itself)."""
+        typed = f"{staged.table}_typed"
+        if staged.is_view:
+            self.con.execute(f"DROP VIEW IF EXISTS {typed}")
+            self.con.execute(f"DROP TABLE IF EXISTS {typed}_rows")
+        else:
+            self.con.execute(f"DROP TABLE IF EXISTS {typed}")
+        self.con.execute(f"DROP TABLE IF EXISTS {staged.table}_problems")
+
+    def _rule_queries(self, contract: Contract, typed: str, cleaned: bool = False) -> tuple[list[str], list[str], str]:
+        """(per-row rule queries over a `__SRC__` table, their conditions, the duplicate-key query).
+
+        `cleaned`: the conditions may read the cleaned text `k_<column>` (NULL when empty): a raw value is
+        present (not only spaces) exactly when it is not NULL, `trim` removing the Unicode spaces (Zs), the
+        no-break space included, whatever `_clean` replaced. The same rows, without trimming every value again."""
         q: list[str] = []
         conditions: list[str] = []
 
@@ -210,7 +285,7 @@ class Validator:
         raw_present = "{r} IS NOT NULL AND trim({r}) <> ''"
         for col in contract.columns:
             r, t = f'"r_{col.name}"', f'"{col.name}"'
-            present = raw_present.format(r=r)
+            present = f'"k_{col.name}" IS NOT NULL' if cleaned else raw_present.format(r=r)
             if col.required:
                 add(col.name, "required", f"NOT ({present})", _lit("valeur obligatoire manquante"))
             if col.type in TYPE_EXPECTED:
@@ -221,8 +296,7 @@ class Validator:
                 add(col.name, "known_code", f"{t} IS NOT NULL AND {t} NOT IN (SELECT {key} FROM {table})",
                     f"'code inconnu ''' || {r} || ''' (attendu : ' || {_lit(expected)} || ')'")
             if col.type == "code" and col.allowed:
-                allowed = ", ".join(_lit(a) for a in col.allowed)
-                add(col.name, "allowed_value", f"{t} IS NOT NULL AND {t} NOT IN ({allowed})",
+                add(col.name, "allowed_value", f"{t} IS NOT NULL AND NOT {_one_of(t, col.allowed)}",
                     f"'valeur ''' || {r} || ''' non autorisée (attendu : ' || {_lit(', '.join(col.allowed))} || ')'")
             if col.type == "identifier" and col.pattern:
                 regex, expected = PATTERNS[col.pattern]
@@ -282,10 +356,19 @@ class Validator:
         problems = f"{staged.table}_problems"
         bad = f"{staged.table}_bad"
         queries, conditions, duplicates = self._rule_queries(staged.contract, typed)
-        any_rule = " OR ".join(f"({c})" for c in conditions)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * FROM {typed} src_row WHERE {any_rule}")
+        # Which rows break a rule without a reference table was found while typing (`__bad`).
+        joined = " OR ".join(f"({cond})" for cond in conditions if _joins(cond))
+        where = f"__bad OR {joined}" if joined else "__bad"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * FROM {typed} src_row WHERE {where}")
         union = " UNION ALL ".join(q.replace("__SRC__", f"{bad} src_row") for q in queries)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {problems} AS {union} UNION ALL {duplicates}")
+        # The lines of each duplicate key are listed by a window over every row: only when a key repeats
+        # (a grouping says so, much cheaper); otherwise that query would find nothing.
+        nk = ", ".join(f'"{k}"' for k in staged.contract.natural_key)
+        repeats = self.con.execute(
+            f"SELECT 1 FROM {typed} GROUP BY {nk} HAVING count(*) > 1 LIMIT 1").fetchone() is not None
+        if repeats:
+            union += f" UNION ALL {duplicates}"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {problems} AS {union}")
         self.con.execute(f"DROP TABLE {bad}")
         return problems
 
