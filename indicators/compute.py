@@ -230,7 +230,23 @@ class Engine:
 
         shape = (measure.model_dump_json(), view.key(), breakdown, first_seen_from)
         rows = self._cached(("leaf-rows", *shape, full_as_of), query)
-        return self._cached(("leaf", *shape, as_of), lambda: self._leaf_frame(measure, rows, as_of))
+        full = self._cached(("leaf", *shape, full_as_of), lambda: self._leaf_frame(measure, rows, full_as_of))
+        if as_of == full_as_of:
+            return full
+        return self._cached(("leaf", *shape, as_of), lambda: self._truncated(full, rows, as_of))
+
+    @staticmethod
+    def _truncated(full: pd.DataFrame, rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
+        """`_leaf_frame(measure, rows, as_of)` cut from the frame at a later month: the same months, and only
+        the keys that have rows up to `as_of` (a later key is not a column of zeros before it appears)."""
+        upto = rows[rows["period"] <= pd.Timestamp(as_of)]
+        months = len(pd.date_range(PROGRAMME_START, as_of, freq="MS"))
+        if upto.empty:
+            return pd.DataFrame(index=full.index[:months], dtype=float)
+        out = full.iloc[:months]
+        if "key" in upto:
+            out = out.loc[:, out.columns.isin(upto["key"].unique())]
+        return out
 
     def _leaf_rows(self, stmt) -> pd.DataFrame:
         df = self.db.frame(stmt)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from functools import partial
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, literal_column, select
 
@@ -50,23 +51,23 @@ def _resample(s: pd.Series, grain: str, flow: bool) -> pd.Series:
 
 
 def _points(ind: Indicator, s: pd.Series, traj, as_of: date, grain: str) -> list[Point]:
-    final = traj[-1][1] if traj else None
-    points = []
-    for ts, v in s.items():
-        start = ts.date()
-        if grain == "month":
-            end = month_end(start)
-        elif grain == "quarter":
-            end = month_end(date(start.year, start.month + 2, 1))
-        else:
-            end = date(start.year, 12, 31)
-        end = min(end, month_end(as_of))
-        value = as_float(v)
-        target = target_at(traj, end) if traj else None
-        a = assess(value, traj[0][1], target, final, ind.status.on_track, ind.status.watch) if traj else \
-            assess(value, 0, None, 0, 1, 0.5)
-        points.append(Point(start, end, value, target, a.progress, a.progress_raw, a.expected, a.status))
-    return points
+    return [_point(ind, ts.date(), v, traj, as_of, grain) for ts, v in s.items()]
+
+
+def _point(ind: Indicator, start: date, v, traj, as_of: date, grain: str) -> Point:
+    """The value of the period starting at `start` against the trajectory (target, progress, status)."""
+    if grain == "month":
+        end = month_end(start)
+    elif grain == "quarter":
+        end = month_end(date(start.year, start.month + 2, 1))
+    else:
+        end = date(start.year, 12, 31)
+    end = min(end, month_end(as_of))
+    value = as_float(v)
+    target = target_at(traj, end) if traj else None
+    a = assess(value, traj[0][1], target, traj[-1][1], ind.status.on_track, ind.status.watch) if traj else \
+        assess(value, 0, None, 0, 1, 0.5)
+    return Point(start, end, value, target, a.progress, a.progress_raw, a.expected, a.status)
 
 
 def _last_valid(points: list[Point]) -> Point | None:
@@ -235,12 +236,13 @@ def _gap(ind: Indicator, here: Point | None, nation: Point | None) -> float | No
 
 def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, dim: str, total: Point | None,
                flow: bool, grain: str) -> list[BreakdownRow]:
-    frame = _series(engine, ind, as_of, view, dim)
+    frame = _resample(_series(engine, ind, as_of, view, dim).astype(float), grain, flow)
     ref = engine.territory()
     labels = _labels(engine, dim)
+    values = frame.to_numpy(dtype=float)
+    starts = [ts.date() for ts in frame.index]
     rows = []
-    for key in frame.columns:
-        s = _resample(frame[key].astype(float), grain, flow)
+    for j, key in enumerate(frame.columns):
         kw = {"region": view.region, "departement": view.departement, "couloir": view.couloir}
         if dim in ("region", "departement", "couloir"):
             kw[dim] = key
@@ -251,7 +253,8 @@ def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, d
         if is_additive(ind) and (breaks_down_target or view.dispositif or view.vague):
             factor = None  # no declared target for a part of a count or an amount
         traj = _trajectory(ind, factor)
-        pts = _points(ind, s.dropna().iloc[-2:], traj, as_of, grain)  # a row needs its last two values only
+        valid = np.flatnonzero(~np.isnan(values[:, j]))[-2:]  # a row needs its last two values only
+        pts = [_point(ind, starts[i], values[i, j], traj, as_of, grain) for i in valid]
         cur = _last_valid(pts)
         prev = _previous(pts, cur)
         final_value = traj[-1][1] if traj else ind.target.final.value
