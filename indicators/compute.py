@@ -216,6 +216,11 @@ class Engine:
                 col = wide[code] if code in wide else pd.Series(
                     np.nan if isinstance(measure, AvgMeasure | LastMeasure) else 0.0, index=wide.index)
                 return col.to_frame("_total")
+        # The départements of a région are columns of the national breakdown by département: one query serves
+        # every région's view (the overview compares a région's départements).
+        if breakdown == "departement" and view.region and not view.departement and supports(measure.table, breakdown):
+            wide = self._leaf(measure, as_of, replace(view, region=None), breakdown, first_seen_from)
+            return wide.loc[:, wide.columns.isin(self.territory().departements_of(view.region))]
         # One query per leaf and view, at the latest month: an earlier as-of month keeps the rows up to it.
         # Exact, since every leaf groups by month over rows dated up to the as-of month (first-seen months
         # included: a value first seen after `as_of` is simply dropped).
@@ -240,7 +245,7 @@ class Engine:
         """`_leaf_frame(measure, rows, as_of)` cut from the frame at a later month: the same months, and only
         the keys that have rows up to `as_of` (a later key is not a column of zeros before it appears)."""
         upto = rows[rows["period"] <= pd.Timestamp(as_of)]
-        months = len(pd.date_range(PROGRAMME_START, as_of, freq="MS"))
+        months = max(0, (as_of.year - PROGRAMME_START.year) * 12 + as_of.month - PROGRAMME_START.month + 1)
         if upto.empty:
             return pd.DataFrame(index=full.index[:months], dtype=float)
         out = full.iloc[:months]
