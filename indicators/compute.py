@@ -238,20 +238,27 @@ class Engine:
         full = self._cached(("leaf", *shape, full_as_of), lambda: self._leaf_frame(measure, rows, full_as_of))
         if as_of == full_as_of:
             return full
-        return self._cached(("leaf", *shape, as_of), lambda: self._truncated(full, rows, as_of))
+        first = self._cached(("leaf-first", *shape, full_as_of), lambda: self._first_periods(rows))
+        return self._cached(("leaf", *shape, as_of), lambda: self._truncated(full, first, as_of))
 
     @staticmethod
-    def _truncated(full: pd.DataFrame, rows: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    def _first_periods(rows: pd.DataFrame) -> pd.Series:
+        """The first period of each breakdown key (of `_total` without a breakdown) among a leaf's rows."""
+        if "key" in rows:
+            return rows.groupby("key", sort=False)["period"].min()
+        return pd.Series([rows["period"].min()] if len(rows) else [], index=["_total"] if len(rows) else [],
+                         dtype="datetime64[ns]")
+
+    @staticmethod
+    def _truncated(full: pd.DataFrame, first: pd.Series, as_of: date) -> pd.DataFrame:
         """`_leaf_frame(measure, rows, as_of)` cut from the frame at a later month: the same months, and only
         the keys that have rows up to `as_of` (a later key is not a column of zeros before it appears)."""
-        upto = rows[rows["period"] <= pd.Timestamp(as_of)]
         months = max(0, (as_of.year - PROGRAMME_START.year) * 12 + as_of.month - PROGRAMME_START.month + 1)
-        if upto.empty:
+        present = first.index[first <= pd.Timestamp(as_of)]
+        if present.empty:
             return pd.DataFrame(index=full.index[:months], dtype=float)
         out = full.iloc[:months]
-        if "key" in upto:
-            out = out.loc[:, out.columns.isin(upto["key"].unique())]
-        return out
+        return out.loc[:, out.columns.isin(present)]
 
     def _leaf_rows(self, stmt) -> pd.DataFrame:
         df = self.db.frame(stmt)
