@@ -45,8 +45,9 @@ def live_server(live_data_dir):
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not found")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=45_000)  # assertions that wait get the same patience as the pages
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from etl.demo import generate
 from etl.load import load
@@ -57,7 +58,8 @@ def test_budget_renders_offline_without_errors(page, live_server, artifacts):
     assert page.title() == "Budget — Ségur numérique"
     assert page.locator("[aria-current=page]").inner_text() == "Budget"
     assert page.locator("#budget-kpis .kpi-tile").count() == 8
-    assert page.locator(".js-plotly-plot").count() == 4  # consumption, risk by région and dispositif, lag
+    # consumption, risk by région and dispositif, lag: Plotly draws them after the text is in (auto-waiting)
+    expect(page.locator(".js-plotly-plot")).to_have_count(4)
     page.locator("#budget-grid .ag-row").first.wait_for()
     page.locator("#budget-beneficiaries-grid .ag-row").first.wait_for()
     assert "M€" in kpi_value(page, "Engagé")
@@ -103,7 +105,7 @@ def test_deploiement_renders_offline_without_errors(page, live_server, artifacts
     wait_for_page(page, "Commandes dans le temps")
     assert page.title() == "Déploiement — Ségur numérique"
     assert page.locator("#deploiement-kpis .kpi-tile").count() == 7
-    assert page.locator(".js-plotly-plot").count() == 2  # funnel, orders per month
+    expect(page.locator(".js-plotly-plot")).to_have_count(2)  # funnel, orders per month
     page.locator("#deploiement-editeurs-grid .ag-row").first.wait_for()
     assert page.locator("#deploiement-funnel-grid").get_by_text("non mesuré").count() >= 1
     page.screenshot(path=artifacts / "deploiement-1366.png")
