@@ -215,3 +215,8 @@ PRES_DEC_LIST = "presentation-decisions"  # + "key": the decisions shown on one 
 PRES_DEC_SCOPE = "presentation-decisions-scope"
 PRES_DEC_FEEDBACK = "presentation-decisions-feedback"
 # --- end committee live ---
+# --- table exports ---
+# A plain HTML table with its "Exporter" menu (table_with_export): the wrapper's id ({"type": …, "chart": uid});
+# the menu reuses a chart's ids (EXPORT_BTN, EXPORT_DATA…): its store holds the table's rows.
+EXPORT_TABLE = "export-table"
+# --- end table exports ---

@@ -8,6 +8,7 @@ engine the app already holds (snapshot files never change), and the comparison i
 from __future__ import annotations
 
 import dash_mantine_components as dmc
+import pandas as pd
 from dash import html
 
 from dashboard.context import AppContext
@@ -117,3 +118,20 @@ def changes_table(changes, context: AppContext, lang: str, limit: int | None = N
         html.Td(f"{_value(c.before, lang)} → {_value(c.after, lang)}", className="change-values"),
     ], className=f"change-row change-{c.severity}") for c in shown]
     return html.Table([head, html.Tbody(rows)], className="committee-table changes-table")
+
+
+CHANGE_COLUMNS = ("severity", "sentence", "indicator", "territory", "before_after")
+
+
+def changes_with_export(changes, context: AppContext, lang: str) -> html.Div:
+    """The changes table with its "Exporter" menu (XLSX, CSV): the rows as on screen, severity in words."""
+    from dashboard.components.export_menu import table_with_export
+
+    df = pd.DataFrame([{
+        "severity": t(f"severity.{c.severity}", lang), "sentence": c.sentence_fr if lang == "fr" else c.sentence_en,
+        "indicator": c.indicator_id or "—", "territory": territory_name(c.territory, context, lang),
+        "before_after": f"{_value(c.before, lang)} → {_value(c.after, lang)}",
+    } for c in changes], columns=list(CHANGE_COLUMNS))
+    headers = {k: t(f"comite.col.{k}", lang) for k in CHANGE_COLUMNS}
+    return table_with_export(df, lang, t("comite.diff_title", lang), headers=headers,
+                             table=changes_table(changes, context, lang))

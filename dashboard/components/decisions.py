@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 import dash_mantine_components as dmc
+import pandas as pd
 from dash import dcc, html, no_update
 
 from appstate import labels, service
@@ -141,9 +142,27 @@ def decision_log(ctx: AppContext, scope: dict, status: str | None = None, open_o
             html.Td(decision_status_badge(d.status, lang)), html.Td(_links(ctx, d, lang)),
             html.Td(d.committee_label or "—"),
         ], className="decision-row" + (" decision-overdue" if late else ""), **{"data-decision": d.id}))
+    table = html.Div(html.Table([html.Caption(t("decisions.log", lang), className="visually-hidden"), head,
+                                 html.Tbody(rows)], className="decision-table"), className="table-scroll")
     return [html.P(t("decisions.count", lang, n=len(decisions), overdue=len(overdue)), className="decisions-count"),
-            html.Div(html.Table([html.Caption(t("decisions.log", lang), className="visually-hidden"), head, html.Tbody(rows)],
-                                className="decision-table"), className="table-scroll")]
+            _with_export(ctx, decisions, lang, table)]
+
+
+DECISION_COLUMNS = ("id", "text", "owner", "due", "status", "links", "committee")
+
+
+def _with_export(ctx: AppContext, decisions, lang: str, table: html.Div) -> html.Div:
+    """The log with its "Exporter" menu (XLSX, CSV): one row per decision, due date as a date, status in words,
+    linked indicators and territories as text (the edit forms and histories are not exported)."""
+    from dashboard.components.export_menu import table_with_export, text_of
+
+    df = pd.DataFrame([{
+        "id": d.id, "text": d.text, "owner": d.owner, "due": d.due_date, "status": status_label(d.status, lang),
+        "links": text_of(_links(ctx, d, lang)), "committee": d.committee_label or "—",
+    } for d in decisions], columns=list(DECISION_COLUMNS))
+    headers = {c: t(f"decisions.col.{c}", lang) for c in DECISION_COLUMNS}
+    return table_with_export(df, lang, t("decisions.log", lang), headers=headers,
+                             formats={"id": "int", "due": "date"}, table=table)
 
 
 def dom_id(ident: str | dict) -> str:

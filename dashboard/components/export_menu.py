@@ -17,7 +17,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -30,7 +30,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dashboard import ids
-from dashboard.components.table import SHOWN, export_kind, formatter, guess_format
+from dashboard.components.table import SHOWN, Formatter, export_kind, formatter, guess_format, simple_table
 from dashboard.i18n import normalise_lang, t
 from reports.xlsx import (
     FMT_DATE,
@@ -38,6 +38,7 @@ from reports.xlsx import (
     FMT_DECIMAL,
     FMT_EUR,
     FMT_INT,
+    FMT_MEUR,
     FMT_PCT_VALUE,
     FMT_RATIO,
     TITLE_FONT,
@@ -59,7 +60,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_FORMATS = {"int": FMT_INT, "count": FMT_INT, "count_compact": FMT_INT, "number": FMT_DECIMAL,
                 "days": FMT_DECIMAL, "eur": FMT_EUR, "eur_compact": FMT_EUR, "eur_cents": '#,##0.00 "€"',
                 "percent": FMT_RATIO, "date": FMT_DATE, "month": "mm/yyyy", "datetime": FMT_DATETIME,
-                "pct_value": FMT_PCT_VALUE}
+                "pct_value": FMT_PCT_VALUE, "eur_meur": FMT_MEUR, "year": "yyyy"}
 IMAGE_TIMEOUT_S = 45
 
 
@@ -109,25 +110,29 @@ def export_payload(df: pd.DataFrame, title: str | None, lang: str | None, header
         kind = export_kind(fmt)
         columns.append({"key": str(col), "header": str((headers or {}).get(col, col)), "kind": kind})
         cells = df[col].tolist()
-        values.append([formatter(fmt)(v, lang) for v in cells] if kind == SHOWN else [_raw(v) for v in cells])
+        values.append([_raw(formatter(fmt)(v, lang)) for v in cells] if kind == SHOWN else [_raw(v) for v in cells])
     rows = [list(row) for row in zip(*values, strict=True)] if values else []
     return {"title": title or "", "lang": lang, "columns": columns, "rows": rows}
 
 
 # The ids of a menu's buttons, download and status: a chart's (data and images) or a grid's (data only).
+# A plain table's menu ("table") is a chart's without the images: its store holds the rows (table_with_export).
 MENU_IDS = {"chart": (ids.EXPORT_BTN, ids.EXPORT_DOWNLOAD, ids.EXPORT_STATUS),
-            "grid": (ids.EXPORT_GRID_BTN, ids.EXPORT_GRID_DOWNLOAD, ids.EXPORT_GRID_STATUS)}
+            "grid": (ids.EXPORT_GRID_BTN, ids.EXPORT_GRID_DOWNLOAD, ids.EXPORT_GRID_STATUS),
+            "table": (ids.EXPORT_BTN, ids.EXPORT_DOWNLOAD, ids.EXPORT_STATUS)}
 
 
 def export_menu(uid: str, lang: str | None, payload: dict, *, image: bool = False,
                 title: str | None = None, source: str = "chart") -> html.Div:
     """A labelled <details> menu (keyboard: Tab, Enter) with one button per format, and its download target.
 
-    `source`: "chart" (the store holds the rows) or "grid" (the rows are read from the grid, see grid_export).
+    `source`: "chart" or "table" (the store holds the rows) or "grid" (the rows are read from the grid, see
+    grid_export).
     """
     lang = normalise_lang(lang)
     btn, download, status = MENU_IDS[source]
-    untitled = "export.menu_label_untitled" if source == "chart" else "export.grid_label_untitled"
+    untitled = {"chart": "export.menu_label_untitled", "table": "export.table_label_untitled"}.get(
+        source, "export.grid_label_untitled")
     label = t("export.menu_label", lang, title=title) if title else t(untitled, lang)
     items = [html.Li(html.Button(t(f"export.{fmt}", lang), id={"type": btn, "chart": uid, "fmt": fmt},
                                  n_clicks=0, type="button", className="export-item")) for fmt in DATA_FORMATS]
@@ -180,6 +185,70 @@ def _grid_in(block: Component) -> Component | None:
     return None
 
 
+# --- table exports ---
+def table_with_export(df: pd.DataFrame, lang: str | None, title: str | None, *,
+                      headers: Mapping[str, str] | None = None,
+                      formats: Mapping[str, str | Formatter] | None = None, caption: str | None = None,
+                      table: Component | None = None, raw: pd.DataFrame | None = None,
+                      raw_formats: Mapping[str, str | Formatter] | None = None,
+                      cell_kinds: Mapping[str, Sequence[str | None]] | None = None,
+                      scope: Mapping[str, str | None] | None = None, export_id: str | None = None,
+                      max_rows: int = 200) -> html.Div:
+    """A plain HTML table with an "Exporter" menu (XLSX, CSV) above it: the chart menus' store and callback.
+
+    The table on screen is `table` when given (a page's own html.Table) or `simple_table(df, …)` as before.
+    The store keeps `df`'s rows (every row, not only the first `max_rows` shown), headers as on screen:
+    numbers as numbers and dates as dates (`formats` kinds → Excel formats), a component (status badge,
+    link) as its text. A page whose `df` holds text already formatted for screen passes the raw values of
+    those columns in `raw` (same rows; `raw_formats` their kinds), and `cell_kinds` for a column mixing
+    units (one kind per row: "pct_value", "eur_meur", "month", "year"…). `scope`: the filters the page sets
+    itself, for the "Contexte" sheet and the file name (a fiche's région, from its path).
+    """
+    lang = normalise_lang(lang)
+    shown = table if table is not None else simple_table(df, lang, headers=headers, formats=formats,
+                                                         caption=caption if caption is not None else title,
+                                                         max_rows=max_rows)
+    data, kinds = df.copy(), dict(formats or {})
+    for col in (raw.columns if raw is not None else []):
+        if col in data.columns:
+            data[col] = pd.Series(raw[col].tolist(), index=data.index, dtype=object)
+            kinds.pop(col, None)  # the screen's formatter was for the text, not the raw value
+    kinds.update(raw_formats or {})
+    payload = export_payload(data, title, lang, headers, kinds)
+    for column in payload["columns"]:
+        if cell_kinds and column["key"] in cell_kinds:
+            column["kinds"] = list(cell_kinds[column["key"]])
+    if scope:
+        payload["scope"] = dict(scope)
+    uid = export_id or export_uid("table", title, *df.columns)
+    return html.Div([export_menu(uid, lang, payload, title=title, source="table"), shown],
+                    id={"type": ids.EXPORT_TABLE, "chart": uid}, className="table-with-export")
+
+
+def text_of(node: object) -> str:
+    """The words of a component (links, badges) as one line of text, for a table's export."""
+    return " ".join(_text_of(node).split())
+
+
+def unit_kind(value: float | None, unit: str) -> str:
+    """The export kind of an indicator value in its unit (a column of indicators mixes units)."""
+    if unit == "pct":
+        return "pct_value"
+    if unit == "EUR":
+        return "eur_meur" if value is not None and abs(value) >= 1e6 else "eur"
+    if unit == "jours":
+        return "days"
+    if value is None or abs(value) >= 100 or float(value).is_integer():
+        return "int"
+    return "number"
+
+
+def grain_kind(grain: str | None) -> str:
+    """The export kind of a period's first day at a grain (a year shows as 2026, a month as 10/2026)."""
+    return "year" if grain == "year" else "month"
+# --- end table exports ---
+
+
 def _find_props(children: object, accept) -> dict | None:
     """The props of the first component of a layout tree, as the browser sends it back, that `accept(node)`."""
     for node in children if isinstance(children, list) else [children]:
@@ -230,8 +299,9 @@ class ExportView:
     described: str | None = None
 
 
-def _view(search: str | None, lang: str | None = "fr") -> ExportView:
-    """The page URL's view; an empty one without an app context (direct calls)."""
+def _view(search: str | None, lang: str | None = "fr", scope: Mapping[str, str | None] | None = None) -> ExportView:
+    """The page URL's view; an empty one without an app context (direct calls). `scope`: filters the page sets
+    itself (a fiche's région comes from its path, not the query string; None drops a filter)."""
     from dashboard.components.indicator_common import dimension_label, key_label
     from dashboard.context import current
     from dashboard.state import parse_search, parse_view_state
@@ -243,7 +313,13 @@ def _view(search: str | None, lang: str | None = "fr") -> ExportView:
     except Exception:  # noqa: BLE001 - no app context (direct calls): a name without the view
         return ExportView()
     as_of = state.as_of or (context.months()[0] if context.months() else None)
-    filters = tuple(state.filters.items())
+    merged = dict(state.filters.items())
+    for dim, code in (scope or {}).items():
+        if code is None:
+            merged.pop(dim, None)
+        else:
+            merged[dim] = code
+    filters = tuple(merged.items())
     sep = " : " if lang == "fr" else ": "
     described = " ; ".join(f"{dimension_label(d, lang)}{sep}{key_label(d, c, c, context.reference, lang)} ({c})"
                            for d, c in filters) or t("scope.national", lang)
@@ -276,14 +352,30 @@ def table_xlsx(payload: dict, view: ExportView | None = None) -> bytes:
     ws.title = sheet_title(payload.get("title") or t("export.sheet", payload.get("lang")), used)
     columns = payload["columns"]
     cols = [Col(c["header"], KIND_FORMATS.get(c["kind"] or "")) for c in columns]
-    rows = ([_typed(v, c["kind"]) for v, c in zip(row, columns, strict=True)] for row in payload["rows"])
+    rows = ([_typed(v, _cell_kind(c, i)) for v, c in zip(row, columns, strict=True)]
+            for i, row in enumerate(payload["rows"]))
     write_table(ws, cols, rows, "Donnees")
+    _cell_formats(ws, columns)
     ws.freeze_panes = "A2"
     _context_sheet(wb.create_sheet(sheet_title(t("export.context_sheet", payload.get("lang")), used)), payload,
                    view or ExportView())
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _cell_kind(column: dict, i: int) -> str | None:
+    """The export kind of row i of a column: its own (a table mixing units, see table_with_export) or the column's."""
+    kinds = column.get("kinds")
+    return (kinds[i] if kinds and i < len(kinds) else None) or column["kind"]
+
+
+def _cell_formats(ws, columns: list[dict]) -> None:
+    """Number formats of the cells whose kind is their own (a column of values in several units)."""
+    for j, column in enumerate(columns, start=1):
+        for i, kind in enumerate(column.get("kinds") or []):
+            if kind in KIND_FORMATS:
+                ws.cell(row=i + 2, column=j).number_format = KIND_FORMATS[kind]
 
 
 def _context_sheet(ws, payload: dict, view: ExportView) -> None:
@@ -370,7 +462,7 @@ def data_download(fmt: str, payload: dict | None, search: str | None) -> tuple[d
     lang = (payload or {}).get("lang") or "fr"
     if not payload or fmt not in DATA_FORMATS:
         return no_update, t("export.failed", lang, reason=t("export.no_data", lang))
-    view = _view(search, lang)
+    view = _view(search, lang, payload.get("scope"))
     name = file_name(payload, view, fmt)
     if fmt == "xlsx":
         return dcc.send_bytes(table_xlsx(payload, view), name, type=XLSX_MIME), t("export.ready", lang, name=name)

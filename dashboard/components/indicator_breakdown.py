@@ -8,6 +8,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.components.chart import chart_with_table
+from dashboard.components.export_menu import table_with_export
 from dashboard.components.indicator_common import (
     TERRITORY_TABLES,
     dimension_label,
@@ -18,7 +19,6 @@ from dashboard.components.indicator_common import (
     unit_label,
 )
 from dashboard.components.status import status_badge
-from dashboard.components.table import simple_table
 from dashboard.components.tilemap import tile_map_caption
 from dashboard.figures.indicator_map import progress_map
 from dashboard.theme import status_style
@@ -54,8 +54,10 @@ def breakdown_table(rows, dim: str, unit: str, page) -> html.Div:
     formats = {"key": "text", "value": num(lambda v, lg: fmt_axis_value(v, unit, lg)),
                "target": num(lambda v, lg: fmt_axis_value(v, unit, lg)), "progress": num(fmt_progress),
                "gap": num(fmt_points)}
-    return simple_table(df, lang, headers=headers, formats=formats,
-                        caption=page.t("ind.breakdown.caption", dim=dimension_label(dim, lang).lower()))
+
+    caption = page.t("ind.breakdown.caption", dim=dimension_label(dim, lang).lower())
+    return table_with_export(df, lang, caption, headers=headers, formats=formats,
+                             raw_formats={"progress": "percent", "gap": "number"})
 
 
 def _summary(rows, dim: str, page) -> str:

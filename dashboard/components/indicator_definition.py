@@ -10,6 +10,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import ids
+from dashboard.components.export_menu import table_with_export, unit_kind
 from dashboard.components.indicator_common import dimension_label, fmt_value, freshness_badge, key_label, unit_label
 from dashboard.components.table import simple_table
 from dashboard.figures.indicator_chart import milestone_label
@@ -40,7 +41,14 @@ def milestones_table(result, page) -> html.Div:
         })
     df = pd.DataFrame(rows, columns=["date", "value", "label", "official", "state", "actual"])
     headers = {k: page.t(f"ind.milestone.col.{k}") for k in df.columns}
-    return simple_table(df, lang, headers=headers, formats={"date": "date"}, caption=page.t("ind.def.milestones"))
+    # the export: the values as numbers in the indicator's unit (its Excel format), the rest as on screen
+    values, actuals = [m.value for m in result.milestones], [m.actual for m in result.milestones]
+    raw = pd.DataFrame({"value": pd.Series(values, dtype=object), "actual": pd.Series(actuals, dtype=object)},
+                       index=df.index)
+    kinds = {"value": [unit_kind(v, ind.unit) for v in values], "actual": [unit_kind(v, ind.unit) for v in actuals]}
+    return table_with_export(df, lang, f"{ind.id} — {page.t('ind.def.milestones')}", headers=headers,
+                             formats={"date": "date"}, caption=page.t("ind.def.milestones"), raw=raw,
+                             cell_kinds=kinds)
 
 
 def definition_panel(result, page) -> html.Section:

@@ -6,6 +6,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.components.chart import chart_with_table
+from dashboard.components.export_menu import table_with_export
 from dashboard.components.indicator_common import (
     fmt_axis_value,
     fmt_period,
@@ -15,7 +16,6 @@ from dashboard.components.indicator_common import (
     unit_label,
 )
 from dashboard.components.status import kpi_tile
-from dashboard.components.table import simple_table
 from dashboard.figures.indicator_chart import forecast_table, indicator_figure, series_table
 from dashboard.format import fmt_month, fmt_number
 from dashboard.theme import status_style
@@ -112,8 +112,8 @@ def forecast_panel(result, page) -> html.Section:
                            low=fmt_value(fc.low, ind.unit, lang), high=fmt_value(fc.high, ind.unit, lang))),
         ], className="forecast-facts"),
         html.Details([html.Summary(page.t("ind.forecast.see_path")),
-                      simple_table(df, lang, headers=headers, formats=formats,
-                                   caption=page.t("ind.forecast.caption", unit=noun or ind.unit))],
+                      table_with_export(df, lang, page.t("ind.forecast.caption", unit=noun or ind.unit),
+                                        headers=headers, formats=formats)],
                      className="chart-data"),
         html.P(page.t("ind.forecast.method", method=fc.method), className="forecast-method"),
     ], id=ids.IND_FORECAST, className="forecast-panel")

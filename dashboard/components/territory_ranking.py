@@ -127,11 +127,14 @@ def ranking_grid(df: pd.DataFrame, grid_id: str, unit: str, headers: dict[str, s
 
 
 def ranking_table(df: pd.DataFrame, unit: str, headers: dict[str, str], lang: str | None = "fr",
-                  caption: str | None = None) -> html.Div:
-    """The ranking as a plain HTML table (short lists: a région's départements)."""
+                  caption: str | None = None, scope: dict[str, str | None] | None = None) -> html.Div:
+    """The ranking as a plain HTML table (short lists: a région's départements), with its "Exporter" menu."""
+    from dashboard.components.export_menu import table_with_export
+
     formats = {k: v for k, v in ranking_formats(unit).items() if k != "status"}
     block = simple_table(df, lang, headers=headers, formats=formats, caption=caption)
-    return right_align(block, [i for i, col in enumerate(df.columns) if col in NUMERIC])
+    table = right_align(block, [i for i, col in enumerate(df.columns) if col in NUMERIC])
+    return table_with_export(df, lang, caption, headers=headers, formats=formats, table=table, scope=scope)
 
 
 def right_align(block: html.Div, columns: list[int]) -> html.Div:

@@ -903,4 +903,7 @@ MESSAGES: dict[str, str] = {
     "live.decision.title": "Add a decision",
     "live.present_live": "Present the current data (comments and decisions entered during the meeting)",
     # --- end committee live ---
+    # --- table exports ---
+    "export.table_label_untitled": "Export this table",
+    # --- end table exports ---
 }

@@ -922,4 +922,7 @@ MESSAGES: dict[str, str] = {
     "live.decision.title": "Ajouter une décision",
     "live.present_live": "Présenter les données actuelles (saisie des commentaires et décisions en séance)",
     # --- end committee live ---
+    # --- table exports ---
+    "export.table_label_untitled": "Exporter ce tableau",
+    # --- end table exports ---
 }

@@ -8,8 +8,8 @@ import pandas as pd
 from dash import html
 
 from dashboard import ids
-from dashboard.components import chart_with_table, data_table, kpi_tile, messages_alert, page_header, simple_table
-from dashboard.components.export_menu import grid_export
+from dashboard.components import chart_with_table, data_table, kpi_tile, messages_alert, page_header
+from dashboard.components.export_menu import grid_export, table_with_export
 from dashboard.components.page_controls import cached, link_chips, view_month, wrapped_headers
 from dashboard.figures.budget import calendar_rows, consumption_figure, lag_figure, risk_figure
 from dashboard.format import fmt_date, fmt_days, fmt_eur, fmt_month, fmt_number, fmt_percent
@@ -96,8 +96,8 @@ def envelope_note(page: PageRequest, sources: pd.DataFrame, total: dict) -> dmc.
         table = sources.rename(columns={"source_label": page.t("budget.col.source_label"),
                                         "envelope_eur": page.t("budget.col.envelope_eur")})
         parts.append(html.Details([html.Summary(page.t("budget.envelope.see_sources", n=len(sources))),
-                                   simple_table(table, lang, formats={page.t("budget.col.envelope_eur"): "eur_compact"},
-                                                caption=page.t("budget.envelope.sources_caption"))],
+                                   table_with_export(table, lang, page.t("budget.envelope.sources_caption"),
+                                                     formats={page.t("budget.col.envelope_eur"): "eur_compact"})],
                                   className="chart-data"))
     return dmc.Alert(parts, title=page.t("budget.envelope.title"), color="infoDsfr", variant="light",
                      className="budget-envelope-note")
@@ -148,9 +148,9 @@ def consumption_section(page: PageRequest, as_of, total: dict) -> html.Section:
                          formats={"month": "month", "committed_cum_eur": "eur_compact", "paid_cum_eur": "eur_compact",
                                   "envelope_cum_eur": "eur_compact"}),
         html.Details([html.Summary(t("budget.calendar.see")),
-                      simple_table(calendar, lang, headers={c: t(f"budget.col.{c}") for c in calendar.columns},
-                                   formats={"open_date": "date", "close_date": "date"},
-                                   caption=t("budget.calendar.caption"))], className="chart-data"),
+                      table_with_export(calendar, lang, t("budget.calendar.caption"),
+                                        headers={c: t(f"budget.col.{c}") for c in calendar.columns},
+                                        formats={"open_date": "date", "close_date": "date"})], className="chart-data"),
         section_id=ids.BUDGET_CONSUMPTION)
 
 

@@ -7,7 +7,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
-from dashboard.components.committee_diff import AGAINST, changes_for, changes_table, filter_changes, side_name
+from dashboard.components.committee_diff import AGAINST, changes_for, changes_with_export, filter_changes, side_name
 from dashboard.components.feedback import page_header
 from dashboard.components.snapshot_bar import fmt_day
 from dashboard.components.snapshot_callbacks import author_name
@@ -92,7 +92,7 @@ def diff_view(context: AppContext, snapshot_id: str | None, against: str | None,
     shown = filter_changes(changes, set(severities or ()) or None, text)
     summary = t("comite.diff_summary", lang, n=len(shown), total=len(changes),
                 before=side_name(previous_side, lang), after=side_name(current_side, lang))
-    body = changes_table(shown, context, lang) if shown else html.P(t("comite.diff_none", lang))
+    body = changes_with_export(shown, context, lang) if shown else html.P(t("comite.diff_none", lang))
     return [html.P(summary, className="diff-summary", role="status"), body]
 
 

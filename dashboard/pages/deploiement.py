@@ -7,8 +7,8 @@ import pandas as pd
 from dash import html
 
 from dashboard import ids
-from dashboard.components import chart_with_table, data_table, kpi_tile, messages_alert, page_header, simple_table
-from dashboard.components.export_menu import grid_export
+from dashboard.components import chart_with_table, data_table, kpi_tile, messages_alert, page_header
+from dashboard.components.export_menu import grid_export, table_with_export
 from dashboard.components.page_controls import cached, dense_grid, link_chips, view_month, wrapped_headers
 from dashboard.figures.deploiement import deadline_groups, funnel_figure, funnel_stages, orders_figure
 from dashboard.format import fmt_count, fmt_days, fmt_month, fmt_number, fmt_percent
@@ -177,9 +177,10 @@ def orders_section(page: PageRequest, as_of) -> html.Section:
                          headers={c: t(f"deploiement.col.{c}") for c in orders.columns},
                          formats={"month": "month", "ordered": "count", "installed": "count", "validated": "count"}),
         html.Details([html.Summary(t("deploiement.deadlines.see")),
-                      simple_table(deadlines, lang, headers={"close_date": t("deploiement.col.close_date"),
-                                                             "dispositifs": t("deploiement.col.dispositifs")},
-                                   formats={"close_date": "date"}, caption=t("deploiement.deadlines.caption"))],
+                      table_with_export(deadlines, lang, t("deploiement.deadlines.caption"),
+                                        headers={"close_date": t("deploiement.col.close_date"),
+                                                 "dispositifs": t("deploiement.col.dispositifs")},
+                                        formats={"close_date": "date"})],
                      className="chart-data"),
         section_id=ids.DEPLOIEMENT_ORDERS)
 

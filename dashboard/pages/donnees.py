@@ -8,8 +8,8 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import ids
-from dashboard.components import data_table, empty_state, page_header, simple_table, status_badge
-from dashboard.components.export_menu import grid_export
+from dashboard.components import data_table, empty_state, page_header, status_badge
+from dashboard.components.export_menu import grid_export, table_with_export
 from dashboard.components.table import export_as
 from dashboard.format import fmt_bytes, fmt_date, fmt_datetime, fmt_month, fmt_number, fmt_percent
 from dashboard.i18n import t
@@ -30,7 +30,7 @@ REJECTS_SHOWN = 500
 def freshness_table(sources: list[dict], page: PageRequest) -> html.Div:
     """One row per source contract: last period, last load, next expected, state (icon + text)."""
     lang = page.lang
-    rows = []
+    rows, raws, period_kinds = [], [], []
     for s in sources:
         c = CONTRACTS[s["source"]]
         if s["rows"] == 0:
@@ -47,10 +47,14 @@ def freshness_table(sources: list[dict], page: PageRequest) -> html.Div:
             "last_load": fmt_datetime(s["last_load"], lang), "expected_next": fmt_date(s["expected_next"], lang),
             "state": state,
         })
+        raws.append({"last_period": s["last_period"], "last_load": s["last_load"], "expected_next": s["expected_next"]})
+        period_kinds.append("month" if c.periodicity == "monthly" else "date")
     df = pd.DataFrame(rows)
     headers = {k: page.t(f"data.col.{k}") for k in df.columns}
-    return simple_table(df, lang, headers=headers, formats={"rows": "count", "files": "int"},
-                        caption=page.t("data.freshness.title"))
+    return table_with_export(df, lang, page.t("data.freshness.title"), headers=headers,
+                             formats={"rows": "count", "files": "int"}, raw=pd.DataFrame(raws, index=df.index),
+                             raw_formats={"last_load": "datetime", "expected_next": "date"},
+                             cell_kinds={"last_period": period_kinds})
 
 
 def runs_table(report: dict, page: PageRequest) -> html.Div:
@@ -72,9 +76,10 @@ def runs_table(report: dict, page: PageRequest) -> html.Div:
         "rows_loaded": r["rows_loaded"], "rows_rejected": r["rows_rejected"], "message": r["message"] or "—",
     } for r in runs[:20]])
     headers = {k: page.t(f"data.col.{k}") for k in df.columns}
-    return simple_table(df, lang, headers=headers,
-                        formats={"files": "int", "rows_loaded": "count", "rows_rejected": "count"},
-                        caption=page.t("data.runs.title"))
+    return table_with_export(df, lang, page.t("data.runs.title"), headers=headers,
+                             formats={"files": "int", "rows_loaded": "count", "rows_rejected": "count"},
+                             raw=pd.DataFrame({"started": [r["started_at"] for r in runs[:20]]}, index=df.index),
+                             raw_formats={"started": "datetime"})
 
 
 def rejects_section(page: PageRequest) -> list:

@@ -17,6 +17,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components import page_header, simple_table, status_badge
+from dashboard.components.export_menu import table_with_export, unit_kind
 from dashboard.components.indicator_format import fmt_points, fmt_trend, fmt_value, unit_noun
 from dashboard.components.territory_ranking import ranking_frame, ranking_headers, ranking_table, right_align
 from dashboard.components.territory_view import (
@@ -86,7 +87,7 @@ def indicator_row(ind, code: str, page: PageRequest) -> dict:
         na = html.Span(t("fiche.not_available", lang), title=why, className="fiche-na")
         return {"status_key": None, "indicator": name, "value": na, "target": MISSING, "national": MISSING,
                 "gap": MISSING, "status": status_badge("no_data", lang, t("fiche.not_available", lang)),
-                "trend": MISSING, "sparkline": MISSING}
+                "trend": MISSING, "sparkline": MISSING, "raw": {"unit": ind.unit, "sparkline": MISSING}}
     row = next((r for r in result.breakdown or [] if r.key == code), None)
     trend_line = t("fiche.sparkline.none", lang)
     if row is not None:  # no row: nothing recorded for the région (a flat line of zeros would mislead)
@@ -105,6 +106,10 @@ def indicator_row(ind, code: str, page: PageRequest) -> dict:
         "national": fmt_value(national, unit, lang, noun=True),
         "gap": fmt_points(row.gap_points if row else None, lang), "status": badge,
         "trend": fmt_trend(row.trend if row else None, unit, lang), "sparkline": trend_line,
+        # the export's values: numbers as numbers (the unit gives their Excel format), the sparkline as its words
+        "raw": {"unit": unit, "value": row.value if row else None, "target": row.target if row else None,
+                "national": national, "gap": row.gap_points if row else None, "trend": row.trend if row else None,
+                "sparkline": getattr(trend_line, "alt", trend_line)},
     }
 
 
@@ -112,13 +117,23 @@ def indicators_section(code: str, label: str, page: PageRequest) -> html.Section
     lang = page.lang
     rows = [indicator_row(ind, code, page) for ind in territorial_indicators(page.engine.catalogue, "region")]
     statuses = [r.pop("status_key") for r in rows]
+    raws = [r.pop("raw") for r in rows]
     df = pd.DataFrame(rows)
+    raw = pd.DataFrame([{k: r.get(k) for k in ("value", "target", "national", "gap", "trend", "sparkline")}
+                        for r in raws], index=df.index)
+    units = [r["unit"] for r in raws]
+    kinds = {col: [unit_kind(v, u) for v, u in zip(raw[col], units, strict=True)] for col in ("value", "target",
+                                                                                            "national")}
+    kinds["trend"] = ["number" if u == "pct" else unit_kind(v, u) for v, u in zip(raw["trend"], units, strict=True)]
     headers = {"indicator": t("fiche.col.indicator", lang), "value": t("fiche.col.value", lang),
                "target": t("fiche.col.target", lang), "national": t("fiche.col.national", lang),
                "gap": t("terr.col.gap", lang), "status": t("terr.col.status", lang),
                "trend": t("terr.col.trend", lang), "sparkline": t("fiche.col.sparkline", lang)}
-    table = right_align(simple_table(df, lang, headers=headers, caption=t("fiche.indicators.title", lang)),
-                        [1, 2, 3, 4, 6])
+    title = t("fiche.indicators.title", lang)
+    table = table_with_export(df, lang, title, headers=headers, raw=raw, raw_formats={"gap": "number"},
+                              cell_kinds=kinds, scope={"region": code, "departement": None},
+                              table=right_align(simple_table(df, lang, headers=headers,
+                                                                               caption=title), [1, 2, 3, 4, 6]))
     summary = t("fiche.indicators.summary", lang, region=label, total=sum(s is not None for s in statuses),
                 off=statuses.count("off_track"), watch=statuses.count("watch"), on=statuses.count("on_track"))
     return html.Section([html.H2(t("fiche.indicators.title", lang)), html.P(summary), table],
@@ -151,7 +166,7 @@ def departements_section(code: str, page: PageRequest) -> html.Section | None:
                     worst=territory_label(valued[-1].key, "departement", page.reference, lang))
         see = state.replace(region=code, departement=None).href("/territoires", {"indicateur": ind_id,
                                                                               "niveau": "departement"})
-        blocks.append(html.Div([html.H3(title), html.P(summary), ranking_table(df, unit, headers, lang, title),
+        blocks.append(html.Div([html.H3(title), html.P(summary), ranking_table(df, unit, headers, lang, title, {"region": code, "departement": None}),
                                 html.P(dcc.Link(t("fiche.see_map", lang), href=see))], className="fiche-ranking"))
     if not blocks:
         return None

@@ -191,3 +191,29 @@ def test_pack_route_sends_the_file(committee, cclient, fmt, magic):
     assert "attachment" in response.headers["Content-Disposition"]
     again = cclient.get(pack_href(meta.id, fmt))  # served from the cache
     assert again.data == response.data
+
+
+def test_diff_table_and_snapshot_views_export_what_they_show(committee, cclient):
+    """The « Depuis le dernier comité » table has a menu; under ?snapshot= the indicators list exports the
+    frozen figures it shows, not the live ones."""
+    import json
+
+    from tests.dashboard.test_table_exports import screen, store_of, wrappers
+
+    ctx = committee["app"].server.extensions["segur"]
+    from dashboard.pages.comite import diff_view
+
+    layout = json.loads(as_json(diff_view(ctx, committee["meta"].id, "live", [], None, "fr")))
+    [wrapper] = wrappers(layout)
+    data = store_of(wrapper)
+    headers, rows = screen(wrapper)
+    assert [c["header"] for c in data["columns"]] == headers and "Avant → après" in headers
+    assert data["rows"][0][1:] == rows[0][1:] and data["rows"][0][0] in rows[0][0]  # severity: its words
+
+    def documents(search: str):
+        table = next(w for w in wrappers(render(cclient, "/indicateurs", search))
+                     if any(str(r[0]).startswith("USE-01") for r in store_of(w)["rows"]))
+        return next(r[1] for r in store_of(table)["rows"] if str(r[0]).startswith("USE-01"))
+
+    frozen, live = documents(f"?snapshot={committee['meta'].id}"), documents("")
+    assert frozen != live and live == pytest.approx(2 * frozen, rel=0.01)

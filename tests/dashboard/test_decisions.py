@@ -103,3 +103,31 @@ def test_decisions_page_renders_log_filters_and_form(state_app):
         assert expected in text, expected
     assert "Publier le guide" not in text  # preselected indicator filter
     assert "Decision log" in page_text(render(client, "/decisions", "?lang=en"))
+
+
+def test_log_has_an_export_menu_with_the_decisions_in_words(ctx, state_app):
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    from dashboard.components.export_menu import data_download
+    from tests.dashboard.test_table_exports import decode, store_of, wrappers
+
+    decisions.add(ctx, scope(), values("=HYPERLINK(\"x\")", due_date="2026-02-01", indicator_ids=["USE-01"]),
+                  "C. Martin")
+    layout = json.loads(as_json(decisions.decision_log(ctx, scope())))
+    [wrapper] = wrappers(layout)
+    assert "Exporter « Relevé des décisions »" in as_json(wrapper) and "decision-table" in as_json(wrapper)
+    data = store_of(wrapper)
+    with state_app.server.test_request_context("/"):
+        download, _ = data_download("xlsx", data, "")
+    ws = load_workbook(io.BytesIO(decode(download))).worksheets[0]
+    header = [c.value for c in ws[1]]
+    assert header == ["N°", "Décision", "Responsable", "Échéance", "Statut", "Indicateurs et territoires", "Comité"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == '=HYPERLINK("x")')
+    record = dict(zip(header, row, strict=True))
+    assert row[1].data_type == "s"  # the label stays text
+    assert record[header[0]].number_format == "#,##0" and isinstance(record[header[0]].value, int)
+    assert record[header[3]].value.date() == date(2026, 2, 1) and record[header[3]].number_format == "dd/mm/yyyy"
+    assert record[header[4]].value == "À faire" and record[header[5]].value == "USE-01"

@@ -63,3 +63,29 @@ def test_ranking_csv_follows_the_sort_made_in_the_grid(page, live_server, tmp_pa
     ranks = [int(r[0]) for r in rows[1:]]
     assert ranks != sorted(ranks)  # the grid's order, not the engine's ranking
     assert rows[1][1] == first
+
+
+def test_fiche_table_xlsx_has_the_values_on_screen(page, live_server, tmp_path):
+    """A plain HTML table's menu (table_with_export): the région's indicators, exported with the keyboard."""
+    page.goto(live_server + "/territoires/11")
+    wait_for_page(page, "Indicateurs de la région")
+    block = page.locator(f"#{ids.FICHE_INDICATORS} .table-with-export").first
+    first = block.locator("tbody tr").first
+    indicator = first.locator("td").nth(0).inner_text().strip()
+    status = first.locator("td").nth(5).locator(".status-text").inner_text().strip()
+    shown = [td.inner_text().strip() for td in block.locator("tbody tr td:nth-child(2)").all()]
+    path = _download(page, block, "Données (XLSX)", tmp_path)
+    assert re.fullmatch(r"extrait_Indicateurs-de-la-region_\d{4}-\d{2}_region-11\.xlsx", path.name), path.name
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    headers = [c.value for c in ws[1]]
+    assert headers == [th.inner_text().strip() for th in block.locator("thead th").all()]
+    assert ws["A2"].value == indicator and ws["F2"].value == status
+    checked = 0
+    for cell, text in zip(ws["B"][1:], shown, strict=True):
+        if cell.number_format == '#,##0.0 "%"' and isinstance(cell.value, float):  # a rate: as on screen
+            assert f"{cell.value:.1f}".replace(".", ",") + "\u00a0%" == text.replace(" %", "\u00a0%")
+            checked += 1
+    assert checked
+    assert wb.worksheets[1]["B4"].value.startswith("Région : Île-de-France (11)")
+    block.get_by_text("Fichier prêt").wait_for()
