@@ -319,10 +319,13 @@ class Engine:
         view = filters or ViewFilters()
         if grain not in ind.grains:  # e.g. envelope-based budget rates are yearly
             grain = ind.grains[0]
-        from indicators.result import build_result  # late import: result builds on this module's types
+        from indicators.result import build_result, with_breakdown  # late: result builds on this module's types
 
         key = ("result", ind.id, as_of_m, view.key(), breakdown, grain, with_forecast)
-        return self._cached(key, lambda: build_result(self, ind, as_of_m, view, breakdown, grain, with_forecast))
+        if breakdown:  # the view's own result is computed once, whatever breakdowns are asked of it
+            base = self.compute(indicator_id, as_of_m, view, None, grain, with_forecast)
+            return self._cached(key, lambda: with_breakdown(self, base, breakdown))
+        return self._cached(key, lambda: build_result(self, ind, as_of_m, view, grain, with_forecast))
 
     def compute_all(self, as_of=None, filters: ViewFilters | None = None, with_forecast: bool = False):
         return [self.compute(i.id, as_of, filters, with_forecast=with_forecast) for i in self.catalogue.indicators]

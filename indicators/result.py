@@ -142,8 +142,8 @@ def _labels(engine: Engine, dim: str, lang: str = "fr") -> dict[str, str]:
     return {}
 
 
-def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, breakdown: str | None,
-                 grain: str, with_forecast: bool) -> IndicatorResult:
+def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, grain: str,
+                 with_forecast: bool) -> IndicatorResult:
     ref = engine.territory()
     flow = isinstance(ind.measure, SumMeasure | CountMeasure)
     factor, note = target_factor(ind, ref, view.region, view.departement, view.couloir)
@@ -198,17 +198,23 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
         result.national = national.current
         result.gap_points = _gap(ind, current, national.current)
 
-    if breakdown and breakdown in ind.dimensions:
-        result.breakdown_dim = breakdown
-        try:
-            result.breakdown = _breakdown(engine, ind, as_of, view, breakdown, current, flow, grain)
-        except NotApplicable:
-            result.breakdown = None
-
     if with_forecast and current is not None and traj and final_date > current.period_end:
         monthly_valid = [(month_end(ts.date()), float(v)) for ts, v in monthly.items() if pd.notna(v)]
         result.forecast = forecast(monthly_valid, final_value, final_date, ind.direction, unit=ind.unit)
     return result
+
+
+def with_breakdown(engine: Engine, base: IndicatorResult, breakdown: str) -> IndicatorResult:
+    """`base` (the view's result, computed and cached once) with its rows by `breakdown`, as a copy."""
+    ind = base.indicator
+    if base.not_applicable or breakdown not in ind.dimensions:
+        return base
+    flow = isinstance(ind.measure, SumMeasure | CountMeasure)
+    try:
+        rows = _breakdown(engine, ind, base.as_of, base.filters, breakdown, base.current, flow, base.grain)
+    except NotApplicable:
+        rows = None
+    return replace(base, breakdown_dim=breakdown, breakdown=rows)
 
 
 _FILTER_NEEDS = {"region": {"region", "departement"}, "departement": {"departement"}}
