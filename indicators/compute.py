@@ -24,6 +24,7 @@ from indicators import fmt
 from indicators.catalog import load_catalogue
 from indicators.db import Warehouse
 from indicators.forecast import Forecast, forecast
+from indicators.lru import MISSING, LruCache
 from indicators.model import (
     AvgMeasure,
     CountDistinctMeasure,
@@ -42,6 +43,9 @@ from indicators.tables import dim_departement, source_file
 from indicators.territory import TerritoryRef, target_factor
 
 PROGRAMME_START = date(2021, 1, 1)
+# Computed pieces kept per published file (leaf rows and frames, results): ≈ 20–40 per view, so a few hundred
+# views; the least recently used go first (indicators/lru.py).
+ENGINE_CACHE_ENTRIES = 10_000
 FLOW_KINDS = (SumMeasure, CountMeasure)
 
 
@@ -155,7 +159,8 @@ class Engine:
         self.db = warehouse if isinstance(warehouse, Warehouse) else Warehouse(warehouse)
         self.catalogue = catalogue or load_catalogue()
         self.today = today or date.today()
-        self._cache: dict = {}
+        self._cache = LruCache(ENGINE_CACHE_ENTRIES)
+        self._cache_version = None
         self._cache_lock = threading.Lock()
         self._territory: TerritoryRef | None = None
 
@@ -164,14 +169,17 @@ class Engine:
     def _cached(self, key, fn):
         version = self.db.require_version()
         with self._cache_lock:
-            if self._cache.get("__version__") != version:
-                self._cache = {"__version__": version}
+            if self._cache_version != version:
+                self._cache.clear()
+                self._cache_version = version
                 self._territory = None
-            if key in self._cache:
-                return self._cache[key]
+            value = self._cache.get(key)
+        if value is not MISSING:
+            return value
         value = fn()
         with self._cache_lock:
-            self._cache[key] = value
+            if self._cache_version == version:  # not a value of a file replaced meanwhile
+                self._cache.put(key, value)
         return value
 
     def territory(self) -> TerritoryRef:

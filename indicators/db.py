@@ -26,12 +26,16 @@ import pandas as pd
 from duckdb_engine import Dialect as DuckDBDialect
 from sqlalchemy.sql import Executable
 
+from indicators.lru import MISSING, LruCache
+
 # The DuckDB dialect with `?` placeholders: positional parameters match their order in the SQL text.
 _QMARK = DuckDBDialect(paramstyle="qmark")
 
 T = TypeVar("T")
 Version = tuple[int, int]
 ALIAS = "wh"
+# Values kept per published file by `cached` (page tables, budget frames…): ≈ 4 per view.
+WAREHOUSE_CACHE_ENTRIES = 2_000
 
 
 class WarehouseUnavailable(RuntimeError):
@@ -65,7 +69,7 @@ class Warehouse:
         self._lock = threading.Lock()
         self._generation: _Generation | None = None
         self._local = threading.local()
-        self._cache: dict[tuple[Version, str], Any] = {}
+        self._cache = LruCache(WAREHOUSE_CACHE_ENTRIES)  # (version, key) → value
 
     def version(self) -> Version | None:
         """(inode, mtime in ns) of the published file; None when there is none."""
@@ -97,7 +101,7 @@ class Warehouse:
                 if gen is None or gen.version != version:
                     gen = _Generation(self.path, version)
                     self._generation = gen
-                    self._cache = {k: v for k, v in self._cache.items() if k[0] == version}
+                    self._cache.clear()  # values of the replaced file
         return gen
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
@@ -134,12 +138,13 @@ class Warehouse:
     def cached(self, key: str, compute: Callable[[], T]) -> T:
         """`compute()` once per published file (e.g. the list of months); recomputed after a publish."""
         version = self._current().version
-        try:
-            return self._cache[(version, key)]
-        except KeyError:
+        with self._lock:
+            value = self._cache.get((version, key))
+        if value is MISSING:
             value = compute()
-            self._cache[(version, key)] = value
-            return value
+            with self._lock:
+                self._cache.put((version, key), value)
+        return value
 
     def months(self) -> list[str]:
         """Months (YYYY-MM, newest first) for which monthly facts or funding events are published."""
