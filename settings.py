@@ -24,8 +24,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_APP_DB", "", "SQLAlchemy URL of the app-state database (default: sqlite:///<SEGUR_DATA_DIR>/app.db)."),
     Setting("SEGUR_GEOJSON", "", "Optional GeoJSON of départements/régions to draw real boundaries."),
     Setting("SEGUR_TODAY", "", "Override today's date (YYYY-MM-DD) for demo data and freshness; empty = real date."),
-    Setting("SEGUR_WARMUP", "regions", "Views computed in the background after each publish: regions (national and "
-            "each région), national, or off."),
+    Setting("SEGUR_WARMUP", "full", "Views computed in the background after each publish: full (national, each "
+            "région and each couloir), regions, national, or off."),
     Setting("HOST", "127.0.0.1", "Address the dashboard listens on."),
     Setting("PORT", "8050", "Port the dashboard listens on."),
 )

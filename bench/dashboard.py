@@ -37,7 +37,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, warmup: str = "regions") -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path, warmup: str = "full") -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "SEGUR_DATA_DIR": str(data_dir), "PORT": str(port), "SEGUR_TODAY": "2026-11-28",
            "SEGUR_WARMUP": warmup}
@@ -113,7 +113,7 @@ def browser_overview(base: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench dashboard")
     ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--warmup", choices=("regions", "national", "off"), default="regions",
+    ap.add_argument("--warmup", choices=("full", "regions", "national", "off"), default="full",
                     help="SEGUR_WARMUP of the server (off: every view is measured cold)")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "segur-bench")
     args = ap.parse_args(argv)

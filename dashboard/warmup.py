@@ -6,12 +6,14 @@ engine and page caches are kept per published version). A daemon thread per serv
 published version and, when it changes, renders those views through the app itself (the same Dash
 callback a browser calls), so the caches are filled before anyone asks.
 
-`SEGUR_WARMUP`: `regions` (national views and each région's overview and budget, the default),
-`national`, or `off`. `GET /api/warmup` says where it stands (JSON), for the benchmark and for operators.
+`SEGUR_WARMUP`: `full` (the default: national views, then each région's and each couloir's overview and
+budget — directors ask which région or couloir is behind), `regions` (without the couloirs), `national`, or
+`off`. `GET /api/warmup` says where it stands (JSON), for the benchmark and for operators.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -24,7 +26,7 @@ from dashboard.context import AppContext
 
 log = logging.getLogger(__name__)
 
-MODES = ("regions", "national", "off")
+MODES = ("full", "regions", "national", "off")
 NATIONAL_PATHS = ("/", "/budget", "/territoires", "/indicateurs", "/deploiement")
 REGIONAL_PATHS = ("/", "/budget")
 POLL_SECONDS = 5.0
@@ -43,13 +45,15 @@ def router_payload(path: str, search: str) -> dict:
     }
 
 
-def views(mode: str, regions: list[str]) -> list[tuple[str, str]]:
+def views(mode: str, regions: list[str], couloirs: list[str] = ()) -> list[tuple[str, str]]:
     """(path, query string) of the views to compute for a warm-up mode, most asked first."""
     if mode == "off":
         return []
     out = [(path, "") for path in NATIONAL_PATHS]
-    if mode == "regions":
+    if mode in ("regions", "full"):
         out += [(path, f"?region={code}") for code in regions for path in REGIONAL_PATHS]
+    if mode == "full":
+        out += [(path, f"?couloir={code}") for code in couloirs for path in REGIONAL_PATHS]
     return out
 
 
@@ -118,9 +122,11 @@ class Warmer:
             return True
 
     def warm(self, version: str) -> None:
-        targets = views(self.status.mode, list(self.ctx.reference.regions))
+        reference = self.ctx.reference
+        targets = views(self.status.mode, list(reference.regions), list(reference.couloirs))
         self.status.state, self.status.views, self.status.failed = "running", 0, 0
         started = time.perf_counter()
+        gc.unfreeze()  # the previous publish's objects: collectable again (cycles included) now they are dropped
         client = self.server.test_client()
         for path, search in targets:
             response = client.post("/_dash-update-component", json=router_payload(path, search))
@@ -129,6 +135,10 @@ class Warmer:
             else:
                 self.status.failed += 1
                 log.warning("warm-up of %s%s: HTTP %s", path, search, response.status_code)
+        # What the warm-up built stays until the next publish: keep it out of the collector's full passes
+        # (a full pass over a few hundred MB of cached frames is a pause of tens of milliseconds in a request).
+        gc.collect()
+        gc.freeze()
         self.status.seconds = round(time.perf_counter() - started, 2)
         self.status.version, self.status.state = version, "done"
         log.info("warm-up of %d views in %.1f s", self.status.views, self.status.seconds)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from dashboard import create_app, warmup
@@ -16,12 +18,16 @@ def test_views_per_mode():
     national = warmup.views("national", regions)
     assert ("/", "") in national and ("/budget", "") in national
     assert not any("region=" in search for _, search in national)
-    everything = warmup.views("regions", regions)
-    assert everything[:len(national)] == national  # national views first: the most asked
-    assert ("/", "?region=84") in everything and ("/budget", "?region=11") in everything
+    by_region = warmup.views("regions", regions, ["hopital"])
+    assert by_region[:len(national)] == national  # national views first: the most asked
+    assert ("/", "?region=84") in by_region and ("/budget", "?region=11") in by_region
+    assert not any("couloir=" in search for _, search in by_region)
+    everything = warmup.views("full", regions, ["hopital", "biologie"])
+    assert everything[:len(by_region)] == by_region
+    assert ("/", "?couloir=biologie") in everything and ("/budget", "?couloir=hopital") in everything
 
 
-def _app_and_warmer(settings, mode="regions"):
+def _app_and_warmer(settings, mode="full"):
     app = create_app(settings)
     with app.server.app_context():
         warmer = warmup.install(app.server, current(), mode)
@@ -30,7 +36,7 @@ def _app_and_warmer(settings, mode="regions"):
 
 def test_unknown_mode_is_a_clear_error(loaded_settings):
     app = create_app(loaded_settings)
-    with app.server.app_context(), pytest.raises(ValueError, match="SEGUR_WARMUP='partout'.*regions, national, off"):
+    with app.server.app_context(), pytest.raises(ValueError, match="SEGUR_WARMUP='partout'.*full, regions, national, off"):
         warmup.install(app.server, current(), "partout")
 
 
@@ -46,22 +52,26 @@ def test_warms_once_per_published_version(tmp_path):
     assert warmer.status.state == "waiting"
     assert warmer.warm_if_new() is True
     status = warmer.status.as_dict()
-    n_regions = len(current_regions(app))
+    n_regions, n_couloirs = (len(names) for names in current_regions_and_couloirs(app))
     assert status["state"] == "done" and status["failed"] == 0
-    assert status["views"] == len(warmup.NATIONAL_PATHS) + n_regions * len(warmup.REGIONAL_PATHS)
+    assert status["views"] == len(warmup.NATIONAL_PATHS) + (n_regions + n_couloirs) * len(warmup.REGIONAL_PATHS)
     warmed = _cached_results(app)
     assert any(key[1] == "CIT-01" for key in warmed)  # the overview's indicators are computed…
     assert warmer.warm_if_new() is False  # …and not again for the same publish
+    assert gc.get_freeze_count() > 0  # what it built is kept out of the collector's full passes
+    gc.unfreeze()
 
     new_file = write_documents(tmp_path / "inbox" / "mes_documents_2025-10.csv", ("2025-09", "2025-10"))
     assert load([new_file], settings).status == "published"
     assert warmer.warm_if_new() is True  # a new publish: warmed again, for the new version
     assert warmer.status.version != status["version"]
+    gc.unfreeze()  # leave the test process as it was
 
 
-def current_regions(app) -> list[str]:
+def current_regions_and_couloirs(app) -> tuple[list[str], list[str]]:
     with app.server.app_context():
-        return list(current().reference.regions)
+        reference = current().reference
+        return list(reference.regions), list(reference.couloirs)
 
 
 def test_status_route_and_off_mode(loaded_settings):
