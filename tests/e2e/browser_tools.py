@@ -27,8 +27,9 @@ def serve_app(data_dir: Path, today: str, ready_path: str = "/") -> Iterator[str
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "SEGUR_DATA_DIR": str(data_dir), "SEGUR_TODAY": today, "HOST": "127.0.0.1",
-           "PORT": str(port)}
+    # The served app warms its national views only: the browser tests share two cores with it.
+    env = {"SEGUR_WARMUP": "national", **os.environ, "SEGUR_DATA_DIR": str(data_dir), "SEGUR_TODAY": today,
+           "HOST": "127.0.0.1", "PORT": str(port)}
     log_path = data_dir / f"server-{port}.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
