@@ -2,8 +2,9 @@
 
 Envelopes come from fact_envelope (planned amounts per budget year, national when région is empty);
 committed = commitments − cancellations and paid = advances + balances + lump sums, from
-fact_funding_event, by the year of the event. As of a month: events dated up to the end of that month,
-envelopes of budget years up to that year. The view's filters apply to each table that has the column;
+fact_funding_event, by the year of the event (read from its monthly sums, `derived_funding_month`, when the
+warehouse has them). As of a month: events dated up to the end of that month, envelopes of budget years up to
+that year. The view's filters apply to each table that has the column;
 an envelope has no vague (it takes its dispositif's) and no département (envelope left empty).
 """
 
@@ -46,7 +47,7 @@ def envelope_select(as_of: date, view: ViewFilters):
             .select_from(source).where(*where))
 
 
-def _view_clauses(t, view: ViewFilters) -> list:
+def view_clauses(t, view: ViewFilters) -> list:
     """The view's filters on a table carrying every dimension (events, or their monthly sums)."""
     cols = {"region": t.c.region_code, "departement": t.c.departement_code, "couloir": t.c.couloir_code,
             "dispositif": t.c.dispositif_code, "vague": t.c.vague}
@@ -60,11 +61,11 @@ def events_select(as_of: date, view: ViewFilters, derived: bool = False):
         return select(m.c.dispositif_code, m.c.couloir_code, m.c.vague, m.c.region_code,
                       func.year(m.c.month).label("year"), null().label("envelope_eur"),
                       m.c.committed_eur, m.c.paid_eur).where(m.c.month <= as_of.replace(day=1),
-                                                             *_view_clauses(m, view))
+                                                             *view_clauses(m, view))
     ev = FACTS["fact_funding_event"]
     amount = ev.c.amount_eur
     where = [ev.c.event_date <= month_end(as_of), ev.c.event_type.in_(COMMITTED + CANCELLED + PAID),
-             *_view_clauses(ev, view)]
+             *view_clauses(ev, view)]
     committed = case((ev.c.event_type.in_(COMMITTED), amount), (ev.c.event_type.in_(CANCELLED), -amount),
                      else_=_zero())
     paid = case((ev.c.event_type.in_(PAID), amount), else_=_zero())

@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 
 from etl.sources.budget import CANCELLED, FINAL_PAYMENTS, PAID
-from indicators.budget import _view_clauses, envelope_select
+from indicators.budget import envelope_select, view_clauses
 from indicators.compute import month_end
 from indicators.query import ViewFilters
 from indicators.tables import FACTS, derived_commitment_state, derived_funding_month, dim_dispositif, has_derived
@@ -63,11 +63,6 @@ def add_months(d: date, months: int) -> date:
     year, month = divmod(d.year * 12 + d.month - 1 + months, 12)
     last = month_end(date(year, month + 1, 1))
     return last.replace(day=min(d.day, last.day))
-
-
-def event_clauses(ev: Table, view: ViewFilters) -> list:
-    """The view's filters on the funding-event table (every dimension is a column of it)."""
-    return _view_clauses(ev, view)
 
 
 def with_rates(df: pd.DataFrame) -> pd.DataFrame:
@@ -147,7 +142,7 @@ def consumption(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFram
         m = derived_funding_month
         stmt = (select(m.c.month, func.sum(m.c.committed_eur).label("committed_eur"),
                        func.sum(m.c.paid_eur).label("paid_eur"))
-                .where(m.c.month <= as_of.replace(day=1), *_view_clauses(m, view)).group_by(m.c.month))
+                .where(m.c.month <= as_of.replace(day=1), *view_clauses(m, view)).group_by(m.c.month))
     else:
         ev = FACTS["fact_funding_event"]
         amount, kind = ev.c.amount_eur, ev.c.event_type
@@ -155,7 +150,7 @@ def consumption(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFram
         committed = case((kind == "commitment", amount), (kind.in_(CANCELLED), -amount), else_=0)
         stmt = (select(month.label("month"), func.sum(committed).label("committed_eur"),
                        func.sum(case((kind.in_(PAID), amount), else_=0)).label("paid_eur"))
-                .where(ev.c.event_date <= month_end(as_of), *event_clauses(ev, view)).group_by(month))
+                .where(ev.c.event_date <= month_end(as_of), *view_clauses(ev, view)).group_by(month))
     flows = db.frame(stmt)
     columns = ["month", "committed_eur", "paid_eur", "committed_cum_eur", "paid_cum_eur", "envelope_cum_eur"]
     if flows.empty:
@@ -231,7 +226,7 @@ def commitments_select(as_of: date, view: ViewFilters | None = None, derived: bo
                        func.greatest(st.c.commitment_date, st.c.valid_from).label("last_event_date"))
                 .select_from(source)
                 .where(st.c.valid_from <= end, st.c.valid_to > end, st.c.commitment_date <= end,
-                       *_view_clauses(st, view)))
+                       *view_clauses(st, view)))
     ev = FACTS["fact_funding_event"]
     pay, c = ev.alias("pay"), ev.alias("c")
     t, amount = pay.c.event_type, pay.c.amount_eur
@@ -242,7 +237,7 @@ def commitments_select(as_of: date, view: ViewFilters | None = None, derived: bo
                     func.count().filter(t == "balance").label("balances"),
                     func.min(case((t.in_(FINAL_PAYMENTS), pay.c.event_date))).label("final_date"),
                     func.max(pay.c.event_date).label("last_date"))
-             .where(pay.c.commitment_ref.is_not(None), pay.c.event_date <= end, *event_clauses(pay, view))
+             .where(pay.c.commitment_ref.is_not(None), pay.c.event_date <= end, *view_clauses(pay, view))
              .group_by(pay.c.commitment_ref).subquery("flows"))
     committed = c.c.amount_eur - func.coalesce(flows.c.cancelled_eur, 0)
     paid = func.coalesce(flows.c.paid_eur, 0)
@@ -257,7 +252,7 @@ def commitments_select(as_of: date, view: ViewFilters | None = None, derived: bo
                    flows.c.final_date, func.greatest(c.c.event_date, func.coalesce(flows.c.last_date, c.c.event_date))
                    .label("last_event_date"))
             .select_from(source)
-            .where(c.c.event_type == "commitment", c.c.event_date <= end, *event_clauses(c, view)))
+            .where(c.c.event_type == "commitment", c.c.event_date <= end, *view_clauses(c, view)))
 
 
 RISK_COLUMNS = ["dispositif_code", "region_code", "reason", "at_risk_eur", "commitments"]
