@@ -484,10 +484,32 @@ def _sheet_rows(wb, name: str) -> list[list]:
     return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
+def _not_a_workbook(path: Path) -> EtlError | None:
+    """Why a file named .xlsx is not an Excel workbook (an XLSX is a ZIP archive), if it is not."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(b"PK\x03\x04"):
+        return None
+    if not head:
+        what = "le fichier est vide (0 octet)"
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = ("c'est un classeur Excel 97-2003 (.xls) ou un fichier chiffré par mot de passe ; enregistrez-le "
+                "sans mot de passe au format « Classeur Excel (.xlsx) »")
+    elif b"\x00" not in head:
+        what = ("son contenu est du texte (un CSV renommé ?) ; donnez-lui l'extension .csv ou enregistrez-le "
+                "au format « Classeur Excel (.xlsx) »")
+    else:
+        what = "son contenu n'est pas celui d'un classeur .xlsx ; enregistrez-le au format « Classeur Excel (.xlsx) »"
+    return EtlError(f"ce fichier n'est pas un classeur Excel : {what}", file=path.name, step="read")
+
+
 def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str,
                contract: Contract | None = None) -> StagedFile:
     from python_calamine import CalamineWorkbook
 
+    refused = _not_a_workbook(path)
+    if refused is not None:
+        raise refused
     try:
         wb = CalamineWorkbook.from_path(str(path))
         data_by_sheet = {name: _sheet_rows(wb, name) for name in wb.sheet_names}
