@@ -86,7 +86,7 @@ def _n(value: float) -> str:
 
 
 def _drop(before: float, after: float) -> str:
-    return format_percent((after - before) / before, format="+#,##0 %;-#,##0 %", locale="fr_FR")
+    return format_percent((after - before) / before, format="+#,##0\u00a0%;-#,##0\u00a0%", locale="fr_FR")
 
 
 def find_shrinks(con: duckdb.DuckDBPyConnection) -> list[Shrink]:

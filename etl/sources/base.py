@@ -75,7 +75,7 @@ class Contract:
     natural_key: tuple[str, ...]
     # The column giving the period a row belongs to: a delivery replaces exactly the periods it contains
     # (docs/data-model.md). A month or date column gives a month (`2024-11`), a year column a year (`2024`).
-    period_column: str
+    period_column: str | None = None  # every registered source has one (etl/sources/__init__.py)
     # The volume guard: a delivery is refused when, for a period it replaces, the row count or the total of
     # `total_column` falls by more than this share of the published figure (unless --accept-shrink).
     total_column: str | None = None
@@ -91,12 +91,12 @@ class Contract:
         missing = [k for k in self.natural_key if k not in names]
         if missing:
             raise ValueError(f"contract {self.name}: natural key column(s) {missing} not declared")
-        if self.period_column not in names:
-            raise ValueError(f"contract {self.name}: period column not declared")
-        if self.column(self.period_column).type not in ("month", "date", "integer"):
-            raise ValueError(f"contract {self.name}: the period column must be a month, a date or a year")
-        if not self.column(self.period_column).required:
-            raise ValueError(f"contract {self.name}: the period column must be required")
+        if self.period_column is not None:
+            if self.period_column not in names:
+                raise ValueError(f"contract {self.name}: period column not declared")
+            period = self.column(self.period_column)
+            if period.type not in ("month", "date", "integer") or not period.required:
+                raise ValueError(f"contract {self.name}: the period column must be a required month, date or year")
         if self.total_column and self.column(self.total_column).type not in ("integer", "decimal", "amount_eur"):
             raise ValueError(f"contract {self.name}: total column {self.total_column} is not a number")
         if not 0 < self.shrink_tolerance < 1:
@@ -110,6 +110,7 @@ class Contract:
 
     def period_sql(self, alias: str = "") -> str:
         """SQL of a row's period label: `2024-11` for a month or a date, `2024` for a year (our own SQL)."""
+        assert self.period_column, f"contract {self.name} has no period column"
         col = (f"{alias}." if alias else "") + f'"{self.period_column}"'
         if self.column(self.period_column).type == "integer":
             return f"CAST({col} AS VARCHAR)"
