@@ -261,3 +261,23 @@ def test_status_shows_which_file_holds_each_period(data_dir, settings, tmp_path)
     text = run_cli(data_dir, "status").stdout
     assert "    2025-08 → 2025-10 (3 période(s), 9 lignes) : mes_documents_2025-08_2025-10.csv" in text
     assert "    2025-11 (1 période(s), 2 lignes) : mes_documents_2025-11.csv" in text
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ((DOC_HEADER + "2025-10;75;biologie;11502-2;" + "1" * 3_000_000 + "\n").encode(),
+     "la ligne 2 fait 3\u202f000\u202f028 octets, au-delà de la limite de 2\u202f000\u202f000 (une cellule démesurée ?)"),
+    ((DOC_HEADER + '2025-10;"75;biologie;11502-2;10\n' * 3).encode(),
+     "un guillemet (\") ouvert vers la ligne 2 n'est jamais refermé"),
+    ((DOC_HEADER + "2025-10;75;biologie;11502-2;10\n").encode("utf-16"),
+     "encodage UTF-16 (« Unicode » d'Excel) non pris en charge : enregistrez le fichier en « CSV UTF-8 »"),
+    ((";".join(f"colonne_{i}" for i in range(5000)) + "\n" + "1;" * 4999 + "1\n").encode(),
+     "colonnes trouvées : colonne_0, colonne_1"),
+], ids=["3MB-line", "unclosed-quote", "utf-16", "5000-columns"])
+def test_files_a_user_can_make_get_a_short_clear_message(settings, tmp_path, content, expected):
+    path = tmp_path / "mes_documents_2025-10.csv"
+    path.write_bytes(content)
+    report = load([path], settings)
+    assert report.status == "failed"
+    assert expected in report.files[0].error
+    assert "erreur inattendue" not in report.to_text()
+    assert len(report.to_text()) < 2500
