@@ -29,7 +29,7 @@ MESSAGES: dict[str, str] = {
     "filter.vague": "Wave",
     "filter.vague.all": "All waves",
     "filter.nothing_found": "No match",
-    "access.region_denied": "Access to this région ({label}) is not authorised: your rights do not cover it. "
+    "access.region_denied": "Access to this région is not authorised: your rights do not cover it. "
                             "The view of your own scope is shown.",
     "access.write_denied": "Not saved: your rights do not allow this change (role or région). "
                            "Nothing was changed.",

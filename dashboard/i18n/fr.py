@@ -32,7 +32,7 @@ MESSAGES: dict[str, str] = {
     "filter.vague.all": "Toutes les vagues",
     "filter.nothing_found": "Aucun résultat",
     # URL validation
-    "access.region_denied": "Accès non autorisé à cette région ({label}) : vos habilitations ne la couvrent pas. "
+    "access.region_denied": "Accès non autorisé à cette région : vos habilitations ne la couvrent pas. "
                             "La vue de votre périmètre est affichée.",
     "access.write_denied": "Enregistrement refusé : vos habilitations ne permettent pas cette écriture "
                            "(rôle ou région). Rien n'a été modifié.",
