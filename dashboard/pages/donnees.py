@@ -159,10 +159,13 @@ def layout(page: PageRequest):
                     html.P(page.t("data.freshness.summary", late=late, total=len(report["sources"]),
                                   today=fmt_date(page.ctx.today(), page.lang))),
                     freshness_table(report["sources"], page), section_id=ids.DATA_FRESHNESS),
-            section(page.t("data.runs.title"), runs_table(report, page)),
-            section(page.t("data.rejects.title"), *rejects_section(page)),
-            section(page.t("data.files.title"), *files_section(page)),
         ]
+        if page.scope.can_admin_data:  # runs, rejected rows (every région's) and files: the data administrators'
+            parts += [
+                section(page.t("data.runs.title"), runs_table(report, page)),
+                section(page.t("data.rejects.title"), *rejects_section(page)),
+                section(page.t("data.files.title"), *files_section(page)),
+            ]
         parts.append(extract_section(page))  # --- exports ---
     parts.append(section(page.t("data.templates.title"), html.P(page.t("data.templates.lead")),
                          templates_section(page)))

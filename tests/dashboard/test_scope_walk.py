@@ -189,3 +189,20 @@ def test_a_forged_comment_scope_neither_reads_nor_writes_another_region(regional
 
         written = service.list_comments(s, indicator_id="USE-01")
     assert [(c.body, c.region_code, c.author) for c in written] == [("chez nous", "76", "m.roux@ars.sante.fr")]
+
+
+@pytest.mark.parametrize("table", ["fact_documents", "fact_mes_profiles", "fact_funding_event", "fact_population"])
+def test_a_regional_extract_holds_only_its_region_rows(regional, table):
+    import csv
+    import io
+
+    _, client, _ = regional
+    response = client.get(f"/exports/extract/{table}.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.response).decode("utf-8-sig")), delimiter=";"))
+    territory = [k for k in rows[0] if "partement" in k.lower() or "région" in k.lower() or "region" in k.lower()] \
+        if rows else []
+    codes = {row[k] for row in rows for k in territory}
+    assert codes <= {"31", "76", ""}, (table, sorted(codes)[:10])
+    if table in ("fact_documents", "fact_mes_profiles"):  # the test warehouse has Haute-Garonne rows of these
+        assert rows and "31" in codes
