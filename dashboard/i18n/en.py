@@ -133,6 +133,12 @@ MESSAGES: dict[str, str] = {
     "data.col.period_min": "Period start",
     "data.col.period_max": "Period end",
     "data.col.superseded": "Superseded by",
+    "data.periods.title": "Provenance per period",
+    "data.periods.lead": "Which file holds each period of each source: a delivery replaces exactly the periods it "
+                         "contains (the others stay those of earlier files).",
+    "data.col.period_from": "First period",
+    "data.col.period_to": "Last period",
+    "data.col.periods": "Periods",
     "data.templates.title": "File templates to send",
     "data.templates.lead": "One template per source: the expected header and an example row (semicolon-separated "
                            "CSV, or Excel with the list of columns). Details: docs/sources.md.",

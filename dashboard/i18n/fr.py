@@ -145,6 +145,12 @@ MESSAGES: dict[str, str] = {
     "data.col.period_min": "Début de période",
     "data.col.period_max": "Fin de période",
     "data.col.superseded": "Remplacé par",
+    "data.periods.title": "Provenance par période",
+    "data.periods.lead": "Quel fichier porte chaque période de chaque source : une livraison remplace exactement les "
+                         "périodes qu'elle contient (les autres restent celles des fichiers précédents).",
+    "data.col.period_from": "Première période",
+    "data.col.period_to": "Dernière période",
+    "data.col.periods": "Périodes",
     "data.templates.title": "Modèles de fichiers à envoyer",
     "data.templates.lead": "Un modèle par source : l'en-tête attendu et une ligne d'exemple (CSV séparé par des "
                            "points-virgules, ou Excel avec la liste des colonnes). Détail : docs/sources.md.",
