@@ -33,6 +33,7 @@ class Candidate:
     error_pct: float | None  # None: it could not be fitted on this series
     forecasts: int  # held-out (origin, month) pairs scored
     chosen: bool
+    baseline_error_pct: float | None = None  # an S-curve's: the best baseline's error at the same origins
 
 
 @dataclass(frozen=True)
@@ -98,12 +99,12 @@ def _orientation(values: np.ndarray) -> float:
 
 
 def recent_pace(months: np.ndarray, values: np.ndarray, window: int = 6) -> float | None:
-    """Mean monthly change between the last value and the last one at least `window` months older."""
+    """Mean monthly change over the last `window` months, the value `window` months back interpolated between
+    published points as the models see it (over the whole series if it is shorter)."""
     if len(values) < 2:
         return None
-    older = np.flatnonzero(months <= months[-1] - window)
-    ref = older[-1] if older.size else 0
-    return float((values[-1] - values[ref]) / (months[-1] - months[ref]))
+    span = min(window, months[-1] - months[0])
+    return float((values[-1] - np.interp(months[-1] - span, months, values)) / span)
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,14 @@ def _fit_model(months: np.ndarray, values: np.ndarray, kind: str, stock: bool) -
     if step is None:  # a forced model that cannot be fitted: the recent pace, and `method` says so
         chosen, step = "drift6", fm.drift(y, 6)
         scored.setdefault("drift6", errors("drift6", y, observed, origins, None))
-    candidates = tuple(Candidate(k, None if (s := score(p)) is None else s * 100, len(p), k == chosen)
+    best = min((k for k in scored if k in fm.BASELINES and score(scored[k]) is not None),
+               key=lambda k: score(scored[k]), default=None)
+
+    def pct(x: float | None) -> float | None:
+        return None if x is None else x * 100
+
+    candidates = tuple(Candidate(k, pct(score(p)), len(p), k == chosen,
+                                 pct(score(scored[best], p[:, 0])) if k in fm.ACCELERATING and best and len(p) else None)
                        for k, p in scored.items())
     method = chosen + ("+seasonal" if factors is not None else "")
     return _Model(method, sign, last, float(y[-1]), step, factors, scored[chosen], scale(y),

@@ -50,9 +50,10 @@ def _per_origin(pairs: np.ndarray) -> dict[float, float]:
     return {o: float(np.abs(pairs[pairs[:, 0] == o, 2]).mean()) for o in np.unique(pairs[:, 0])}
 
 
-def score(pairs: np.ndarray) -> float | None:
-    """Mean over origins (each weighs the same) of the origin's mean absolute error (rolling-origin MAE)."""
-    by_origin = _per_origin(pairs)
+def score(pairs: np.ndarray, origins: np.ndarray | None = None) -> float | None:
+    """Mean over origins (each weighs the same) of the origin's mean absolute error (rolling-origin MAE);
+    `origins`: only at these (to compare an S-curve with a baseline where both forecast)."""
+    by_origin = _per_origin(pairs if origins is None else pairs[np.isin(pairs[:, 0], origins)])
     return float(np.mean(list(by_origin.values()))) if by_origin else None
 
 
