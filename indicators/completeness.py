@@ -53,8 +53,8 @@ class Completeness:
         if self.missing_months:
             names = ", ".join(fmt.month(m, lang) for m in self.missing_months)
             n = len(self.missing_months)
-            parts.append(f"incomplet : {n} mois manquant{'s' if n > 1 else ''} ({names})" if fr else
-                         f"incomplete: {n} month{'s' if n > 1 else ''} missing ({names})")
+            parts.append(f"{n} mois manquant{'s' if n > 1 else ''} ({names}), non comptés comme zéro" if fr else
+                         f"{n} month{'s' if n > 1 else ''} missing ({names}), not counted as zero")
         share = self.territory_share
         if share is not None and share < self.threshold and self.period is not None:
             parts.append(f"{self.territories_reported} départements sur {self.territories_expected} ont transmis pour "
@@ -63,7 +63,9 @@ class Completeness:
                          f"{fmt.month(self.period, lang)} (threshold {fmt.percent(self.threshold, lang)})")
         if not parts:
             return ""
-        return ("Données incomplètes : " if fr else "Incomplete data: ") + " ; ".join(parts) + "."
+        if fr:
+            return "Données incomplètes\u00a0: " + "\u00a0; ".join(parts) + "."
+        return "Incomplete data: " + "; ".join(parts) + "."
 
     def as_dict(self) -> dict:
         return {"period": self.period.isoformat()[:7] if self.period else None,

@@ -207,3 +207,53 @@ def _unit_words(unit: str, fr: bool) -> str:
         return ""
     words = UNIT_SUFFIX.get(unit, (unit, unit))[0 if fr else 1]
     return "\u00a0" + words
+
+
+def explanation(f, lang: str) -> list[str]:
+    """« Expliquer ce chiffre » for a forecast: the method, what it was compared with, where the interval comes
+    from and what the data lacked, from the same numbers as the sentence."""
+    fr = lang == "fr"
+    if f.method == "insufficient_data":
+        return [f.message_fr if fr else f.message_en]
+
+    def pct(x: float) -> str:
+        return format_decimal(x, format="0.0", locale="fr_FR" if fr else "en_GB") + ("\u00a0%" if fr else "%")
+
+    chosen = next((c for c in f.candidates if c.chosen), None)
+    others = [c for c in f.candidates if not c.chosen and c.error_pct is not None]
+
+    def versus(c) -> str:
+        text = f"{method_words(c.name, fr)} {pct(c.error_pct)}"
+        if c.baseline_error_pct is not None:
+            text += (f" (référence aux mêmes origines : {pct(c.baseline_error_pct)})" if fr else
+                     f" (baseline at the same origins: {pct(c.baseline_error_pct)})")
+        return text
+
+    lines = []
+    if chosen is not None and chosen.error_pct is not None:
+        lines.append(f"Méthode retenue : {method_words(f.method, fr)}, choisie par backtest glissant sur la série "
+                      f"elle-même (erreur absolue moyenne à 12 mois : {pct(chosen.error_pct)} du niveau, "
+                      f"{chosen.forecasts} prévisions rejouées)." if fr else
+                      f"Chosen method: {method_words(f.method, fr)}, chosen by a rolling-origin backtest on the series "
+                      f"itself (mean absolute error over 12 months: {pct(chosen.error_pct)} of the level, "
+                      f"{chosen.forecasts} replayed forecasts).")
+    else:
+        lines.append(f"Méthode : {method_words(f.method, fr)}." if fr else f"Method: {method_words(f.method, fr)}.")
+    if others:
+        lines.append(("Comparée à : " if fr else "Compared with: ") + "; ".join(versus(c) for c in others) + "."
+                     + (" Une courbe en S ne remplace une référence que si elle fait au moins 10 % mieux, à deux "
+                        "origines sur trois." if fr else
+                        " An S-curve replaces a baseline only if it does at least 10% better, at two origins out "
+                        "of three."))
+    lines.append("Intervalle à 80 % : l'erreur que cette méthode a faite à chaque horizon dans le backtest "
+                 "(80ᵉ centile des écarts absolus), autour de la projection, qui part de la dernière valeur."
+                 if fr else
+                 "80% interval: the error this method made at each horizon in the backtest (80th percentile of the "
+                 "absolute errors), around the projection, which starts from the last value.")
+    if f.interpolated_months:
+        lines.append(f"{f.observed_months} valeurs publiées ; {f.interpolated_months} mois sans publication, "
+                      "interpolés pour les modèles (ni reportés ni saisonnalisés)." if fr else
+                      f"{f.observed_months} published values; {f.interpolated_months} months without one, "
+                      "interpolated for the models (neither carried forward nor seasonal).")
+    lines.append(f.message_fr if fr else f.message_en)
+    return [_french_spaces(x) for x in lines] if fr else lines

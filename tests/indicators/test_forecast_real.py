@@ -113,3 +113,27 @@ def test_an_earlier_published_date_brackets_the_later_published_values(published
     path = {d: (lo, hi) for d, _, lo, hi in f.path}
     later = [(month_end(month_index(d)), v) for d, v in PUBLISHED if d > date.fromisoformat(as_of + "-01")]
     assert later and all(path[d][0] <= v <= path[d][1] for d, v in later), (f.method, later, path)
+
+
+def test_compute_json_and_explain_give_the_path_the_method_and_the_baselines(published_engine, monkeypatch, capsys):
+    import json
+
+    from indicators.__main__ import main
+
+    monkeypatch.setenv("SEGUR_WAREHOUSE", str(published_engine.db.path))
+    monkeypatch.setenv("SEGUR_TODAY", TODAY.isoformat())
+    assert main(["compute", "CIT-01", "--as-of", "2026-01", "--json"]) == 0
+    f = json.loads(capsys.readouterr().out)[0]["forecast"]
+    assert f["method"] == "drift6" and f["reached"] is False and f["interval"] == 0.8
+    assert f["path"][0] == {"period": "2026-02", "value": pytest.approx(24e6 + 0.475e6, rel=1e-6),
+                            "low": pytest.approx(24e6), "high": f["path"][0]["high"]}
+    assert f["path"][-1]["period"] == "2028-11" and all(p["low"] <= p["value"] <= p["high"] for p in f["path"])
+    baselines = {b["method"]: b for b in f["baselines"]}
+    assert set(baselines) == {"drift6", "drift12", "damped", "logistic", "gompertz"}
+    assert baselines["drift6"]["chosen"] and baselines["drift6"]["backtest_error_pct"] > 0
+    assert baselines["logistic"]["best_baseline_error_pct_same_origins"] is not None
+    assert main(["explain", "CIT-01", "--as-of", "2026-01"]) == 0
+    text = capsys.readouterr().out
+    assert "projection : Méthode retenue\u00a0: rythme des 6 derniers mois prolongé, choisie par backtest glissant" in text
+    assert "Comparée à\u00a0: rythme des 12 derniers mois prolongé" in text and "tendance amortie" in text
+    assert "9 valeurs publiées\u00a0; 31 mois sans publication" in text
