@@ -120,7 +120,7 @@ def get(session: Session, login_or_email: str) -> User:
 
 
 def _rights(user: User) -> dict:
-    return {"roles": [r.role for r in user.roles], "regions": [r.region_code for r in user.regions],
+    return {"roles": sorted(r.role for r in user.roles), "regions": sorted(r.region_code for r in user.regions),
             "disabled": user.disabled}
 
 
