@@ -13,7 +13,7 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from appstate import db, users
-from indicators.scope import ADMIN, ADMIN_DONNEES, CONTRIBUTEUR, LECTEUR, ROLES, SECRETARIAT
+from indicators.scope import ADMIN_DONNEES, CONTRIBUTEUR, LECTEUR, ROLES, SECRETARIAT
 from settings import load_settings
 
 BY = "cli"
