@@ -6,6 +6,7 @@ import plotly.io as pio
 from dash import Dash
 
 from dashboard import auth, callbacks, routes, routes_committee, routes_exports, shell
+from dashboard.components import identity
 from dashboard.context import AppContext, install
 from dashboard.i18n import t
 from dashboard.theme import register_plotly_template
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     install(app.server, AppContext.build(settings))
     app.layout = shell.layout()
     callbacks.register(app)
+    identity.register(app)  # header: who is signed in, sign-out
     routes.register(app.server)
     routes_exports.register(app.server)  # --- exports --- /exports/… (reports.routes) + /exports/jobs/<id>
     routes_committee.register(app.server)  # comité: pack downloads

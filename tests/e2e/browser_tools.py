@@ -68,16 +68,21 @@ def sign_in_cookie(base: str, login: str, password: str) -> str:
     return cookies[0]
 
 
-@contextmanager
-def serve_app(data_dir: Path, today: str, ready_path: str = "/") -> Iterator[LiveServer]:
-    """`python app.py` over `data_dir` on a free loopback port; yields its base URL (a `LiveServer` signed in as
-    `e2e.admin`, a national person with every role), stops it afterwards."""
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve_app(data_dir: Path, today: str, ready_path: str = "/", *, env: dict[str, str] | None = None,
+              port: int | None = None, sign_in: bool = True) -> Iterator[LiveServer]:
+    """`python app.py` over `data_dir` on a free loopback port; yields its base URL (a `LiveServer` signed in as
+    `e2e.admin`, a national person with every role, unless `sign_in=False`), stops it afterwards."""
+    port = port or free_port()
     # The served app warms its national views only: the browser tests share two cores with it.
     env = {"SEGUR_WARMUP": "national", **os.environ, "SEGUR_DATA_DIR": str(data_dir), "SEGUR_TODAY": today,
-           "HOST": "127.0.0.1", "PORT": str(port)}
+           "HOST": "127.0.0.1", "PORT": str(port), **(env or {})}
     log_path = data_dir / f"server-{port}.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -96,8 +101,8 @@ def serve_app(data_dir: Path, today: str, ready_path: str = "/") -> Iterator[Liv
                     time.sleep(0.2)
             server = LiveServer(base)
             server.data_dir, server.login = data_dir, E2E_LOGIN
-            server.password = create_account(data_dir, E2E_LOGIN)
-            server.cookie = sign_in_cookie(base, E2E_LOGIN, server.password)
+            server.password = create_account(data_dir, E2E_LOGIN) if sign_in else ""
+            server.cookie = sign_in_cookie(base, E2E_LOGIN, server.password) if sign_in else ""
             yield server
         finally:
             proc.terminate()
