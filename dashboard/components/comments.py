@@ -22,6 +22,7 @@ from dash import ctx as dash_ctx
 from appstate import labels, service
 from appstate.models import COMMENT_KINDS, Snapshot
 from dashboard import ids
+from dashboard.access import current_scope
 from dashboard.context import AppContext, current
 from dashboard.format import fmt_datetime
 from dashboard.i18n import t
@@ -263,7 +264,7 @@ def comments_section(page, indicator_id: str) -> html.Section:
                                             "comments.filter.couloir", "comments.filter.couloir.all"),
                              className="comments-filter"))
     children += comment_list(page.ctx, scope, key)
-    if not snapshot:
+    if not snapshot and current_scope().can_comment(state.region):  # the write itself is checked again server-side
         children.append(comment_form(page.reference, key, lang))
     return html.Section(children, id={"type": ids.COMMENTS_SECTION, "key": key}, className="page-section comments",
                         **{"aria-labelledby": heading_id})

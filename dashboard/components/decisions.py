@@ -17,6 +17,7 @@ from dash import dcc, html, no_update
 from appstate import labels, service
 from appstate.models import DECISION_STATUSES
 from dashboard import ids
+from dashboard.access import current_scope
 from dashboard.components.comments import author_name, feedback, missing_author, when
 from dashboard.context import AppContext
 from dashboard.format import fmt_date
@@ -112,7 +113,7 @@ def decision_log(ctx: AppContext, scope: dict, status: str | None = None, open_o
                  indicator: str | None = None) -> list:
     """The decisions of the scope and filters, by due date; overdue ones flagged « en retard »."""
     lang, today = scope["lang"], date.fromisoformat(scope["today"])
-    read_only = bool(scope.get("snapshot"))
+    read_only = bool(scope.get("snapshot")) or not current_scope().can_manage_committee
     as_of = datetime.fromisoformat(scope["as_of"]) if scope.get("as_of") else None
     with ctx.sessions()() as s:
         decisions = service.list_decisions(s, status=status or None, open_only=bool(open_only),

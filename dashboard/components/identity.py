@@ -48,8 +48,13 @@ def identity_box(scope: Scope, lang: str, reference) -> list:
     ]
 
 
+HIDDEN = {"display": "none"}
+
+
 def register(app: Dash) -> None:
-    @app.callback(Output(ids.IDENTITY, "children"), Input(ids.URL, "search"))
+    @app.callback(Output(ids.IDENTITY, "children"), Output(ids.FREEZE_OPEN, "style"), Input(ids.URL, "search"))
     def show_identity(search):
+        """Who is signed in; the shell's freeze button only for the secretariat (the freeze is checked again)."""
         lang = parse_search(search).get("lang") or "fr"
-        return identity_box(current_scope(), lang, current().reference)
+        scope = current_scope()
+        return identity_box(scope, lang, current().reference), None if scope.can_manage_committee else HIDDEN

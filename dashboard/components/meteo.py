@@ -15,6 +15,7 @@ from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 from appstate import labels, service
 from appstate.models import METEO_LEVELS
 from dashboard import ids
+from dashboard.access import current_scope
 from dashboard.components.comments import author_name, feedback, frozen_at, missing_author, when
 from dashboard.components.status import status_badge
 from dashboard.context import AppContext, current
@@ -74,7 +75,7 @@ def meteo_block(page, target_type: str, target_id: str, status: str | None = Non
     key = f"{target_type}:{target_id}"
     children: list = [html.Div(meteo_line(page.ctx, scope), id={"type": ids.METEO_CURRENT, "key": key},
                                **{"aria-live": "polite"})]
-    if not snapshot:
+    if not snapshot and current_scope().can_comment(None):  # météo is national; checked again server-side
         children.append(html.Details([
             html.Summary(t("meteo.set", lang), className="meteo-set"),
             html.Div([

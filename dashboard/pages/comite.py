@@ -7,6 +7,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.access import current_scope
 from dashboard.components.committee_diff import AGAINST, changes_for, changes_with_export, filter_changes, side_name
 from dashboard.components.feedback import page_header
 from dashboard.components.snapshot_bar import fmt_day
@@ -152,7 +153,8 @@ def layout(page: PageRequest):
                        comboboxProps={"withinPortal": True}),
             html.Div(pack_links(page.ctx, chosen, None, lang), id=ids.COMITE_PACKS),
         ]),
-        html.Section(className="comite-section", **{"aria-labelledby": "comite-delete-title"}, children=[
+        html.Section(className="comite-section", hidden=not current_scope().can_manage_committee,
+                     **{"aria-labelledby": "comite-delete-title"}, children=[
             html.H2(page.t("comite.delete_title"), id="comite-delete-title"),
             html.P(page.t("comite.delete_help")),
             dmc.Group(align="flex-end", children=[

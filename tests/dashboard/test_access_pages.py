@@ -97,7 +97,8 @@ def test_journal_shows_sign_ins_and_failures_to_the_secretariat_not_to_a_reader(
 
 
 def _shell(client, search=""):
-    payload = {"output": f"{ids.IDENTITY}.children", "outputs": {"id": ids.IDENTITY, "property": "children"},
+    payload = {"output": f"..{ids.IDENTITY}.children...{ids.FREEZE_OPEN}.style..",
+               "outputs": [{"id": ids.IDENTITY, "property": "children"}, {"id": ids.FREEZE_OPEN, "property": "style"}],
                "inputs": [{"id": ids.URL, "property": "search", "value": search}],
                "changedPropIds": [f"{ids.URL}.search"], "state": []}
     return _text(client.post("/_dash-update-component", json=payload))
@@ -107,6 +108,36 @@ def test_header_shows_who_is_signed_in_with_a_sign_out_form(app):
     body = _shell(client_as(app, "header.user", [LECTEUR], ["53"]))
     assert "header.user" in body and "Lecteur" in body and "Bretagne" in body
     assert '"action": "/auth/logout"' in body and '"method": "POST"' in body
+    assert '"display": "none"' in body  # a reader has no freeze button
+    assert '"display": "none"' not in _shell(client_as(app, "header.sec", [LECTEUR, SECRETARIAT]))
+
+
+def test_a_reader_gets_no_write_control_on_the_indicator_and_decision_pages(app):
+    reader = client_as(app, "plain.reader", [LECTEUR])
+    writer = client_as(app, "national.writer", [LECTEUR, CONTRIBUTEUR, SECRETARIAT])
+    for client, expected in ((reader, False), (writer, True)):
+        page = json.dumps(render(client, "/indicateurs/USE-01"), ensure_ascii=False)
+        assert (ids.COMMENTS_ADD in page) is expected and (ids.METEO_SAVE in page) is expected
+        decisions = render(client, "/decisions")
+        form = _find(decisions, "decision-form")
+        assert form is not None and bool(form.get("hidden")) is not expected
+
+
+def _find(node, class_name):
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if class_name in str(props.get("className", "")).split():
+            return props
+        for value in node.values():
+            found = _find(value, class_name)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for value in node:
+            found = _find(value, class_name)
+            if found is not None:
+                return found
+    return None
 
 
 def test_menu_entries_follow_the_roles(app):
