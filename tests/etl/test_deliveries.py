@@ -281,3 +281,19 @@ def test_files_a_user_can_make_get_a_short_clear_message(settings, tmp_path, con
     assert expected in report.files[0].error
     assert "erreur inattendue" not in report.to_text()
     assert len(report.to_text()) < 2500
+
+
+def test_an_accepted_shrink_the_journal_cannot_record_is_not_published(settings, tmp_path, data_dir):
+    from settings import load_settings
+
+    _published_history(settings, tmp_path)
+    before = sha256_file(settings.warehouse)
+    (data_dir / "bloque").write_text("un fichier là où la base d'audit voudrait un dossier")
+    unwritable = load_settings({"SEGUR_DATA_DIR": str(data_dir), "SEGUR_TODAY": settings.today,
+                                "SEGUR_APP_DB": f"sqlite:///{data_dir / 'bloque' / 'app.db'}"})
+    cut = docs(tmp_path / "mes_documents_2025-10.csv", month_rows("2025-10", 4))
+    report = load([cut], unwritable, accept_shrink=True, author="m.durand")
+    assert report.status == "failed"
+    assert "journal d'audit impossible à écrire" in report.message
+    assert "la baisse acceptée n'a pas été publiée" in report.message
+    assert sha256_file(settings.warehouse) == before

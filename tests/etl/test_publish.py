@@ -56,21 +56,16 @@ def building_files(data_dir: Path) -> list[Path]:
     return sorted(data_dir.glob("warehouse.duckdb.building-*"))
 
 
-def test_sigkill_mid_load_leaves_the_previous_warehouse_and_the_next_load_succeeds(settings, tmp_path,
-                                                                                    big_documents):
-    big, _, _ = big_documents
-    assert load([small_documents(tmp_path / "mes_documents_2024-12.csv", (10, 20, 30))], settings).ok
-    before_hash = sha256_file(settings.warehouse)
-    assert query(settings.warehouse, TOTALS_SQL) == [(3, 60)]
-
-    proc = start_load(settings.data_dir, big)
+def _kill_once_building(data_dir: Path, path: Path) -> None:
+    """Start a load of `path` and SIGKILL it once it is building its new warehouse."""
+    proc = start_load(data_dir, path)
     try:
         deadline = time.monotonic() + 60
-        while not building_files(settings.data_dir):
+        while not building_files(data_dir):
             assert proc.poll() is None, proc.stderr.read().decode()
             assert time.monotonic() < deadline, "the load never started building"
             time.sleep(0.01)
-        time.sleep(0.4)  # well into copying the previous data / staging the big file
+        time.sleep(0.4)  # into copying the published periods / replacing them
         assert proc.poll() is None, "the load ended before it could be killed: make the big file bigger"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -80,6 +75,16 @@ def test_sigkill_mid_load_leaves_the_previous_warehouse_and_the_next_load_succee
             proc.wait()
         proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
+
+
+def test_sigkill_mid_load_leaves_the_previous_warehouse_and_the_next_load_succeeds(settings, tmp_path,
+                                                                                    big_documents):
+    big, _, _ = big_documents
+    assert load([small_documents(tmp_path / "mes_documents_2024-12.csv", (10, 20, 30))], settings).ok
+    before_hash = sha256_file(settings.warehouse)
+    assert query(settings.warehouse, TOTALS_SQL) == [(3, 60)]
+
+    _kill_once_building(settings.data_dir, big)
 
     assert building_files(settings.data_dir), "a killed load leaves its half-built file behind"
     assert sha256_file(settings.warehouse) == before_hash
@@ -130,27 +135,6 @@ def test_stale_work_directory_is_removed_by_the_next_load(settings, loaded, tmp_
     report = load([small_documents(tmp_path / "mes_documents_2025-01.csv", (1,), month="2025-01")], settings)
     assert report.status == "published"
     assert not stale.exists()
-
-
-def _kill_once_building(data_dir: Path, path: Path) -> None:
-    """Start a load of `path` and SIGKILL it once it is building its new warehouse."""
-    proc = start_load(data_dir, path)
-    try:
-        deadline = time.monotonic() + 60
-        while not building_files(data_dir):
-            assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.monotonic() < deadline, "the load never started building"
-            time.sleep(0.01)
-        time.sleep(0.4)  # into copying the published periods / replacing them
-        assert proc.poll() is None, "the load ended before it could be killed: make the big file bigger"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stderr.close()
-    assert proc.returncode == -signal.SIGKILL
 
 
 def test_sigkill_while_a_delivery_replaces_periods_keeps_every_published_period(settings, tmp_path, big_documents):
