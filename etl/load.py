@@ -156,7 +156,7 @@ class _Loader:
             sheets = f", feuille(s) {', '.join(staged.detected.sheets)}" if staged.detected.sheets else ""
             report.error = str(EtlError(
                 f"aucune ligne de données sous l'en-tête (ligne {staged.detected.header_line}{sheets}) : fichier "
-                "refusé, un fichier vide ne remplace aucune période ; vérifiez l'export", file=report.file))
+                "refusé, un fichier vide ne remplace aucune période ; vérifiez l'export", file=staged.path.name))
             self.drop_staging(staged)
             return None
         self.con.execute(staged.drop_sql())  # the typed table keeps the raw text (r_*) it needs
