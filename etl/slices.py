@@ -130,7 +130,8 @@ def shrink_message(shrinks: list[Shrink], accepted: bool) -> str:
                      "journal d'audit.")
     else:
         lines.append("Rien n'a été publié. Si la baisse est voulue (données retirées ou corrigées à la source), "
-                     "relancez avec --accept-shrink ; sinon demandez au producteur le fichier complet.")
+                     "relancez avec --accept-shrink ; sinon demandez au producteur le fichier complet, ou chargez "
+                     "ensemble les fichiers de tous les producteurs de ces périodes (ils forment une seule livraison).")
     return "\n".join(lines)
 
 

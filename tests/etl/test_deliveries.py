@@ -136,7 +136,8 @@ def test_a_truncated_resend_is_refused_naming_the_periods_and_both_counts(settin
         "mes_documents : la livraison fait baisser 1 période(s) publiée(s) de plus de 30\u00a0% (tolérance de la "
         "source) — 2025-10 : 10 → 4 lignes (-60\u00a0%), total documents_count 100 → 40 (-60\u00a0%).",
         "Rien n'a été publié. Si la baisse est voulue (données retirées ou corrigées à la source), relancez avec "
-        "--accept-shrink ; sinon demandez au producteur le fichier complet."]
+        "--accept-shrink ; sinon demandez au producteur le fichier complet, ou chargez ensemble les fichiers de tous "
+        "les producteurs de ces périodes (ils forment une seule livraison)."]
     assert report.shrinks == [{"source": "mes_documents", "period": "2025-10", "rows_before": 10, "rows_after": 4,
                                "total_before": 100.0, "total_after": 40.0, "tolerance": 0.3}]
     assert report.rows_loaded == 0
@@ -297,3 +298,19 @@ def test_an_accepted_shrink_the_journal_cannot_record_is_not_published(settings,
     assert "journal d'audit impossible à écrire" in report.message
     assert "la baisse acceptée n'a pas été publiée" in report.message
     assert sha256_file(settings.warehouse) == before
+
+
+def test_one_producer_alone_cannot_silently_replace_a_month_shared_with_others(settings, tmp_path):
+    """Files of one run form one delivery; a later producer's file alone would replace the month: refused."""
+    def events(prefix: str, n: int) -> str:
+        return EVENT_HEADER + "".join(f"{prefix}-{i};SUNES-V1;hopital;11;750712184;finess;CHU;commitment;"
+                                      f"{i + 1:02d}/12/2024;100\n" for i in range(n))
+    asp = write_csv(tmp_path / "asp" / "funding_events_2024-12.csv", events("ASP", 10))
+    ars = write_csv(tmp_path / "ars" / "funding_events_2024-12.csv", events("ARS", 2))
+    assert load([tmp_path / "asp", tmp_path / "ars"], settings).status == "published"  # one run: both kept
+    assert query(settings.warehouse, "SELECT count(*) FROM fact_funding_event") == [(12,)]
+    report = load([ars], settings)  # ARS alone, later: December would fall from 12 rows to 2
+    assert report.status == "failed"
+    assert "2024-12 : 12 → 2 lignes (-83\u00a0%)" in report.message
+    assert query(settings.warehouse, "SELECT count(*) FROM fact_funding_event") == [(12,)]
+    assert asp.exists()
