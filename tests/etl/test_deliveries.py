@@ -314,3 +314,21 @@ def test_one_producer_alone_cannot_silently_replace_a_month_shared_with_others(s
     assert "2024-12 : 12 → 2 lignes (-83\u00a0%)" in report.message
     assert query(settings.warehouse, "SELECT count(*) FROM fact_funding_event") == [(12,)]
     assert asp.exists()
+
+
+def test_a_warehouse_published_before_source_period_existed_is_guarded_too(settings, tmp_path):
+    import duckdb
+
+    history = _published_history(settings, tmp_path)
+    con = duckdb.connect(str(settings.warehouse))  # as an older ETL left it: no source_period table
+    try:
+        con.execute("DROP TABLE source_period")
+    finally:
+        con.close()
+    cut = docs(tmp_path / "mes_documents_2025-10.csv", month_rows("2025-10", 4))
+    assert [s["period"] for s in load([cut], settings).shrinks] == ["2025-10"]
+    november = docs(tmp_path / "mes_documents_2025-11.csv", month_rows("2025-11", 3))
+    assert load([november], settings).status == "published"
+    assert query(settings.warehouse, "SELECT period, file_id, rows_count FROM source_period ORDER BY period") == [
+        ("2025-09", sha256_file(history), 10), ("2025-10", sha256_file(history), 10),
+        ("2025-11", sha256_file(november), 3)]
