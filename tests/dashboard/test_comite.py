@@ -12,6 +12,7 @@ from dashboard.routes_committee import PackRequestError, check_request, pack_hre
 from etl.load import load
 from reports.diff import RANKS, sort_key
 from reports.snapshot import create_snapshot, list_snapshots
+from tests.access import EVERYTHING, as_person
 from tests.dashboard.factory import build_warehouse, documents_total, write_documents
 from tests.dashboard.render import as_json, page_text, render
 
@@ -81,7 +82,7 @@ def test_banner_text_and_way_back(committee):
 def test_shell_selector_and_banner_from_the_url(committee):
     ctx = committee["app"].server.extensions["segur"]
     meta = committee["meta"]
-    with committee["app"].server.test_request_context("/"):
+    with as_person(committee["app"].server, EVERYTHING):
         out = snapshot_shell("/budget", f"?snapshot={meta.id}", ctx)
         live = snapshot_shell("/budget", "", ctx)
     assert out["hidden"] is False and "Instantané figé « COSUI n°14 »" in as_json(out["banner"])
