@@ -63,6 +63,7 @@ MESSAGES: dict[str, str] = {
     "status.off_track": "En retard",
     "status.no_target": "Sans cible",
     "status.no_data": "Pas de donnée",
+    "status.incomplete": "Données incomplètes",
     # Components
     "chart.see_data": "Voir les données",
     "chart.summary": "En bref",
@@ -371,6 +372,10 @@ MESSAGES: dict[str, str] = {
     "ind.forecast.see_path": "Voir la prévision mois par mois",
     "ind.forecast.caption": "Prévision mensuelle ({unit}) avec son intervalle à 80 %",
     "ind.forecast.method": "Méthode : {method} (moyenne de modèles, validée par rétro-test).",
+    "ind.col.note": "Note",
+    "explain.completeness": "Complétude des données",
+    "explain.forecast": "Projection : méthode et erreurs mesurées",
+    "ind.note.carried": "valeur reportée : pas de publication ce mois",
     "ind.forecast.col.month": "Mois",
     "ind.forecast.col.point": "Prévision",
     "ind.forecast.col.low": "Bas (10 %)",
