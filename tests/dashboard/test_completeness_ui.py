@@ -28,3 +28,22 @@ def test_the_table_twin_marks_a_carried_stock():
     assert formats["note"]("carried", "en") == "carried forward: nothing published this month"
     assert "note" not in series_table(SimpleNamespace(indicator=result.indicator, grain="month", series=points[:1]),
                                       "fr")[0]
+
+
+def test_the_forecast_panel_tells_the_same_story_as_the_sentence():
+    from dashboard.components.indicator_series import forecast_panel
+    from dashboard.i18n import t
+    from indicators.forecast import forecast, month_end
+
+    series = [(month_end(2024 * 12 + i), 10e6 + 0.4e6 * i) for i in range(24)]  # +0,4 M per month
+    fc = forecast(series, 40e6, date(2027, 12, 31), unit="profils", stock=True)
+    indicator = SimpleNamespace(unit="profils", target=SimpleNamespace(final=SimpleNamespace(date=date(2027, 12, 31))))
+    for lang in ("fr", "en"):
+        page = SimpleNamespace(lang=lang, t=lambda key, lang=lang, **kw: t(key, lang, **kw))
+        text = as_json(forecast_panel(SimpleNamespace(indicator=indicator, forecast=fc, current=None), page))
+        assert (fc.message_fr if lang == "fr" else fc.message_en)[:60] in text
+        assert t("ind.forecast.projected", lang) in text and t("ind.forecast.recent", lang) in text
+    assert not fc.reached and "ne serait pas atteinte fin 2027" in fc.message_fr
+    assert "rythme des 6 derniers mois prolongé, choisie par rétro-test" in as_json(
+        forecast_panel(SimpleNamespace(indicator=indicator, forecast=fc, current=None),
+                       SimpleNamespace(lang="fr", t=lambda key, **kw: t(key, "fr", **kw))))
