@@ -174,11 +174,12 @@ def _objective(ws, engine: Engine, results: list[IndicatorResult], as_of: date, 
     tx = TEXT[lang]
     units = {r.id: r.indicator.unit for r in results}
     value_fmt = lambda row: unit_format(units[row[0]])  # noqa: E731
-    series = [[r.id, _label(r, lang), p.period, p.value, p.target, p.progress, status_text(p.status, lang)]
+    series = [[r.id, _label(r, lang), p.period, p.value, p.target, p.progress, status_text(p.status, lang),
+               tx["note.carried"] if p.carried else None]
               for r in results for p in r.series if p.value is not None or p.target is not None]
     cols = [Col(tx["col.id"], width=10), Col(tx["col.indicator"], width=40), Col(tx["col.period"], FMT_DATE),
             Col(tx["col.value"], value_fmt), Col(tx["col.target"], value_fmt), Col(tx["col.progress"], FMT_RATIO, 13),
-            Col(tx["col.status"], width=16)]
+            Col(tx["col.status"], width=16), Col(tx["col.note"], width=34)]
     first, last = write_table(ws, cols, series, f"Serie_{obj_id}")
     add_status_colours(ws, 7, first, last, lang)
     ws.freeze_panes = "A2"

@@ -163,8 +163,11 @@ def series_table(result, lang: str) -> tuple[pd.DataFrame, dict, dict]:
         "progress": [p.progress for p in result.series],
         "status": [p.status for p in result.series],
     }, columns=["period", "value", "target", "progress", "status"])
+    if any(getattr(p, "carried", False) for p in result.series):  # a stock carried forward is said so
+        df["note"] = ["carried" if getattr(p, "carried", False) else "" for p in result.series]
     headers = {k: t(f"ind.col.{k}", lang) for k in df.columns}
     formats = {
+        "note": lambda v, lg: t("ind.note.carried", lg) if v == "carried" else "",
         "period": lambda v, lg: fmt_period(v, grain, lg),
         "value": lambda v, lg: fmt_value(_num(v), unit, lg),
         "target": lambda v, lg: fmt_value(_num(v), unit, lg),

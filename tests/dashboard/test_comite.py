@@ -219,3 +219,26 @@ def test_diff_table_and_snapshot_views_export_what_they_show(committee, cclient)
 
     frozen, live = documents(f"?snapshot={committee['meta'].id}"), documents("")
     assert frozen != live and live == pytest.approx(2 * frozen, rel=0.01)
+
+
+def test_the_freeze_dialog_offers_published_months_and_defaults_to_one_that_can_be_frozen(tmp_path):
+    """A payment planned for Dec 2026 used to be the dialog's default month: « mois 2026-12 hors des données
+    publiées » on submit. Only months up to the last published monthly data are offered; the default is that one."""
+    from dashboard.components.snapshot_callbacks import freeze_choices
+    from dashboard.context import AppContext
+
+    settings = build_warehouse(tmp_path, MONTHS, with_rejects=False)
+    planned = tmp_path / "inbox" / "funding_events_2026.csv"
+    planned.write_text(
+        "event_id;dispositif_code;couloir_code;vague;region_code;departement_code;beneficiary_id;beneficiary_kind;"
+        "beneficiary_name;event_type;event_date;amount_eur;funding_window;commitment_ref\n"
+        "ASP-2026-000009;SONS-V1-HOP;hopital;1;11;75;750712184;finess;AP-HP;commitment;15/12/2026;100 000,00;;\n",
+        encoding="utf-8")
+    assert load([planned], settings, lenient=True).status.startswith("published")
+    ctx = AppContext.build(settings)
+    data, default = freeze_choices(ctx, "fr")
+    offered = [d["value"] for d in data]
+    assert offered == ["2025-10", "2025-09", "2025-06", "2025-03"] and default == "2025-10"  # not 2026-12
+    assert data[0]["label"] == "oct. 2025"
+    message, created = freeze(ctx, "COSUI n°15", default, "c.martin", "fr")
+    assert created, as_json(message)
