@@ -26,6 +26,7 @@ from indicators.db import Warehouse
 from indicators.forecast import Forecast, forecast
 from indicators.lru import MISSING, LruCache
 from indicators.model import (
+    AtRiskMeasure,
     AvgMeasure,
     CountDistinctMeasure,
     CountMeasure,
@@ -39,7 +40,7 @@ from indicators.model import (
 )
 from indicators.query import NotApplicable, ViewFilters, first_seen_select, leaf_select, supports
 from indicators.status import Assessment, assess, milestone_state, reason, target_at, trajectory_points
-from indicators.tables import dim_departement, source_file
+from indicators.tables import dim_departement, has_derived, source_file
 from indicators.territory import TerritoryRef, target_factor
 
 PROGRAMME_START = date(2021, 1, 1)
@@ -88,12 +89,22 @@ class BreakdownRow:
     status: str
     why_fr: str | Callable[[], str]  # the status sentence, or how to write it: most rows are never read
     why_en: str | Callable[[], str]
-    gap_points: float | None  # vs the view's total, in percentage points of progress (or of value for %)
+    gap_points: float | None  # vs the view's total: ahead (+) or behind (−), in points of progress (of value for %)
     trend: float | None
+    gap: float | None = None  # the same gap as shown: in the indicator's unit (fmt.gap), see `gap_unit`
+    gap_unit: str = "progress_points"
 
     @cached_property
     def reason_fr(self) -> str:
         return self.why_fr if isinstance(self.why_fr, str) else self.why_fr()
+
+    @property
+    def shown_gap(self) -> float | None:
+        """The gap to the view as shown (in `gap_unit`)."""
+        return self.gap_points if self.gap is None else self.gap
+
+    def gap_text(self, lang: str = "fr") -> str:
+        return fmt.gap(self.shown_gap, self.gap_unit, lang)
 
     @cached_property
     def reason_en(self) -> str:
@@ -138,7 +149,9 @@ class IndicatorResult:
     breakdown: list[BreakdownRow] | None = None
     forecast: Forecast | None = None
     national: Point | None = None  # the unfiltered value when the view is filtered
-    gap_points: float | None = None
+    gap_points: float | None = None  # ahead (+) / behind (−) the nation, in points (see BreakdownRow)
+    gap: float | None = None  # the gap as shown, in `gap_unit` (fmt.gap)
+    gap_unit: str = "progress_points"
     not_applicable: str | None = None  # why the view's filters cannot apply to this indicator
     leaves_sql: list[str] = field(default_factory=list)
     target_note_en: str = ""
@@ -292,7 +305,12 @@ class Engine:
 
     def evaluate(self, measure, as_of: date, view: ViewFilters, breakdown: str | None = None) -> pd.DataFrame:
         """Monthly values (rows: months from the programme start to as_of; columns: breakdown keys)."""
-        if isinstance(measure, SumMeasure | CountMeasure | CountDistinctMeasure | AvgMeasure | LastMeasure):
+        if isinstance(measure, AtRiskMeasure) and not has_derived(self.db):
+            raise NotApplicable("l'entrepôt a été publié sans la table derived_commitment_state : le recharger "
+                                "(python -m etl load)", "the warehouse was published without the "
+                                "derived_commitment_state table: reload it (python -m etl load)")
+        if isinstance(measure, SumMeasure | CountMeasure | CountDistinctMeasure | AvgMeasure | LastMeasure
+                      | AtRiskMeasure):
             return self._leaf(measure, as_of, view, breakdown)
         if isinstance(measure, RatioMeasure):
             num = self.evaluate(measure.numerator, as_of, view, breakdown)

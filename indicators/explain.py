@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from indicators.compute import Engine, month_end, parse_month
 from indicators.model import (
+    AtRiskMeasure,
     AvgMeasure,
     CountDistinctMeasure,
     CountMeasure,
@@ -27,13 +28,19 @@ WORDS = {
            "distinct": "nombre de {column} distincts dans {table}", "days": "jours entre {first} et {last}",
            "avg": "moyenne de {what} ({table})", "last": "dernière valeur connue (stock) de {col}",
            "since": " depuis le {start:%d/%m/%Y}", "cumulative": "cumul{since} de ({of})",
-           "rolling": "total glissant sur {months} mois de ({of})"},
+           "rolling": "total glissant sur {months} mois de ({of})",
+           "at_risk": "montant à risque en fin de mois ({table}) : engagé non versé sur un dispositif d'usage dont "
+                      "le guichet ferme dans les {window} mois ou sans forfait versé (cible d'usage non atteinte), "
+                      "ou commande SONS sans solde {validation} mois après"},
     "en": {"set": "not empty", "empty": "empty", "and": " and ", "where": " where ",
            "sum": "sum of {col} per month ({date})", "count": "number of {table} rows dated by {date}",
            "distinct": "number of distinct {column} in {table}", "days": "days between {first} and {last}",
            "avg": "average of {what} ({table})", "last": "last known value (stock) of {col}",
            "since": " since {start:%d/%m/%Y}", "cumulative": "running total{since} of ({of})",
-           "rolling": "rolling {months}-month total of ({of})"},
+           "rolling": "rolling {months}-month total of ({of})",
+           "at_risk": "money at risk at month end ({table}): committed, unpaid on a usage scheme whose window closes "
+                      "within {window} months or with no lump sum paid (usage target not met), or a SONS order with "
+                      "no balance {validation} months after"},
 }
 
 
@@ -66,6 +73,9 @@ def describe(measure, lang: str = "fr") -> str:
     if isinstance(measure, AvgMeasure):
         what = measure.column or w["days"].format(first=measure.days_between[0], last=measure.days_between[1])
         return w["avg"].format(what=what, table=measure.table) + where
+    if isinstance(measure, AtRiskMeasure):
+        return w["at_risk"].format(table=measure.table, window=measure.window_months,
+                                   validation=measure.validation_months)
     if isinstance(measure, LastMeasure):
         return w["last"].format(col=f"{measure.table}.{measure.column}") + where
     if isinstance(measure, RatioMeasure):

@@ -62,6 +62,33 @@ def value(v: float | None, unit: str, lang: str = "fr", digits: int = 1) -> str:
     return f"{text}\u00a0{suffix}" if suffix else text
 
 
+GAP_UNITS = {"pct_points": ("pts de %", "pct pts"), "progress_points": ("pts d'avancement", "progress pts")}
+
+
+def gap(g: float | None, gap_unit: str, lang: str = "fr") -> str:
+    """A territory's gap to the national value in the indicator's own unit, signed and labelled:
+    `+12 jours`, `−3,2 pts de %` (rates), `−8,5 pts d'avancement` (counts and amounts, where a région's value
+    is a part of the nation's: their progress towards the target is compared instead)."""
+    if g is None or (isinstance(g, float) and math.isnan(g)):
+        return "—"
+    if gap_unit in GAP_UNITS:
+        rounded = round(abs(g), 1)
+        sign = "+" if g > 0 and rounded else "−" if g < 0 and rounded else ""
+        body = format_decimal(rounded, format="#,##0.0", locale=_locale(lang))
+        return f"{sign}{body}\u00a0{GAP_UNITS[gap_unit][0 if lang == 'fr' else 1]}"
+    text = value(abs(g), gap_unit, lang)
+    zero = not any(ch in "123456789" for ch in text)
+    return ("" if zero else "+" if g > 0 else "−") + text
+
+
+def gap_unit_label(gap_unit: str, lang: str = "fr") -> str:
+    """What a gap is counted in, for a column header: `jours`, `pts de %`, `pts d'avancement`."""
+    i = 0 if lang == "fr" else 1
+    if gap_unit in GAP_UNITS:
+        return GAP_UNITS[gap_unit][i]
+    return UNIT_SUFFIX.get(gap_unit, (gap_unit, gap_unit))[i]
+
+
 def percent(ratio: float | None, lang: str = "fr", digits: int = 0) -> str:
     """A 0–1 ratio as a percentage: `0.473` → `47 %`."""
     if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):

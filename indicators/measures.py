@@ -153,6 +153,27 @@ class LastMeasure(_Leaf):
     column: Str
 
 
+class AtRiskMeasure(_Leaf):
+    """Money at risk at each month's end: committed, not paid yet, and liable to be lost (indicators/at_risk.py).
+
+    An open commitment is at risk when it is on a usage dispositif whose window closes within
+    `window_months` of the month ("window") or whose usage target is not met yet, i.e. no lump sum paid on
+    it ("target"); or on an equipment (SONS) order with no balance `validation_months` after the order
+    ("not_validated": the 70 % balance follows validation, MOM / VA). Read from the funding events."""
+
+    kind: Literal["at_risk"]
+    table: Literal["fact_funding_event"] = "fact_funding_event"
+    date: Literal["event_date"] = "event_date"
+    window_months: Annotated[int, Strict(), Field(ge=0, le=60)] = 6
+    validation_months: Annotated[int, Strict(), Field(ge=1, le=60)] = 12
+
+    @model_validator(mode="after")
+    def _no_filters(self) -> AtRiskMeasure:
+        if self.filters:
+            raise ValueError("at_risk takes no filters: the view's filters (région, dispositif…) apply to it")
+        return self
+
+
 class _Composite(CatalogueModel):
     def leaves(self) -> Iterator[LeafMeasure]:
         for child in self.children().values():
@@ -207,14 +228,15 @@ class DifferenceMeasure(_Composite):
         return {"left": self.left, "right": self.right}
 
 
-LeafMeasure = Union[SumMeasure, CountMeasure, CountDistinctMeasure, AvgMeasure, LastMeasure]  # noqa: UP007
+LeafMeasure = Union[SumMeasure, CountMeasure, CountDistinctMeasure, AvgMeasure, LastMeasure, AtRiskMeasure]  # noqa: UP007
 Measure = Annotated[
     Union[  # noqa: UP007
-        SumMeasure, CountMeasure, CountDistinctMeasure, AvgMeasure, LastMeasure,
+        SumMeasure, CountMeasure, CountDistinctMeasure, AvgMeasure, LastMeasure, AtRiskMeasure,
         RatioMeasure, CumulativeMeasure, RollingMeasure, DifferenceMeasure,
     ],
     Field(discriminator="kind"),
 ]
-MEASURE_KINDS = ("sum", "count", "count_distinct", "avg", "last", "ratio", "cumulative", "rolling", "difference")
+MEASURE_KINDS = ("sum", "count", "count_distinct", "avg", "last", "at_risk", "ratio", "cumulative", "rolling",
+                 "difference")
 for _composite in (RatioMeasure, CumulativeMeasure, RollingMeasure, DifferenceMeasure):
     _composite.model_rebuild()

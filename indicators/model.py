@@ -13,6 +13,7 @@ from pydantic import Field, Strict, field_validator, model_validator
 
 from indicators.measures import (  # noqa: F401  (re-exported: the engine imports measures from here)
     MEASURE_KINDS,
+    AtRiskMeasure,
     AvgMeasure,
     Bool,
     CatalogueModel,

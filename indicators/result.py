@@ -167,8 +167,9 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
     if current is not None and traj:
         a = assess(current.value, traj[0][1], current.target, final_value, ind.status.on_track, ind.status.watch)
         status = a.status
-        reason_fr = reason(a, final_value, final_date, current.period_end, ind.unit, "fr")
-        reason_en = reason(a, final_value, final_date, current.period_end, ind.unit, "en")
+        words = {"value": current.value, "baseline": traj[0][1], "direction": ind.direction}
+        reason_fr = reason(a, final_value, final_date, current.period_end, ind.unit, "fr", **words)
+        reason_en = reason(a, final_value, final_date, current.period_end, ind.unit, "en", **words)
     else:
         status = "no_data" if current is None else "no_target"
         a = assess(None if current is None else current.value, 0, None, 0, 1, 0.5)
@@ -197,6 +198,7 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
                                   with_forecast=False)
         result.national = national.current
         result.gap_points = _gap(ind, current, national.current)
+        result.gap, result.gap_unit = _shown_gap(ind, current, national.current, result.gap_points)
 
     if with_forecast and current is not None and traj and final_date > current.period_end:
         monthly_valid = [(month_end(ts.date()), float(v)) for ts, v in monthly.items() if pd.notna(v)]
@@ -231,13 +233,26 @@ def _check_declared(ind: Indicator, view: ViewFilters) -> None:
 
 
 def _gap(ind: Indicator, here: Point | None, nation: Point | None) -> float | None:
+    """How far ahead (+) or behind (−) the nation a scope is, whatever the direction: in points of value for a
+    rate, of progress towards the target otherwise (the thresholds of the alerts compare this)."""
     if here is None or nation is None or here.value is None or nation.value is None:
         return None
     if ind.unit == "pct":
-        return here.value - nation.value
+        return (here.value - nation.value) * (1 if ind.direction == "up" else -1)
     if here.progress_raw is None or nation.progress_raw is None:
         return None
     return (here.progress_raw - nation.progress_raw) * 100
+
+
+def _shown_gap(ind: Indicator, here: Point | None, nation: Point | None, points: float | None):
+    """The gap as a reader takes it: the difference of values in the indicator's unit (points of % for a rate,
+    days for a lag) when a scope's value compares with the nation's; for a count or an amount (a part of the
+    national total) the progress points. Returns (gap, gap unit for fmt.gap)."""
+    if is_additive(ind):
+        return points, "progress_points"
+    if here is None or nation is None or here.value is None or nation.value is None:
+        return None, ("pct_points" if ind.unit == "pct" else ind.unit)
+    return here.value - nation.value, ("pct_points" if ind.unit == "pct" else ind.unit)
 
 
 def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, dim: str, total: Point | None,
@@ -268,12 +283,15 @@ def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, d
                    final_value, ind.status.on_track, ind.status.watch) if traj else \
             assess(cur.value if cur else None, 0, None, 0, 1, 0.5)
         end = cur.period_end if cur else month_end(as_of)
+        points = _gap(ind, cur, total)
+        words = {"value": cur.value if cur else None, "baseline": traj[0][1] if traj else None,
+                 "direction": ind.direction}
         rows.append(BreakdownRow(
             str(key), labels.get(str(key), str(key)), cur.value if cur else None, cur.target if cur else None,
             a.progress, a.progress_raw, a.status,
-            partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "fr"),
-            partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "en"),
-            _gap(ind, cur, total), (cur.value - prev.value) if cur and prev else None,
+            partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "fr", **words),
+            partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "en", **words),
+            points, (cur.value - prev.value) if cur and prev else None, *_shown_gap(ind, cur, total, points),
         ))
     rows.sort(key=lambda r: (r.value is None, -(r.progress_raw if r.progress_raw is not None else -1e9),
                              r.key))

@@ -82,6 +82,9 @@ def describe(m: Measure) -> str:
         "count": lambda: f"nombre de lignes {title}(`{m.table}`)",
         "count_distinct": lambda: f"nombre de valeurs distinctes de {_column(m.table, m.column)}",
         "last": lambda: f"dernière valeur connue de {_column(m.table, m.column)}, sommée sur le périmètre",
+        "at_risk": lambda: (f"montant à risque en fin de mois {title}(`{m.table}`) : engagé non versé sur un "
+                            f"dispositif d'usage dont le guichet ferme dans les {m.window_months} mois ou sans "
+                            f"forfait versé, ou commande SONS sans solde {m.validation_months} mois après"),
         "avg": lambda: (f"moyenne de {_column(m.table, m.column)}" if m.column else
                         f"délai moyen en jours entre {_column(m.table, m.days_between[0])} et "
                         f"{_column(m.table, m.days_between[1])}"),

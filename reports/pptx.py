@@ -108,7 +108,8 @@ class Deck:
         return True
 
     def tiles(self, slide, top) -> None:
-        width = (WIDTH - 2 * MARGIN - Inches(0.3) * 3) / 4
+        n = len(self.pack.budget.tiles)
+        width = (WIDTH - 2 * MARGIN - Inches(0.3) * (n - 1)) / n
         for i, (label, amount, detail) in enumerate(self.pack.budget.tiles):
             left = MARGIN + (width + Inches(0.3)) * i
             band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, Inches(0.08))

@@ -19,6 +19,7 @@ from dashboard.components.status import kpi_tile
 from dashboard.figures.indicator_chart import forecast_table, indicator_figure, series_table
 from dashboard.format import fmt_month, fmt_number
 from dashboard.theme import status_style
+from indicators import fmt
 
 
 def _big(value: float | None, unit: str, lang: str, signed: bool = False) -> list:
@@ -54,7 +55,8 @@ def key_figures(result, page) -> html.Div:
     if result.national is not None:
         national = fmt_value(result.national.value, ind.unit, lang)
         if result.gap_points is not None:
-            national += " · " + page.t("ind.kpi.gap", gap=fmt_points(result.gap_points, lang))
+            national += " · " + page.t("ind.kpi.gap", gap=fmt.gap(
+                result.gap_points if result.gap is None else result.gap, result.gap_unit, lang))
         facts.append((page.t("ind.kpi.national"), national))
     facts.append((page.t("ind.kpi.freshness"), html.Span([
         freshness_badge(result.freshness, lang), " ",

@@ -153,13 +153,13 @@ def test_version_must_be_1(check):
 def test_unknown_measure_kind(check):
     assert check(edit(BASE, "kind: rolling", "kind: moving")) == [
         f"{F}:17:13: indicators[0].measure.kind: unknown measure kind 'moving': expected one of sum, count, "
-        "count_distinct, avg, last, ratio, cumulative, rolling, difference"]
+        "count_distinct, avg, last, at_risk, ratio, cumulative, rolling, difference"]
 
 
 def test_measure_without_kind(check):
     assert check(edit(BASE, "      kind: rolling\n", "")) == [
         f"{F}:17:7: indicators[0].measure: missing required key 'kind': expected one of sum, count, count_distinct, "
-        "avg, last, ratio, cumulative, rolling, difference"]
+        "avg, last, at_risk, ratio, cumulative, rolling, difference"]
 
 
 def test_avg_needs_exactly_one_operand(check):
