@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from appstate.changes import capped
 from indicators import fmt
 from indicators.compute import Engine, IndicatorResult, month_end
 from indicators.tables import LABEL_TABLES
@@ -282,7 +283,7 @@ def change_lines(changes, region: str | None, lang: str, tx: dict[str, str],
             c for c in changes if _get(c, "territory") is not None]
     lines = [ChangeLine(_get(c, "severity") or "low", tx.get(f"severity.{_get(c, 'severity')}", ""),
                         _get(c, f"sentence_{lang}") or _get(c, "sentence_fr") or "") for c in changes]
-    return lines[:limit], max(len(lines) - limit, 0)
+    return capped(lines, limit)
 
 
 def decision_lines(decisions, region: str | None, today: date, lang: str, tx: dict[str, str]) -> list[DecisionLine]:
