@@ -19,6 +19,7 @@ UNIT_SUFFIX = {
     "medecins": ("médecins", "doctors"), "solutions": ("solutions", "solutions"), "jours": ("jours", "days"),
     "acteurs": ("acteurs", "actors"), "ordonnances": ("ordonnances", "prescriptions"),
     "consultations": ("consultations", "consultations"), "structures": ("structures", "facilities"),
+    "dossiers": ("dossiers", "records"), "boites": ("boîtes", "mailboxes"),
     "count": ("", ""),
 }
 _SCALES = {"fr": ((1e9, "Md"), (1e6, "M"), (1e3, "k")), "en": ((1e9, "bn"), (1e6, "M"), (1e3, "k"))}

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import func, literal_column, select
 
 from etl.status import expected_next
+from indicators import fmt
 from indicators.compute import (
     BreakdownRow,
     Engine,
@@ -33,12 +34,13 @@ from indicators.territory import TargetNote, is_additive, target_factor
 
 
 def _trajectory(ind: Indicator, factor: float | None) -> list[tuple[date, float]] | None:
-    if factor is None:
+    """Baseline then target milestones, scaled for the scope; None without a target (reference levels only)."""
+    if factor is None or not ind.target.has_target:
         return None
-    b = ind.baseline
+    b, targets = ind.baseline, ind.target.targets
     if is_additive(ind):
-        return [(b.date, b.value * factor)] + [(m.date, m.value * factor) for m in ind.target.milestones]
-    return [(b.date, b.value)] + [(m.date, b.value + (m.value - b.value) * factor) for m in ind.target.milestones]
+        return [(b.date, b.value * factor)] + [(m.date, m.value * factor) for m in targets]
+    return [(b.date, b.value)] + [(m.date, b.value + (m.value - b.value) * factor) for m in targets]
 
 
 def _resample(s: pd.Series, grain: str, flow: bool) -> pd.Series:
@@ -175,14 +177,16 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
         a = assess(None if current is None else current.value, 0, None, 0, 1, 0.5)
         reason_fr = reason(a, final_value, final_date, month_end(as_of), ind.unit, "fr")
         reason_en = reason(a, final_value, final_date, month_end(as_of), ind.unit, "en")
+        if current is not None and not ind.target.has_target:
+            reason_fr, reason_en = (reference_reason(ind, lang) for lang in ("fr", "en"))
     trend = (current.value - prev.value) if current and prev else None
     trend_pct = (trend / abs(prev.value)) if trend is not None and prev and prev.value else None
 
     milestones = []
     monthly_points = {p.period: p for p in (points if grain == "month" else _points(ind, monthly, traj, as_of, "month"))}
-    for m in ind.target.milestones:
+    for i, m in enumerate(ind.target.targets):  # reference levels are not milestones to reach or miss
         m_value = m.value * factor if (traj and is_additive(ind) and factor is not None) else (
-            traj[ind.target.milestones.index(m) + 1][1] if traj else m.value)
+            traj[i + 1][1] if traj else m.value)
         at = monthly_points.get(month_start(min(m.date, month_end(as_of))))
         actual = at.value if at else None
         milestones.append(MilestoneView(m.date, m_value, m.label.fr if m.label else None,
@@ -204,6 +208,15 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
         monthly_valid = [(month_end(ts.date()), float(v)) for ts, v in monthly.items() if pd.notna(v)]
         result.forecast = forecast(monthly_valid, final_value, final_date, ind.direction, unit=ind.unit)
     return result
+
+
+def reference_reason(ind: Indicator, lang: str) -> str:
+    """The status sentence of an indicator with observed reference levels and no target."""
+    ref = ind.target.final
+    level = f"{fmt.value(ref.value, ind.unit, lang)} ({fmt.month(ref.date, lang)})"
+    if lang == "fr":
+        return f"Pas de cible publiée : le repère {level} est un niveau déjà constaté, montré pour comparaison."
+    return f"No published target: the reference {level} is a level already observed, shown for comparison."
 
 
 def with_breakdown(engine: Engine, base: IndicatorResult, breakdown: str) -> IndicatorResult:

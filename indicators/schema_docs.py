@@ -100,7 +100,9 @@ def _milestone(ms: Milestone, unit: str) -> str:
         text += f" — {ms.label.fr}"
     if ms.source:
         text += f" (source : {ms.source})"
-    if not ms.official:
+    if ms.reference:
+        text += " *(repère déjà constaté, pas une cible : aucun statut n'en découle)*"
+    elif not ms.official:
         text += " *(jalon de pilotage, non officiel)*"
     return text
 

@@ -163,7 +163,8 @@ def indicator_row(r: IndicatorResult, lang: str, tx: dict[str, str]) -> Row:
     return Row(ind.id, r.label(lang), unit, period_text(cur, r.grain, lang), cur.value if cur else None,
                fmt.value(cur.value if cur else None, unit, lang) if r.not_applicable is None else tx["na"],
                fmt.value(cur.target if cur else None, unit, lang),
-               f"{fmt.value(final, unit, lang)} ({fmt.month(ind.target.final.date, lang)})",
+               f"{fmt.value(final, unit, lang)} ({fmt.month(ind.target.final.date, lang)})"
+               + ("" if ind.target.has_target else f" — {tx['reference_level']}"),
                fmt.percent(cur.progress if cur else None, lang), status_of(r.status, tx),
                signed(r.trend, unit, lang), reason, forecast, national, gap, r.not_applicable is None)
 

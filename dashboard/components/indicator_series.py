@@ -43,8 +43,8 @@ def key_figures(result, page) -> html.Div:
                          cur.target if cur else None, ind.unit, lang)), note=reason, tile_id=ids.IND_VALUE)
     final = ind.target.final
     final_value = result.milestones[-1].value if result.milestones else final.value
-    facts = [(page.t("ind.kpi.final"), page.t("ind.kpi.final_value", value=fmt_value(final_value, ind.unit, lang),
-                                                month=fmt_month(final.date, lang)))]
+    facts = [(page.t("ind.kpi.final" if ind.target.has_target else "ind.kpi.reference"),
+              page.t("ind.kpi.final_value", value=fmt_value(final_value, ind.unit, lang), month=fmt_month(final.date, lang)))]
     if result.trend is not None:
         trend = fmt_points(result.trend, lang) if ind.unit == "pct" else \
             ("+" if result.trend > 0 else "") + fmt_value(result.trend, ind.unit, lang)
