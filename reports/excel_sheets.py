@@ -115,7 +115,8 @@ def write_definitions(ws, catalogue, lang: str) -> None:
                      ind.target.final.value, ind.target.final.date, steps, ind.owner, ", ".join(ind.sources),
                      getattr(ind.notes, lang) if ind.notes else "", tx["yes"] if ind.public else tx["no"]])
         milestones += [[ind.id, m.date, m.value, getattr(m.label, lang) if m.label else "",
-                        tx["yes"] if m.official else tx["no"], m.source or ""] for m in ind.target.milestones]
+                        tx["reference"] if m.reference else tx["yes"] if m.official else tx["no"], m.source or ""]
+                       for m in ind.target.milestones]
     value_fmt = {i.id: ("#,##0.0" if i.unit in ("pct", "jours") else FMT_INT) for i in catalogue.indicators}
     vf = lambda row: value_fmt[row[0]]  # noqa: E731
     cols = [Col(tx["col.id"], width=10), Col(tx["col.label_fr"], width=40), Col(tx["col.label_en"], width=40),

@@ -153,8 +153,8 @@ def esms_block(universe: Universe, end: int, rng: np.random.Generator) -> Block:
 
 
 def mss_block(sol: Solutions, ref: Reference, end: int, rng: np.random.Generator) -> Block:
-    """One order per referenced MSSanté operator (vendor by SIREN, at its seat: Paris for all), signed two months
-    after referencing; advance 30 % two to four months later, balance 70 % after 6 to 14 months."""
+    """One order per referenced MSSanté operator solution (vendor by SIREN, at its seat: Paris for all), signed two
+    months after referencing; advance 30 % one to three months later, balance 70 % after 6 to 14 months."""
     ops = np.flatnonzero((sol.couloir == "mssante") & (sol.vague == 1))
     n = len(ops)
     if n == 0:
@@ -165,7 +165,7 @@ def mss_block(sol: Solutions, ref: Reference, end: int, rng: np.random.Generator
     weight = sol.share[ops] * rng.lognormal(0, 0.3, n)
     amount = cents(MSS_COMMITTED_EUR * weight / weight.sum())
     ordered = np.minimum(sol.referenced[ops] + 60, _days("2023-06-30"))
-    adv_date, bal_date = ordered + rng.integers(60, 121, n), ordered + rng.integers(180, 421, n)
+    adv_date, bal_date = ordered + rng.integers(30, 91, n), ordered + rng.integers(180, 421, n)
     adv = np.rint(amount * 0.3).astype(np.int64)
     paris = np.full(n, ref.dep_codes.index("75"), dtype=np.int64)
     key = np.arange(n, dtype=np.int64)  # a block is numbered on its own (events.finalise)

@@ -516,7 +516,7 @@ def test_mssante_operators_envelope_has_its_orders_and_payments(full_data):
     mss = ev[ev["dispositif_code"] == "SONS-V1-MSS"]
     by = mss.groupby("event_type")["amount_eur"].sum()
     assert by["commitment"] == pytest.approx(30e6, abs=1) and by["advance"] + by["balance"] == pytest.approx(30e6, abs=1)
-    assert mss[mss["event_type"] == "commitment"]["beneficiary_id"].nunique() == 22  # the referenced operators
+    assert (mss["event_type"] == "commitment").sum() == 22  # one order per referenced operator solution
     assert (mss["beneficiary_kind"] == "siren").all() and mss["event_date"].max() <= pd.Timestamp("2024-09-30")
 
 

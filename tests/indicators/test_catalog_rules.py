@@ -142,8 +142,8 @@ def test_bad_objective_id(check):
 def test_unit_outside_the_closed_list(check):
     assert check(edit(BASE, "unit: documents", "unit: docs")) == [
         f"{F}:11:11: indicators[0].unit: expected 'EUR', 'pct', 'documents', 'profils', 'messages', 'etablissements', "
-        "'medecins', 'solutions', 'jours', 'acteurs', 'ordonnances', 'consultations', 'structures' or 'count', "
-        "got 'docs'"]
+        "'medecins', 'solutions', 'jours', 'acteurs', 'ordonnances', 'consultations', 'structures', 'dossiers', "
+        "'boites' or 'count', got 'docs'"]
 
 
 def test_version_must_be_1(check):
