@@ -6,6 +6,7 @@ from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -13,24 +14,18 @@ from sqlalchemy import func, literal_column, select
 
 from etl.status import expected_next
 from indicators import completeness, fmt
-from indicators.compute import (
-    BreakdownRow,
-    Engine,
-    FreshnessView,
-    IndicatorResult,
-    MilestoneView,
-    Point,
-    as_float,
-    month_end,
-    month_start,
-    series_total,
-)
 from indicators.forecast import forecast
+from indicators.labels import dimension_labels
 from indicators.model import CountMeasure, Indicator, SumMeasure
+from indicators.periods import as_float, month_end, month_start, series_total
 from indicators.query import NotApplicable, ViewFilters
 from indicators.status import assess, milestone_state, reason, target_at
-from indicators.tables import FACTS, LABEL_TABLES, source_file
+from indicators.tables import FACTS, source_file
 from indicators.territory import TargetNote, is_additive, target_factor
+from indicators.types import BreakdownRow, FreshnessView, IndicatorResult, MilestoneView, Point
+
+if TYPE_CHECKING:
+    from indicators.compute import Engine
 
 
 def _trajectory(ind: Indicator, factor: float | None) -> list[tuple[date, float]] | None:
@@ -98,7 +93,7 @@ def _data_end(engine: Engine, ind: Indicator, as_of: date) -> date:
             if i:
                 ends.append(months[i - 1])
         return min(ends) if ends else as_of
-    return engine._cached(("data_end", ind.id, as_of), q)
+    return engine.cached(("data_end", ind.id, as_of), q)
 
 
 def _months_with_data(engine: Engine, table: str, column: str) -> list[date]:
@@ -108,14 +103,14 @@ def _months_with_data(engine: Engine, table: str, column: str) -> list[date]:
         found = engine.db.rows(select(func.date_trunc(literal_column("'month'"), col)).where(col.is_not(None))
                                .distinct())
         return sorted({pd.Timestamp(m).date() for (m,) in found})
-    return engine._cached(("data-months", table, column), q)
+    return engine.cached(("data-months", table, column), q)
 
 
 def _freshness(engine: Engine, ind: Indicator) -> FreshnessView:
     def q():
         return engine.db.rows(select(func.max(source_file.c.period_max)).where(
             source_file.c.source.in_(list(ind.sources)), source_file.c.superseded_by.is_(None)))[0][0]
-    last = engine._cached(("fresh", ind.id), q)
+    last = engine.cached(("fresh", ind.id), q)
     nxt = expected_next(last, ind.freshness.periodicity, ind.freshness.delay_days) if last else None
     return FreshnessView(last, nxt, bool(nxt is None or nxt < engine.today))
 
@@ -126,22 +121,6 @@ def _series(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, brea
     frame = frame.copy()
     frame.loc[frame.index > end] = float("nan")
     return frame
-
-
-def _labels(engine: Engine, dim: str, lang: str = "fr") -> dict[str, str]:
-    """Display label per breakdown key."""
-    ref = engine.territory()
-    if dim == "region":
-        return ref.region_label_fr if lang == "fr" else ref.region_label_en
-    if dim == "departement":
-        return {d: f"{d} {label}" for d, label in ref.dep_label.items()}
-    if dim == "vague":
-        return {"1": "Vague 1" if lang == "fr" else "Wave 1", "2": "Vague 2" if lang == "fr" else "Wave 2"}
-    if dim in LABEL_TABLES:
-        tbl, key = LABEL_TABLES[dim]
-        col = tbl.c.label_fr if lang == "fr" else tbl.c.label_en
-        return dict(engine._cached(("labels", dim, lang), lambda: engine.db.rows(select(tbl.c[key], col))))
-    return {}
 
 
 def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, grain: str,
@@ -290,7 +269,7 @@ def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, d
                flow: bool, grain: str) -> list[BreakdownRow]:
     frame = _resample(_series(engine, ind, as_of, view, dim).astype(float), grain, flow)
     ref = engine.territory()
-    labels = _labels(engine, dim)
+    labels = dimension_labels(engine, dim)
     values = frame.to_numpy(dtype=float)
     starts = [ts.date() for ts in frame.index]
     rows = []

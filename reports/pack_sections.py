@@ -10,12 +10,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from appstate.changes import capped
 from indicators import fmt
 from indicators.compute import Engine, IndicatorResult, month_end
-from indicators.tables import LABEL_TABLES
+from indicators.labels import dimension_labels
 
 if TYPE_CHECKING:
     from reports.pack_data import Row
@@ -184,11 +182,7 @@ def comment_views(comments, region: str | None, lang: str, tx: dict[str, str]) -
 
 def labels(engine: Engine, dim: str, lang: str) -> dict[str, str]:
     """Display names of a dimension's codes in the pack's language (régions, couloirs, dispositifs)."""
-    if dim == "region":
-        ref = engine.territory()
-        return ref.region_label_fr if lang == "fr" else ref.region_label_en
-    table, key = LABEL_TABLES[dim]
-    return dict(engine.db.rows(select(table.c[key], table.c.label_fr if lang == "fr" else table.c.label_en)))
+    return dimension_labels(engine, dim, lang)
 
 
 def budget_section(engine: Engine, frame, as_of: date, rows: list[Row], lang: str, tx: dict[str, str],

@@ -79,7 +79,7 @@ def budget_totals(engine, as_of: date, filters) -> BudgetTotals | None:
         return BudgetTotals(envelope, float(frame["committed_eur"].sum()), float(frame["paid_eur"].sum()))
 
     # the engine's cache is dropped when a new warehouse is published, which is what this total needs
-    return engine._cached(("dashboard.overview.budget", as_of, filters.key()), compute)
+    return engine.cached(("dashboard.overview.budget", as_of, filters.key()), compute)
 
 
 def compute_results(engine, as_of: date, filters) -> tuple[dict, dict[str, Availability]]:
