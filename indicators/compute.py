@@ -25,22 +25,17 @@ from indicators.db import Warehouse
 from indicators.forecast import forecast
 from indicators.lru import MISSING, LruCache
 from indicators.model import (
-    AtRiskMeasure,
-    AvgMeasure,
     CountDistinctMeasure,
-    CountMeasure,
     CumulativeMeasure,
     DifferenceMeasure,
-    LastMeasure,
     RatioMeasure,
     RollingMeasure,
-    SumMeasure,
 )
 from indicators.periods import as_float, month_end, month_start, parse_month, series_total
 from indicators.query import NotApplicable, ViewFilters, first_seen_select, leaf_select, supports
 from indicators.result import build_result, with_breakdown
 from indicators.status import Assessment, assess, milestone_state, reason, target_at, trajectory_points
-from indicators.tables import dim_departement, has_derived, source_file
+from indicators.tables import dim_departement, source_file
 from indicators.territory import TerritoryRef, target_factor
 from indicators.types import BreakdownRow, FreshnessView, IndicatorResult, MilestoneView, Point
 
@@ -48,7 +43,6 @@ PROGRAMME_START = date(2021, 1, 1)
 # Computed pieces kept per published file (leaf rows and frames, results): ≈ 20–40 per view, so a few hundred
 # views; the least recently used go first (indicators/lru.py).
 ENGINE_CACHE_ENTRIES = 10_000
-FLOW_KINDS = (SumMeasure, CountMeasure)
 
 
 class Engine:
@@ -127,7 +121,7 @@ class Engine:
                 wide = self._leaf(measure, as_of, replace(view, region=None, departement=None), dim,
                                   first_seen_from)
                 col = wide[code] if code in wide else pd.Series(
-                    np.nan if isinstance(measure, AvgMeasure | LastMeasure) else 0.0, index=wide.index)
+                    np.nan if measure.empty_month != "zero" else 0.0, index=wide.index)
                 return col.to_frame("_total")
         # The départements of a région are columns of the national breakdown by département: one query serves
         # every région's view (the overview compares a région's départements).
@@ -190,22 +184,21 @@ class Engine:
             wide = df.pivot(index="period", columns="key", values="value")
         else:
             wide = df.set_index("period")[["value"]].rename(columns={"value": "_total"})
-        if isinstance(measure, LastMeasure):  # a stock holds until the next value
+        if measure.empty_month == "carry":  # a stock holds until the next value
             return wide.reindex(idx.union(wide.index)).sort_index().ffill().reindex(idx)
         wide = wide.reindex(idx)
-        return wide if isinstance(measure, AvgMeasure) else wide.fillna(0.0)
+        return wide if measure.empty_month == "missing" else wide.fillna(0.0)
 
     def evaluate(self, measure, as_of: date, view: ViewFilters, breakdown: str | None = None) -> pd.DataFrame:
         """Monthly values (rows: months from the programme start to as_of; columns: breakdown keys)."""
-        if isinstance(measure, AtRiskMeasure):  # a state at each month's end, from the commitments (no gaps)
-            if not has_derived(self.db):
-                raise NotApplicable("l'entrepôt a été publié sans la table derived_commitment_state : le recharger "
-                                    "(python -m etl load)", "the warehouse was published without the "
-                                    "derived_commitment_state table: reload it (python -m etl load)")
-            return self._leaf(measure, as_of, view, breakdown)
-        if isinstance(measure, SumMeasure | CountMeasure | CountDistinctMeasure | AvgMeasure | LastMeasure):
+        if measure.leaf:
+            lacking = [t for t in measure.requires if t not in self.cached(("tables",), self.db.tables)]
+            if lacking:
+                raise NotApplicable(f"l'entrepôt a été publié sans la table {', '.join(lacking)} : le recharger "
+                                    "(python -m etl load)", f"the warehouse was published without the "
+                                    f"{', '.join(lacking)} table: reload it (python -m etl load)")
             frame = self._leaf(measure, as_of, view, breakdown)
-            if isinstance(measure, AvgMeasure | LastMeasure) or measure.date != "month":
+            if measure.empty_month != "zero" or measure.date != "month":
                 return frame
             return without_missing_months(self, measure.table, frame, as_of)  # missing, not zero
         if isinstance(measure, RatioMeasure):

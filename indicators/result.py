@@ -16,7 +16,7 @@ from etl.status import expected_next
 from indicators import completeness, fmt
 from indicators.forecast import forecast
 from indicators.labels import dimension_labels
-from indicators.model import CountMeasure, Indicator, SumMeasure
+from indicators.model import Indicator
 from indicators.periods import as_float, month_end, month_start, series_total
 from indicators.query import NotApplicable, ViewFilters
 from indicators.status import assess, milestone_state, reason, target_at
@@ -126,7 +126,7 @@ def _series(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, brea
 def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, grain: str,
                  with_forecast: bool) -> IndicatorResult:
     ref = engine.territory()
-    flow = isinstance(ind.measure, SumMeasure | CountMeasure)
+    flow = ind.measure.flow
     factor, note = target_factor(ind, ref, view.region, view.departement, view.couloir)
     if (view.dispositif or view.vague) and is_additive(ind):
         factor, note = None, TargetNote.of("no_part_target")
@@ -221,7 +221,7 @@ def with_breakdown(engine: Engine, base: IndicatorResult, breakdown: str) -> Ind
     ind = base.indicator
     if base.not_applicable or breakdown not in ind.dimensions:
         return base
-    flow = isinstance(ind.measure, SumMeasure | CountMeasure)
+    flow = ind.measure.flow
     try:
         rows = _breakdown(engine, ind, base.as_of, base.filters, breakdown, base.current, flow, base.grain)
     except NotApplicable:

@@ -10,6 +10,7 @@ import settings
 from etl.sources import CONTRACTS
 from indicators.catalog import Catalogue
 from indicators.model import UNIT_LABELS, CatalogueFile, Filter, Indicator, Measure, Milestone
+from indicators.words import describe as words
 
 SCHEMA_PATH = Path("docs/indicators.schema.json")
 MARKDOWN_PATH = Path("docs/indicators.md")
@@ -82,13 +83,10 @@ def describe(m: Measure) -> str:
         "count": lambda: f"nombre de lignes {title}(`{m.table}`)",
         "count_distinct": lambda: f"nombre de valeurs distinctes de {_column(m.table, m.column)}",
         "last": lambda: f"dernière valeur connue de {_column(m.table, m.column)}, sommée sur le périmètre",
-        "at_risk": lambda: (f"montant à risque en fin de mois {title}(`{m.table}`) : engagé non versé sur un "
-                            f"dispositif d'usage dont le guichet ferme dans les {m.window_months} mois ou sans "
-                            f"forfait versé, ou commande SONS sans solde {m.validation_months} mois après"),
         "avg": lambda: (f"moyenne de {_column(m.table, m.column)}" if m.column else
                         f"délai moyen en jours entre {_column(m.table, m.days_between[0])} et "
                         f"{_column(m.table, m.days_between[1])}"),
-    }[m.kind]()
+    }.get(m.kind, lambda: words(m, "fr"))()  # a kind without a doc sentence of its own: its words
     conditions = [_filter(c, f) for c, f in m.filters.items()]
     where = f", où {' ; '.join(conditions)}" if conditions else ""
     return f"{text} (période : `{m.date}`){where}"
