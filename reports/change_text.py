@@ -11,7 +11,7 @@ from indicators import fmt
 
 STATUS_LABELS = {"on_track": ("en bonne voie", "on track"), "watch": ("à surveiller", "to watch"),
                  "off_track": ("en retard", "off track"), "no_target": ("sans cible", "no target"),
-                 "no_data": ("sans donnée", "no data")}
+                 "incomplete": ("données incomplètes", "incomplete data"), "no_data": ("sans donnée", "no data")}
 MILESTONE_LABELS = {"reached": ("atteint", "reached"), "missed": ("manqué", "missed"),
                     "due_soon": ("à échéance proche", "due soon"), "upcoming": ("à venir", "upcoming")}
 NONE = {"fr": "—", "en": "—"}
