@@ -51,7 +51,8 @@ def breakdown_table(rows, dim: str, unit: str, page) -> html.Div:
     headers = {"key": dimension_label(dim, lang), "value": in_unit(page.t("ind.col.value")),
                "target": in_unit(page.t("ind.col.target")),
                "progress": page.t("ind.col.progress"), "status": page.t("ind.col.status"),
-               "gap": f"{page.t('ind.col.gap')} ({gap_unit_label(gap_unit, lang)})"}
+               "gap": page.t("ind.col.gap") + (f" ({gap_unit_label(gap_unit, lang)})"
+                                               if gap_unit_label(gap_unit, lang) else "")}
     num = lambda f: (lambda v, lg: f(None if v is None or v != v else float(v), lg))  # noqa: E731
     formats = {"key": "text", "value": num(lambda v, lg: fmt_axis_value(v, unit, lg)),
                "target": num(lambda v, lg: fmt_axis_value(v, unit, lg)), "progress": num(fmt_progress),

@@ -102,7 +102,8 @@ def ranking_headers(level: str, unit_name: str, lang: str | None = "fr",
                     gap_unit: str = "progress_points") -> dict[str, str]:
     headers = {c: t(f"terr.col.{c}", lang) for c in ("rank", "territory", "region", "value", "target",
                                                         "progress", "status", "gap", "trend")}
-    headers["gap"] = f"{headers['gap']} ({fmt.gap_unit_label(gap_unit, lang or 'fr')})"
+    in_unit = fmt.gap_unit_label(gap_unit, lang or "fr")
+    headers["gap"] = f"{headers['gap']} ({in_unit})" if in_unit else headers["gap"]
     if unit_name:
         for c in ("value", "target"):
             headers[c] = f"{headers[c]} ({unit_name})"
