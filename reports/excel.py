@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from indicators import fmt
 from indicators.budget import budget_frame
 from indicators.compute import Engine, IndicatorResult, month_end, parse_month
+from indicators.labels import dimension_labels
 from indicators.model import UNIT_LABELS
 from indicators.query import ViewFilters
 from indicators.rollup import rollup
@@ -205,9 +206,8 @@ def _objective(ws, engine: Engine, results: list[IndicatorResult], as_of: date, 
 def _budget(ws, engine: Engine, as_of: date, view: ViewFilters, lang: str) -> None:
     tx = TEXT[lang]
     frame = budget_frame(engine.db, as_of, view)
-    ref = engine.territory()
-    regions = ref.region_label_fr if lang == "fr" else ref.region_label_en
-    dispositifs = _dispositif_labels(engine, lang)
+    regions = dimension_labels(engine, "region", lang)
+    dispositifs = dimension_labels(engine, "dispositif", lang)
     rows = [[d, dispositifs.get(d, d), c, v, reg, regions.get(reg, reg) if reg else tx["budget.national"], y,
              env, com, paid, to_commit, to_pay]
             for d, c, v, reg, y, env, com, paid, to_commit, to_pay in frame.itertuples(index=False, name=None)]
@@ -234,15 +234,6 @@ def _budget(ws, engine: Engine, as_of: date, view: ViewFilters, lang: str) -> No
         notes.append(tx["budget.note_departement"])
     for n, note in enumerate(notes):
         put(ws, last + 4 + n, 1, note)
-
-
-def _dispositif_labels(engine: Engine, lang: str) -> dict[str, str]:
-    from sqlalchemy import select
-
-    from indicators.tables import dim_dispositif
-
-    col = dim_dispositif.c.label_fr if lang == "fr" else dim_dispositif.c.label_en
-    return dict(engine.db.rows(select(dim_dispositif.c.dispositif_code, col)))
 
 
 __all__ = ["add_status_colours", "build_workbook", "dashboard_link", "status_text", "write_workbook"]

@@ -66,6 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
         "col.sources": "Sources", "col.notes": "Réserves", "col.public": "Diffusable", "col.date": "Date",
         "col.milestone": "Jalon", "col.official": "Officiel", "col.milestone_source": "Source de la cible",
         "direction.up": "À la hausse", "direction.down": "À la baisse", "yes": "Oui", "no": "Non",
+        "reference": "Repère constaté (pas une cible)",
     },
     "en": {
         "title": "Ségur du numérique en santé — dashboard export",
@@ -128,5 +129,6 @@ TEXT: dict[str, dict[str, str]] = {
         "col.sources": "Sources", "col.notes": "Caveats", "col.public": "Public", "col.date": "Date",
         "col.milestone": "Milestone", "col.official": "Official", "col.milestone_source": "Target source",
         "direction.up": "Up", "direction.down": "Down", "yes": "Yes", "no": "No",
+        "reference": "Observed level (not a target)",
     },
 }

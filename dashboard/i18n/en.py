@@ -189,7 +189,7 @@ MESSAGES: dict[str, str] = {
     "terr.col.target": "Target",
     "terr.col.progress": "Progress",
     "terr.col.status": "Status",
-    "terr.col.gap": "Gap to national (pts)",
+    "terr.col.gap": "Gap to national",
     "terr.col.trend": "Trend",
     "terr.ranking.title": "Ranking",
     "terr.ranking.lead": "From furthest ahead to furthest behind its territorial target; trend: change since the "
@@ -242,8 +242,8 @@ MESSAGES: dict[str, str] = {
     "unit.points": "pts",
     "budget_strip.title": "Budget",
     "budget_strip.more": "See the detailed budget",
-    "budget_strip.summary": "{committed} committed, {paid} paid; {at_risk} committed on usage schemes remains to be "
-                            "paid before the recovery funds end (2026).",
+    "budget_strip.summary": "{committed} committed, {paid} paid; {at_risk} at risk: committed, not paid yet and "
+                            "liable to be lost when the recovery funds end (2026).",
     "budget_strip.summary_short": "{committed} committed, {paid} paid.",
     "budget_strip.envelope": "Envelope opened",
     "budget_strip.envelope_detail": "envelopes of years 2021 to {year}",
@@ -252,8 +252,9 @@ MESSAGES: dict[str, str] = {
     "budget_strip.paid": "Paid",
     "budget_strip.of_envelope": "{pct} of the envelope",
     "budget_strip.of_committed": "{pct} of committed",
-    "budget_strip.at_risk": "At risk",
-    "budget_strip.at_risk_detail": "committed but unpaid, paid only if usage targets are met",
+    "budget_strip.at_risk": "Money at risk",
+    "budget_strip.at_risk_detail": "committed, unpaid and threatened: window about to close, usage target not met "
+                                   "or SONS order not validated",
     "objectives.title": "Objectives",
     "objectives.lead": "Weighted progress of each objective's indicators, from the baseline to the final target; "
                        "the status compares it with the trajectory expected by this date.",
@@ -272,9 +273,11 @@ MESSAGES: dict[str, str] = {
     "alerts.none.milestone": "No milestone in the next 3 months.",
     "alerts.stale_text": "data expected on {date} (latest period: {last}).",
     "alerts.milestone_text": "milestone on {date}: {value} ({label}); current value {current}.",
-    "alerts.view_gap": "This territory is {gap} from the national value.",
-    "alerts.territories_nation": "{n} {level} more than 10 points below the national value: {listing}.",
-    "alerts.territories_region": "{n} {level} more than 10 points below the region's value: {listing}.",
+    "alerts.view_gap": "This territory is well behind the national value (gap: {gap}).",
+    "alerts.territories_nation": "{n} {level} well behind the national value (more than 10 progress points, or 10 "
+                                 "percentage points for a rate); gap to national: {listing}.",
+    "alerts.territories_region": "{n} {level} well behind the region's value (more than 10 progress points, or 10 "
+                                 "percentage points for a rate); gap to the region: {listing}.",
     "alerts.level.region": "region(s)",
     "alerts.level.departement": "département(s)",
     "alerts.and_more": "and {n} more",
@@ -321,6 +324,7 @@ MESSAGES: dict[str, str] = {
     "ind.unknown.valid": "Available indicators",
     "ind.kpi.value": "Value — {period}",
     "ind.kpi.final": "Final target",
+    "ind.kpi.reference": "Observed level (no published target)",
     "ind.kpi.final_value": "{value} by {month}",
     "ind.kpi.trend": "Change over one period",
     "ind.kpi.trend_pct": "{pct} on the previous period",
@@ -337,7 +341,7 @@ MESSAGES: dict[str, str] = {
     "ind.col.target": "Target to date",
     "ind.col.progress": "Progress",
     "ind.col.status": "Status",
-    "ind.col.gap": "Gap to the view (pts)",
+    "ind.col.gap": "Gap to the view",
     "chart.legend.actual": "Value",
     "chart.legend.target": "Target trajectory",
     "chart.legend.milestones": "Milestones",
@@ -406,6 +410,7 @@ MESSAGES: dict[str, str] = {
     "ind.def.notes": "Know this before quoting the figure",
     "ind.def.official": "Published target",
     "ind.def.steering": "Steering milestone (not official)",
+    "ind.def.reference": "Level already observed (not a target)",
     "ind.milestone.col.date": "Due",
     "ind.milestone.col.value": "Target",
     "ind.milestone.col.label": "Label",
@@ -481,7 +486,8 @@ MESSAGES: dict[str, str] = {
     "budget.kpi.paid_detail": "Advances, balances and lump sums: {rate} of committed",
     "budget.kpi.at_risk": "Money at risk",
     "budget.kpi.at_risk_detail": "{share} of what is left to pay",
-    "budget.kpi.at_risk_note": "Committed money that may not be paid in time: rules below.",
+    "budget.kpi.at_risk_note": "Committed money that may not be paid in time: rules below (BUD-04's "
+                               "definition, the same figure as the overview and the packs).",
     "budget.kpi.to_commit": "Left to commit",
     "budget.kpi.to_pay": "Left to pay",
     "budget.kpi.to_pay_detail": "Committed, not paid: to pay before {date}",

@@ -211,6 +211,9 @@ def test_diff_table_and_snapshot_views_export_what_they_show(committee, cclient)
     headers, rows = screen(wrapper)
     assert [c["header"] for c in data["columns"]] == headers and "Avant → après" in headers
     assert data["rows"][0][1:] == rows[0][1:] and data["rows"][0][0] in rows[0][0]  # severity: its words
+    before_after = [r[headers.index("Avant → après")] for r in rows]
+    codes = ("off_track", "on_track", "a_faire", "en_cours", "due_soon", "securise", "appuis_necessaires")
+    assert before_after and not any(code in text for text in before_after for code in codes), before_after
 
     def documents(search: str):
         table = next(w for w in wrappers(render(cclient, "/indicateurs", search))
