@@ -23,9 +23,11 @@ from indicators.compute import Engine, IndicatorResult, month_end, parse_month
 from indicators.model import UNIT_LABELS
 from indicators.query import ViewFilters
 from indicators.rollup import rollup
+from indicators.scope import Scope
 from reports import VERSION
 from reports.excel_sheets import write_definitions, write_provenance, write_readme
 from reports.excel_text import TEXT
+from reports.excel_tidy import SHEET, write_tidy_sheet
 from reports.xlsx import (
     FMT_DATE,
     FMT_EUR,
@@ -55,9 +57,10 @@ def dashboard_link(as_of: date | str | None, filters: ViewFilters, lang: str = "
 
 
 def build_workbook(engine: Engine, as_of: str | date | None = None, filters: ViewFilters | None = None,
-                   lang: str = "fr", dashboard_url: str | None = None) -> Workbook:
+                   lang: str = "fr", dashboard_url: str | None = None, scope: Scope | None = None) -> Workbook:
     """The workbook of one view (as-of month, filters, language); `dashboard_url` is the dashboard's base
-    address (default: http://HOST:PORT/ from the settings)."""
+    address (default: http://HOST:PORT/ from the settings); `scope` (default: the operator's, national) limits
+    the régions of the long table."""
     if lang not in TEXT:
         raise ValueError(f"langue inconnue « {lang} » (attendu : fr ou en)")
     view = filters or ViewFilters()
@@ -74,6 +77,7 @@ def build_workbook(engine: Engine, as_of: str | date | None = None, filters: Vie
         ws = wb.create_sheet(sheet_title(getattr(obj.label, lang), used))
         _objective(ws, engine, [results[i] for i in obj.weights], as_of_m, view, lang, obj.id)
     _budget(wb.create_sheet(sheet_title(tx["sheet.budget"], used)), engine, as_of_m, view, lang)
+    write_tidy_sheet(wb.create_sheet(sheet_title(SHEET[lang], used)), engine, as_of_m, view, lang, scope)
     write_definitions(wb.create_sheet(sheet_title(tx["sheet.definitions"], used)), engine.catalogue, lang)
     write_provenance(wb.create_sheet(sheet_title(tx["sheet.provenance"], used)), engine, lang)
     write_readme(readme, engine, as_of_m, view, lang, dashboard_link(as_of_m, view, lang, dashboard_url),

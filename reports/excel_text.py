@@ -47,6 +47,8 @@ TEXT: dict[str, dict[str, str]] = {
                                 "droite, leur répartition par territoire au mois de situation.",
         "readme.how.budget": "Enveloppe, engagé, versé et restes par dispositif, couloir, vague, région et année ; "
                              "les totaux sous le tableau sont des formules.",
+        "readme.how.tidy": "Table longue : une ligne par indicateur × territoire × période (valeur, cible à date, "
+                           "progression, statut, unité), prête pour un tableau croisé dynamique.",
         "readme.how.definitions": "Le catalogue : définition, formule en mots, référence, jalons, responsable, "
                                   "sources et réserves de chaque indicateur.",
         "readme.how.provenance": "Les fichiers sources chargés (empreinte SHA-256, période, lignes) et les "
@@ -109,6 +111,8 @@ TEXT: dict[str, dict[str, str]] = {
                                 "the right, their breakdown by territory in the as-of month.",
         "readme.how.budget": "Envelope, committed, paid and what remains by instrument, strand, wave, region and "
                              "year; the totals under the table are formulas.",
+        "readme.how.tidy": "Long table: one row per indicator × territory × period (value, target to date, progress, "
+                           "status, unit), ready for a pivot table.",
         "readme.how.definitions": "The catalogue: definition, formula in words, baseline, milestones, owner, "
                                   "sources and caveats of each indicator.",
         "readme.how.provenance": "The source files loaded (SHA-256, period, rows) and the load runs.",

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from indicators.compute import month_end, parse_month
 from indicators.query import ViewFilters
 from indicators.tables import CONTRACT_OF_TABLE, FACTS, dim_departement
+from reports.extract_context import contract_columns, file_metadata, filters_text, sheets
 from reports.formats import TABLE_FORMATS, TableOptions
 from reports.writers import MAX_XLSX_DATA_ROWS
 
@@ -73,6 +74,7 @@ class ExtractPlan:
     csv_sep: str = ";"
     decimal_comma: bool = True
     limit: int | None = None  # XLSX: rows written before the closing note (truncated extract)
+    lineage: bool = False
 
     @property
     def truncated(self) -> bool:
@@ -89,10 +91,24 @@ class ExtractPlan:
         try:
             batch_rows = PARQUET_BATCH_ROWS if self.fmt == "parquet" else BATCH_ROWS
             reader = con.sql(self.sql, params=self.params).to_arrow_reader(batch_rows)
-            yield from TABLE_FORMATS[self.fmt].render(reader, TableOptions(
-                CONTRACT_OF_TABLE[self.table].name[:31], self.rows, self.limit, self.csv_sep, self.decimal_comma))
+            yield from TABLE_FORMATS[self.fmt].render(reader, self.options())
         finally:
             con.close()
+
+    def options(self) -> TableOptions:
+        """How the file is written: the data sheet, then Contexte and Dictionnaire (XLSX), or the same as Parquet
+        metadata, from the source contract."""
+        contract = CONTRACT_OF_TABLE[self.table]
+        columns = contract_columns(contract, self.lineage)
+        facts = [("Table", f"{self.table} ({contract.title_fr})"), ("Producteur", contract.producer),
+                 ("Source", contract.description_fr), ("Mois de situation", self.applied.get("as_of", "toutes les lignes")),
+                 ("Filtres", filters_text(self.applied, self.ignored)), ("Lignes", self.rows_out)]
+        if self.truncated:
+            facts.append(("Attention", f"extrait tronqué : {self.rows_out} lignes sur {self.rows}"))
+        title = f"Extrait « {contract.title_fr} »"
+        return TableOptions(contract.name[:31], self.rows, self.limit, self.csv_sep, self.decimal_comma,
+                            {c.name: c.metadata() for c in columns}, sheets=sheets(title, facts, columns),
+                            file_metadata=file_metadata(title, facts))
 
     def chunks(self) -> Iterator[bytes]:
         """The file's bytes, batch by batch: for a streamed download."""
@@ -208,7 +224,7 @@ def plan_extract(warehouse_path, table: str, fmt: str, filters: ViewFilters | No
                 f"l'extrait compte {rows:,} lignes : une feuille Excel en contient au plus {max_rows:,}. "
                 "Choisissez le format CSV ou Parquet, ou restreignez les filtres.".replace(",", "\u202f"))
         limit = max_rows - 1  # the last row is the note
-    return ExtractPlan(path, table, fmt, sql, params, rows, applied, ignored, csv_sep, decimal_comma, limit)
+    return ExtractPlan(path, table, fmt, sql, params, rows, applied, ignored, csv_sep, decimal_comma, limit, lineage)
 
 
 def iter_extract(warehouse_path, table: str, fmt: str, filters: ViewFilters | None = None,

@@ -28,6 +28,8 @@ class TableOptions:
     decimal_comma: bool = True
     column_metadata: dict[str, dict[str, str]] | None = None
     widths: tuple[float, ...] | None = None
+    sheets: tuple = ()  # XLSX: (name, rows, widths, header rows) of small sheets after the data (context…)
+    file_metadata: dict[str, str] | None = None  # Parquet: key → text in the file's metadata
 
 
 Render = Callable[..., Iterator[tuple[bytes, int]]]
@@ -50,11 +52,11 @@ def _csv(reader, o: TableOptions):
 
 
 def _xlsx(reader, o: TableOptions):
-    return xlsx_pieces(reader, o.sheet_name, o.rows, o.limit, o.widths)
+    return xlsx_pieces(reader, o.sheet_name, o.rows, o.limit, o.widths, o.sheets)
 
 
 def _parquet(reader, o: TableOptions):
-    return parquet_pieces(reader, o.column_metadata)
+    return parquet_pieces(reader, o.column_metadata, o.file_metadata)
 
 
 REGISTRY: dict[str, ExportFormat] = {}

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from reports.xlsx import EXCEL_MAX_ROWS, XlsxStream, arrow_bytes
+from reports.xlsx import EXCEL_MAX_ROWS
+from reports.xlsx_stream import XlsxStream, arrow_bytes
 
 MAX_XLSX_DATA_ROWS = EXCEL_MAX_ROWS - 1  # the header takes a row
 BOM = "\ufeff".encode()
@@ -43,9 +44,10 @@ class _Sink:
         return out
 
 
-def xlsx_pieces(reader, sheet_name: str, rows: int, limit: int | None = None, widths=None
+def xlsx_pieces(reader, sheet_name: str, rows: int, limit: int | None = None, widths=None, sheets=()
                 ) -> Iterator[tuple[bytes, int]]:
-    """A one-sheet workbook, streamed; `limit` stops after that many rows with a closing note."""
+    """A workbook streamed from the reader's batches; `limit` stops after that many rows with a closing note;
+    `sheets`: (name, rows, widths, header rows) of small sheets written after the data sheet."""
     sink = _Sink()
     schema = reader.schema
     zip64 = min(rows, MAX_XLSX_DATA_ROWS) * len(schema) * 120 > 3.5e9  # a 4 GB zip member needs Zip64
@@ -61,12 +63,14 @@ def xlsx_pieces(reader, sheet_name: str, rows: int, limit: int | None = None, wi
             writer.write_note(f"Extrait tronqué : {written} lignes sur {rows}. Une feuille Excel ne peut pas "
                               "contenir davantage : utilisez le format CSV ou Parquet pour l'extrait complet.")
             break
+    for name, sheet_rows, sheet_widths, header_rows in sheets:
+        writer.add_sheet(name, sheet_rows, sheet_widths, header_rows)
     writer.close()
     yield sink.drain(), written
 
 
-def parquet_pieces(reader, column_metadata: dict[str, dict[str, str]] | None = None
-                   ) -> Iterator[tuple[bytes, int]]:
+def parquet_pieces(reader, column_metadata: dict[str, dict[str, str]] | None = None,
+                   file_metadata: dict[str, str] | None = None) -> Iterator[tuple[bytes, int]]:
     """Parquet (zstd), one row group per batch, streamed: the footer comes with the last piece.
 
     `column_metadata`: per column, key → text stored as the field's metadata (label, unit, description), so
@@ -75,16 +79,17 @@ def parquet_pieces(reader, column_metadata: dict[str, dict[str, str]] | None = N
     import pyarrow.parquet as pq
 
     schema = reader.schema
-    if column_metadata:
+    if column_metadata or file_metadata:
+        meta = {**(schema.metadata or {}), **{k.encode(): v.encode() for k, v in (file_metadata or {}).items()}}
         schema = pa.schema([f.with_metadata({k.encode(): v.encode() for k, v in column_metadata[f.name].items()})
-                            if f.name in column_metadata else f for f in schema], metadata=schema.metadata)
+                            if column_metadata and f.name in column_metadata else f for f in schema], metadata=meta)
     sink, written = _Sink(), 0
     writer = pq.ParquetWriter(sink, schema, compression="zstd")
     try:
         for batch in reader:
             if batch.num_rows:
                 writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema)
-                                   if column_metadata else batch)
+                                   if schema is not reader.schema else batch)
                 written += batch.num_rows
                 yield sink.drain(), written
     finally:

@@ -52,8 +52,8 @@ def _rows(ws, table_name):
 def test_sheet_names_in_both_languages(workbooks, engine):
     objectives_fr = [o.label.fr for o in engine.catalogue.objectives]
     names = workbooks["national"][1].sheetnames
-    assert names[:2] == ["Lisez-moi", "Synthèse"] and names[-3:] == ["Budget", "Définitions", "Provenance"]
-    assert len(names) == 5 + len(objectives_fr)
+    assert names[:2] == ["Lisez-moi", "Synthèse"] and names[-4:] == ["Budget", "Table longue", "Définitions", "Provenance"]
+    assert len(names) == 6 + len(objectives_fr)
     assert names[2] == objectives_fr[0]
     assert workbooks["english"][1].sheetnames[:2] == ["Read me", "Summary"]
     assert workbooks["english"][1].sheetnames[-2:] == ["Definitions", "Provenance"]
