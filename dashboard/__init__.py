@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import callbacks, routes, routes_committee, routes_exports, shell
+from dashboard import api, callbacks, routes, routes_committee, routes_exports, shell
 from dashboard.context import AppContext, install
 from dashboard.i18n import t
 from dashboard.theme import register_plotly_template
@@ -56,4 +56,5 @@ def create_app(settings: Settings | None = None) -> Dash:
     routes.register(app.server)
     routes_exports.register(app.server)  # --- exports --- /exports/… (reports.routes) + /exports/jobs/<id>
     routes_committee.register(app.server)  # comité: pack downloads
+    api.register(app.server)  # /api/v1/… read-only data API (dashboard/api/)
     return app
