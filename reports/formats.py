@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from reports.writers import csv_pieces, parquet_pieces, xlsx_pieces
+from reports.xlsx import FMT_DATE, FMT_DATETIME, FMT_DECIMAL, FMT_EUR, FMT_INT, FMT_MEUR, FMT_PCT_VALUE, FMT_RATIO
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,40 @@ for _fmt in (
 TABLE_FORMATS: dict[str, ExportFormat] = {n: REGISTRY[n] for n in ("xlsx", "csv", "parquet")}
 
 
+@dataclass(frozen=True)
+class ValueKind:
+    """How a column of a given kind is typed in a file: its Excel number format (the screen's format, stored
+    locale-free), the decimals kept (euros to the cent, counts whole, ratios to 0,01 %: no 7716751.02862386 in
+    a CSV, while the workbook's number format shows the screen's rounding), and whether its ISO text is a date."""
+
+    excel: str | None
+    decimals: int | None = None
+    date: bool = False
+
+
+# The dashboard's format kinds (dashboard/components/table.py) in files.
+VALUE_KINDS: dict[str, ValueKind] = {
+    "int": ValueKind(FMT_INT, 0), "count": ValueKind(FMT_INT, 0), "count_compact": ValueKind(FMT_INT, 0),
+    "number": ValueKind(FMT_DECIMAL, 2), "days": ValueKind(FMT_DECIMAL, 1), "eur": ValueKind(FMT_EUR, 2),
+    "eur_compact": ValueKind(FMT_EUR, 2), "eur_cents": ValueKind('#,##0.00 "€"', 2),
+    "percent": ValueKind(FMT_RATIO, 4), "pct_value": ValueKind(FMT_PCT_VALUE, 2), "eur_meur": ValueKind(FMT_MEUR, 2),
+    "date": ValueKind(FMT_DATE, date=True), "month": ValueKind("mm/yyyy", date=True),
+    "datetime": ValueKind(FMT_DATETIME, date=True), "year": ValueKind("yyyy", date=True),
+    "status": ValueKind(None),  # a status code, written as its words
+}
+KIND_FORMATS = {k: v.excel for k, v in VALUE_KINDS.items() if v.excel}
+
+
+def rounded(value, kind: str | None):
+    """A number at the decimals its kind keeps (an int when none); anything else unchanged."""
+    spec = VALUE_KINDS.get(kind or "")
+    if spec is None or spec.decimals is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if value != value:
+        return None
+    return int(round(value)) if spec.decimals == 0 else round(value, spec.decimals)
+
+
 def media_type(name: str) -> str:
     """The media type of a registered format; KeyError for an unknown one."""
     return REGISTRY[name].mimetype
@@ -115,5 +150,5 @@ def table_bytes(name: str, table, options: TableOptions | None = None) -> bytes:
     return b"".join(data for data, _ in render_table(name, table.to_reader(), opts))
 
 
-__all__ = ["REGISTRY", "TABLE_FORMATS", "XLSX_MIME", "ExportFormat", "TableOptions", "media_type", "media_types",
+__all__ = ["KIND_FORMATS", "VALUE_KINDS", "ValueKind", "rounded", "REGISTRY", "TABLE_FORMATS", "XLSX_MIME", "ExportFormat", "TableOptions", "media_type", "media_types",
            "register", "render_table", "table_bytes"]
