@@ -41,11 +41,23 @@ def registered_paths() -> set[str]:
     return {page["path"] for page in dash.page_registry.values()}
 
 
+def access_nav(scope) -> tuple[tuple[str, str], ...]:
+    """The menu entries a person's roles open: people and rights (admin), the audit journal."""
+    out = []
+    if scope.can_admin:
+        out.append(("/admin", "nav.admin"))
+    if scope.can_read_audit:
+        out.append(("/journal", "nav.audit"))
+    return tuple(out)
+
+
 def nav_links(pathname: str | None, state: ViewState, available: Iterable[str]) -> list:
     """The menu: links keep the current filters; the current page is marked for assistive technology."""
+    from dashboard.access import current_scope
+
     available = set(available)
     items = []
-    for path, key in NAV:
+    for path, key in NAV + access_nav(current_scope()):
         label = t(key, state.lang)
         if path not in available:
             items.append(html.Li(html.Span([label, html.Small(f" ({t('shell.coming_soon', state.lang)})")],
@@ -62,15 +74,22 @@ def nav_links(pathname: str | None, state: ViewState, available: Iterable[str]) 
 
 
 def filter_options(key: str, state: ViewState, reference: Reference, months: Sequence[str]) -> list[dict]:
-    """Options of one filter select in the state's language (départements limited to the chosen région)."""
+    """Options of one filter select in the state's language (départements limited to the chosen région).
+
+    Territories are those of the request's scope: a regional person is never offered another région."""
+    from dashboard.access import current_scope
+
     lang = state.lang
+    scope = current_scope()
     if key == "as_of":
         return [{"value": m, "label": fmt_month(m, lang)} for m in months]
     if key == "region":
-        items = sorted(reference.regions.values(), key=lambda i: i.label(lang))
+        items = sorted((i for i in reference.regions.values() if scope.allows_region(i.code)),
+                       key=lambda i: i.label(lang))
         return [{"value": i.code, "label": i.label(lang)} for i in items]
     if key == "departement":
-        return [{"value": d.code, "label": f"{d.code} {d.label(lang)}"} for d in reference.departements_of(state.region)]
+        return [{"value": d.code, "label": f"{d.code} {d.label(lang)}"} for d in reference.departements_of(state.region)
+                if scope.allows_region(d.parent)]
     table = {"couloir": reference.couloirs, "dispositif": reference.dispositifs, "vague": reference.vagues}[key]
     return [{"value": i.code, "label": i.label(lang)} for i in table.values()]
 
@@ -100,13 +119,8 @@ def layout() -> dmc.MantineProvider:
                         html.P(t("app.subtitle"), id=ids.HEADER_SUBTITLE, className="brand-subtitle"),
                     ]),
                 ]),
-                # Committee mode: the name that signs comments, météo and decisions, kept in this browser
-                # (dcc.Store local; synchronised and translated by dashboard/components/comments.py).
-                html.Div(id=ids.AUTHOR_FIELD, className="author-field", children=[
-                    dmc.TextInput(id=ids.AUTHOR_INPUT, label=t("author.label"), placeholder=t("author.placeholder"),
-                                  size="xs", debounce=300, autoComplete="name", className="author-input"),
-                    dcc.Store(id=ids.AUTHOR_STORE, storage_type="local"),
-                ]),
+                # Who is signed in (and signs comments, météo, decisions): dashboard/components/identity.py
+                html.Div(id=ids.IDENTITY, className="identity", **{"aria-live": "polite"}),
                 html.Div(className="lang-switch", children=[
                     html.Span(t("shell.lang_label"), id=ids.LANG_LABEL, className="lang-label"),
                     dmc.SegmentedControl(

@@ -107,11 +107,8 @@ def test_indicator_page_embeds_the_comments_section(state_app, ctx):
     assert "Type de commentaire" in text and "Publier le commentaire" in text
 
 
-def test_author_label_follows_the_language():
-    assert comments.translate_author("?lang=en")[0] == "Your name"
-    assert comments.translate_author("")[0] == "Votre nom"
+def test_author_name_is_the_given_identity_or_none():
     assert comments.author_name("  Zoé ") == "Zoé" and comments.author_name("") is None
-
 
 def test_a_comment_about_a_couloir_shows_its_badge_and_the_list_filters_by_couloir(state_app, ctx):
     comments.add(ctx, scope("USE-04"), "risque", "DRIMbox en attente", "C. Martin", couloir="radiologie")
