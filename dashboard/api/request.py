@@ -40,7 +40,8 @@ def scope() -> Scope:
     s = current_scope()
     if not s.can_read:
         raise ApiError(401, "authentification_requise",
-                       "authentification requise : connectez-vous (ou, bientôt, présentez un jeton d'API personnel)")
+                       "authentification requise : connectez-vous, ou présentez un jeton d'API personnel "
+                       "(en-tête Authorization: Bearer …, créé sur « Mon compte »)")
     return s
 
 

@@ -180,3 +180,43 @@ def test_tidy_table_as_parquet_and_xlsx(api):
 def test_json_has_no_nan(api):
     text = _get(api, "/api/v1/tidy").get_data(as_text=True)
     assert "NaN" not in text and json.loads(text)["meta"]["rows"] > 0
+
+
+# -- through the sign-in gate, with personal API tokens (no before_request hook: the gate sets the Scope) --------
+
+def _token(app, login: str, roles, regions) -> str:
+    from appstate import api_tokens, users
+    from dashboard.context import EXTENSION
+
+    with app.server.extensions[EXTENSION].sessions().begin() as s:
+        user = users.find(s, login) or users.create_user(s, login, by="tests", roles=roles, regions=regions)
+        token, _ = api_tokens.create_token(s, users.scope_of(s, user.id), "script")
+    return token
+
+
+@pytest.mark.parametrize("role", ["lecteur", "contributeur", "secretariat", "admin_donnees", "admin"])
+def test_a_token_of_each_role_reads_the_api(app, role):
+    from tests.signin import anonymous_client
+
+    client = anonymous_client(app)
+    auth = {"Authorization": f"Bearer {_token(app, f'api.{role}', [role], [])}"}
+    resp = client.get("/api/v1/values?ids=CIT-01", headers=auth)
+    assert resp.status_code == 200 and resp.get_json()["data"][0]["indicator_id"] == "CIT-01"
+    assert client.get("/api/v1/values").status_code == 401  # no token, no session
+
+
+def test_a_regional_token_never_sees_another_region(app):
+    from tests.signin import anonymous_client
+
+    client = anonymous_client(app)
+    auth = {"Authorization": f"Bearer {_token(app, 'api.occitanie', ['lecteur'], ['76'])}"}
+    dep_region = app.server.extensions["segur"].engine().territory().dep_region
+    for url in EVERY_GET:
+        resp = client.get(url, headers=auth)
+        assert resp.status_code == 200, (url, resp.get_data(as_text=True))
+        assert _regions_in(resp.get_json(), dep_region) <= {"76"}, url
+    keys = [r["key"] for r in client.get("/api/v1/values/CIT-01?breakdown=departement&region=76", headers=auth)
+            .get_json()["data"]["breakdown"]]
+    assert "31" in keys and {dep_region[k] for k in keys} == {"76"}
+    assert client.get("/api/v1/values?region=11", headers=auth).status_code == 403
+    assert client.get("/api/v1/tidy?regions=11", headers=auth).status_code == 403
