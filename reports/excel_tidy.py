@@ -17,11 +17,13 @@ WORKBOOK_DROPS = ("grain", "status", "unit")
 
 
 def write_tidy_sheet(ws, engine, as_of: date, view: ViewFilters, lang: str, scope: Scope | None = None) -> int:
-    """Write the sheet; returns its number of data rows. `scope` (default: the operator's) limits the régions."""
+    """Write the sheet; returns its number of data rows. `scope` (default: the scoped engine's, else the
+    operator's) limits the régions."""
+    scope = scope or getattr(engine, "scope", None) or Scope.system()
     levels, regions = view_levels(view)
     if view.departement:
         regions = [engine.territory().dep_region[view.departement]]
-    df = tidy_frame(engine, scope or Scope.system(), as_of, levels=levels, regions=regions, filters=view, lang=lang)
+    df = tidy_frame(engine, scope, as_of, levels=levels, regions=regions, filters=view, lang=lang)
     if view.departement:
         df = df[df.territory_code == view.departement]
     docs = [d for d in column_docs() if d.name not in WORKBOOK_DROPS]

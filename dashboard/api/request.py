@@ -51,12 +51,14 @@ def denied(e: ScopeDenied) -> ApiError:
 
 
 def engine():
-    """The engine of the request: a committee snapshot's frozen figures with `snapshot=<id>`, else the live one."""
+    """The engine of the request seen through its Scope (indicators.scoped: breakdown rows of other régions cut):
+    a committee snapshot's frozen figures with `snapshot=<id>`, else the live one."""
     from dashboard.context import current
+    from indicators.scoped import scoped
 
     snapshot = arg("snapshot")
     try:
-        return current().engine(snapshot)
+        return scoped(current().engine(snapshot), scope())
     except ValueError as e:  # SnapshotError: unknown or unreadable
         raise ApiError(404, "instantane_inconnu", str(e)) from e
 
@@ -84,18 +86,19 @@ class View:
 
 def view(eng, who: Scope) -> View:
     """The view of the query string (as_of, région, département, couloir, dispositif, vague, lang), within the
-    scope: a regional reader asking for another région gets a 403, a public reader a national view only."""
+    scope: another région is a 403, a public reader gets national views only, and a regional person's view that
+    names no territory is pinned to their région (indicators.scoped.pinned_filters, as for every export)."""
+    from indicators.scoped import pinned_filters
     from reports.routes import BadRequest, view_from_query
 
     try:
         as_of, filters, language = view_from_query(eng)
     except BadRequest as e:
         raise bad(str(e)) from e
-    region = filters.region or (eng.territory().dep_region.get(filters.departement) if filters.departement else None)
     try:
-        if who.public and region:
-            raise ScopeDenied("access.region_denied", region=region)
-        who.check_region(region)
+        if who.public and (filters.region or filters.departement):
+            raise ScopeDenied("access.region_denied", region=filters.region or filters.departement)
+        filters = pinned_filters(who, filters, eng.territory().dep_region)
     except ScopeDenied as e:
         raise denied(e) from e
     return View(as_of, filters, language)

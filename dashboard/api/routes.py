@@ -193,11 +193,13 @@ def snapshot(snapshot_id: str):
     from dashboard.context import current
 
     who = rq.scope()
+    from indicators.scoped import scoped
+
     try:
         frozen = current().snapshot(snapshot_id)
     except ValueError as e:
         raise rq.ApiError(404, "instantane_inconnu", str(e)) from e
-    eng = frozen.engine
+    eng = scoped(frozen.engine, who)
     view = rq.view(eng, who)
     fmt = rq.output_format()
     rows = [payloads.value(eng.compute(i, frozen.meta.as_of, view.filters), view.lang)
