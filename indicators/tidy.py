@@ -92,6 +92,19 @@ def results(engine: Engine, scope: Scope, as_of: str | date | None = None, indic
             yield place, res
 
 
+def completeness_of(res: IndicatorResult) -> tuple[date | None, float | None]:
+    """(period, share) of the engine's completeness of a result: the départements that delivered over those
+    expected when it is by territory, else the months present over the months needed. The engine assesses the
+    view's current period only; other periods have none."""
+    c = getattr(res, "completeness", None)
+    if c is None or c.period is None:
+        return None, None
+    share = c.territory_share
+    if share is None and c.months_expected:
+        share = c.months_present / c.months_expected
+    return c.period, share
+
+
 def tidy_table(engine: Engine, scope: Scope, as_of: str | date | None = None,
                indicator_ids: Iterable[str] | None = None, levels: Iterable[str] = LEVELS,
                regions: Iterable[str] | None = None, filters: ViewFilters | None = None,
@@ -99,23 +112,24 @@ def tidy_table(engine: Engine, scope: Scope, as_of: str | date | None = None,
     """The long table (COLUMNS), periods up to `as_of`; labels in `lang`.
 
     Rows with neither a value nor a target are left out unless `with_empty`. `completeness` is the share of
-    the expected data present for the period when the engine reports it (a point's `completeness`), else
-    empty: the column is there so that files keep one shape.
+    the expected data present, on the period the engine assesses (the view's current one; see
+    `completeness_of`), empty on the others: the column is there so that files keep one shape.
     """
     rows = []
     for (level, code, region, label), res in results(engine, scope, as_of, indicator_ids, levels, regions,
                                                      filters, lang):
         ind = res.indicator
         name = getattr(ind.label, lang)
+        assessed, share = completeness_of(res)
         for p in res.series:
             if not with_empty and p.value is None and p.target is None:
                 continue
             rows.append((ind.id, name, level, code, region, label, p.period, res.grain, p.value, p.target,
-                         p.progress, p.status, getattr(p, "completeness", None), ind.unit))
+                         p.progress, p.status, share if p.period == assessed else None, ind.unit))
     df = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
     for col in ("value", "target", "progress", "completeness"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
     return df
 
 
-__all__ = ["COLUMNS", "LEVELS", "results", "territories", "tidy_table"]
+__all__ = ["COLUMNS", "LEVELS", "completeness_of", "results", "territories", "tidy_table"]

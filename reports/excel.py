@@ -33,6 +33,7 @@ from reports.xlsx import (
     FMT_RATIO,
     STATUS_COLOURS,
     Col,
+    print_layout,
     put,
     sheet_title,
     unit_format,
@@ -82,6 +83,8 @@ def build_workbook(engine: Engine, as_of: str | date | None = None, filters: Vie
     write_provenance(wb.create_sheet(sheet_title(tx["sheet.provenance"], used)), engine, lang)
     write_readme(readme, engine, as_of_m, view, lang, dashboard_link(as_of_m, view, lang, dashboard_url),
                  [ws.title for ws in wb.worksheets])
+    for ws in wb.worksheets:  # the readme's table starts further down: only data sheets repeat row 1
+        print_layout(ws, None if ws is readme else "1:1")
     wb.properties.title = tx["title"]
     wb.properties.creator = f"Pilotage Ségur numérique {VERSION}"
     return wb

@@ -35,9 +35,10 @@ DESCRIPTIONS = {  # column → (label, description), French
     "value": ("Valeur", "Valeur de l'indicateur sur la période, dans son unité"),
     "target": ("Cible à date", "Cible de la trajectoire à la fin de la période, pour ce territoire"),
     "progress": ("Progression", "(valeur − référence) / (cible finale − référence), bornée entre 0 et 1"),
-    "status": ("Statut (code)", "on_track, watch, off_track, no_target ou no_data"),
+    "status": ("Statut (code)", "on_track, watch, off_track, no_target, no_data ou incomplete (données incomplètes)"),
     "status_label": ("Statut", "Le statut en toutes lettres"),
-    "completeness": ("Complétude", "Part des données attendues reçues pour la période, quand elle est connue"),
+    "completeness": ("Complétude", "Part des données attendues reçues (départements ayant transmis, sinon mois "
+                     "présents), sur la dernière période de la série ; vide ailleurs"),
     "unit": ("Unité (code)", "Unité de la valeur et de la cible (EUR, pct, documents…)"),
     "unit_label": ("Unité", "L'unité en toutes lettres"),
 }

@@ -23,7 +23,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 BLEU_FRANCE = "000091"
 STATUS_COLOURS = {  # status → (light fill, dark text): text + colour, never colour alone
     "on_track": ("DFFEE6", "18753C"), "watch": ("FFF4E5", "B34000"), "off_track": ("FFE9E9", "CE0500"),
-    "no_target": ("EEEEEE", "3A3A3A"), "no_data": ("EEEEEE", "3A3A3A"),
+    "no_target": ("EEEEEE", "3A3A3A"), "no_data": ("EEEEEE", "3A3A3A"), "incomplete": ("FFF4E5", "B34000"),
 }
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", start_color=BLEU_FRANCE, end_color=BLEU_FRANCE)
@@ -164,6 +164,22 @@ def _fit(ws, col: int, first_row: int, last_row: int) -> float:
         elif isinstance(v, date):
             longest = max(longest, 12)
     return longest + 2
+
+
+def print_layout(ws, title_rows: str | None = "1:1", landscape_from_columns: int = 8) -> None:
+    """Print the sheet on A4 fitted to the page width (as many pages down as needed), the header row repeated on
+    every page, landscape when the sheet is wide."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if ws.max_column >= landscape_from_columns else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "&A — page &P / &N"
 
 
 def sheet_title(text: str, used: set[str]) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 from indicators.explain import describe
 from indicators.model import UNIT_LABELS
 from indicators.scope import Scope
+from indicators.tidy import completeness_of
 from reports.excel_text import TEXT
 
 
@@ -54,7 +55,7 @@ def value(res, lang: str) -> dict:
         "progress": cur.progress if cur else None, "expected_progress": cur.expected if cur else None,
         "status": res.status, "status_label": status_label(res.status, lang),
         "reason": res.reason_fr if lang == "fr" else res.reason_en, "trend": res.trend,
-        "completeness": getattr(cur, "completeness", None) if cur else None,
+        "completeness": completeness_of(res)[1],
         "final_target": {"value": ind.target.final.value, "date": ind.target.final.date},
         "national_value": res.national.value if res.national else None, "gap_points": res.gap_points,
         "freshness": {"last_period": res.freshness.last_period, "expected_next": res.freshness.expected_next,
@@ -66,7 +67,9 @@ def value(res, lang: str) -> dict:
 
 def series(res, lang: str) -> list[dict]:
     return [{"period": p.period, "value": p.value, "target": p.target, "progress": p.progress, "status": p.status,
-             "status_label": status_label(p.status, lang), "completeness": getattr(p, "completeness", None)}
+             "status_label": status_label(p.status, lang),
+             "completeness": share if p.period == assessed else None}
+            for assessed, share in [completeness_of(res)]
             for p in res.series if p.value is not None or p.target is not None]
 
 

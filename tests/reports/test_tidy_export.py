@@ -113,3 +113,20 @@ def test_workbook_sheet_is_the_views_tidy_rows(engine, tidy):
     assert pick["Valeur"] == pytest.approx(expected.value) and pick["Statut"] == {
         "on_track": "En bonne voie", "watch": "À surveiller", "off_track": "En retard", "no_target": "Sans cible",
         "no_data": "Sans donnée"}[expected.status]
+
+
+def test_completeness_is_the_engines_on_the_period_it_assesses(engine, tidy):
+    from indicators.tidy import completeness_of
+
+    filled = 0
+    for ind in engine.catalogue.indicators:
+        res = engine.compute(ind.id, AS_OF, ViewFilters(), with_forecast=False)
+        period, share = completeness_of(res)
+        rows = _rows(tidy, ind.id, "national", None)
+        assessed = rows[rows.period == period]
+        others = rows[rows.period != period]
+        assert others.completeness.isna().all()
+        if share is not None and len(assessed):
+            assert assessed.completeness.iloc[0] == pytest.approx(share)
+            filled += 1
+    assert filled >= 5
