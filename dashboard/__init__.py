@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import auth, callbacks, routes, routes_committee, routes_exports, shell
+from dashboard import api, auth, callbacks, routes, routes_committee, routes_exports, shell
 from dashboard.components import identity
 from dashboard.context import AppContext, install
 from dashboard.i18n import t
@@ -58,5 +58,6 @@ def create_app(settings: Settings | None = None) -> Dash:
     routes.register(app.server)
     routes_exports.register(app.server)  # --- exports --- /exports/… (reports.routes) + /exports/jobs/<id>
     routes_committee.register(app.server)  # comité: pack downloads
+    api.register(app.server)  # /api/v1/… read-only data API (dashboard/api/)
     auth.install(app, settings)  # last: the CSP hashes every inline script registered above
     return app

@@ -18,21 +18,23 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from indicators import fmt
-from indicators.budget import budget_frame
 from indicators.compute import Engine, IndicatorResult, month_end, parse_month
 from indicators.labels import dimension_labels
 from indicators.model import UNIT_LABELS
 from indicators.query import ViewFilters
 from indicators.rollup import rollup
+from indicators.scope import Scope
 from reports import VERSION
+from reports.excel_budget import write_budget
 from reports.excel_sheets import write_definitions, write_provenance, write_readme
 from reports.excel_text import TEXT
+from reports.excel_tidy import SHEET, write_tidy_sheet
 from reports.xlsx import (
     FMT_DATE,
-    FMT_EUR,
     FMT_RATIO,
     STATUS_COLOURS,
     Col,
+    print_layout,
     put,
     sheet_title,
     unit_format,
@@ -56,9 +58,10 @@ def dashboard_link(as_of: date | str | None, filters: ViewFilters, lang: str = "
 
 
 def build_workbook(engine: Engine, as_of: str | date | None = None, filters: ViewFilters | None = None,
-                   lang: str = "fr", dashboard_url: str | None = None) -> Workbook:
+                   lang: str = "fr", dashboard_url: str | None = None, scope: Scope | None = None) -> Workbook:
     """The workbook of one view (as-of month, filters, language); `dashboard_url` is the dashboard's base
-    address (default: http://HOST:PORT/ from the settings)."""
+    address (default: http://HOST:PORT/ from the settings); `scope` (default: the operator's, national) limits
+    the régions of the long table."""
     if lang not in TEXT:
         raise ValueError(f"langue inconnue « {lang} » (attendu : fr ou en)")
     view = filters or ViewFilters()
@@ -74,11 +77,15 @@ def build_workbook(engine: Engine, as_of: str | date | None = None, filters: Vie
     for obj in engine.catalogue.objectives:
         ws = wb.create_sheet(sheet_title(getattr(obj.label, lang), used))
         _objective(ws, engine, [results[i] for i in obj.weights], as_of_m, view, lang, obj.id)
-    _budget(wb.create_sheet(sheet_title(tx["sheet.budget"], used)), engine, as_of_m, view, lang)
+    write_budget(wb.create_sheet(sheet_title(tx["sheet.budget"], used)), engine, as_of_m, view, lang,
+                 dimension_labels(engine, "dispositif", lang), month_end(as_of_m).strftime("%d/%m/%Y"))
+    write_tidy_sheet(wb.create_sheet(sheet_title(SHEET[lang], used)), engine, as_of_m, view, lang, scope)
     write_definitions(wb.create_sheet(sheet_title(tx["sheet.definitions"], used)), engine.catalogue, lang)
     write_provenance(wb.create_sheet(sheet_title(tx["sheet.provenance"], used)), engine, lang)
     write_readme(readme, engine, as_of_m, view, lang, dashboard_link(as_of_m, view, lang, dashboard_url),
                  [ws.title for ws in wb.worksheets])
+    for ws in wb.worksheets:  # the readme's table starts further down: only data sheets repeat row 1
+        print_layout(ws, None if ws is readme else "1:1")
     wb.properties.title = tx["title"]
     wb.properties.creator = f"Pilotage Ségur numérique {VERSION}"
     return wb
@@ -203,37 +210,6 @@ def _objective(ws, engine: Engine, results: list[IndicatorResult], as_of: date, 
         put(ws, last + 2, start, tx["note.breakdown"].format(month=fmt.month(as_of, lang)))
 
 
-def _budget(ws, engine: Engine, as_of: date, view: ViewFilters, lang: str) -> None:
-    tx = TEXT[lang]
-    frame = budget_frame(engine.db, as_of, view)
-    regions = dimension_labels(engine, "region", lang)
-    dispositifs = dimension_labels(engine, "dispositif", lang)
-    rows = [[d, dispositifs.get(d, d), c, v, reg, regions.get(reg, reg) if reg else tx["budget.national"], y,
-             env, com, paid, to_commit, to_pay]
-            for d, c, v, reg, y, env, com, paid, to_commit, to_pay in frame.itertuples(index=False, name=None)]
-    money = [Col(tx[f"col.{k}"], FMT_EUR, 18) for k in ("envelope", "committed", "paid", "to_commit", "to_pay")]
-    cols = [Col(tx["col.dispositif_code"], width=14), Col(tx["col.dispositif"], width=32),
-            Col(tx["col.couloir_code"], width=15), Col(tx["col.vague"], width=8), Col(tx["col.region_code"], width=9),
-            Col(tx["col.region"], width=28), Col(tx["col.year"], "0", 8), *money]
-    first, last = write_table(ws, cols, rows, "Budget")
-    ws.freeze_panes = "A2"
-    h, i, j, k, m = (get_column_letter(len(cols) - len(money) + n) for n in range(1, 6))  # the money columns
-    for offset, (label, func) in enumerate(((tx["budget.subtotal"], "SUBTOTAL(109,{c}{a}:{c}{b})"),
-                                            (tx["budget.total"], "SUM({c}{a}:{c}{b})")), start=1):
-        r = last + offset
-        put(ws, r, 1, label, font=Font(bold=True))
-        for c in (h, i, j):
-            cell = ws[f"{c}{r}"]
-            cell.value = "=" + func.format(c=c, a=first, b=last)
-            cell.number_format, cell.font = FMT_EUR, Font(bold=True)
-        for c, formula in ((k, f"={h}{r}-{i}{r}"), (m, f"={i}{r}-{j}{r}")):
-            ws[f"{c}{r}"].value, ws[f"{c}{r}"].number_format = formula, FMT_EUR
-            ws[f"{c}{r}"].font = Font(bold=True)
-    notes = [tx["budget.note"].format(date=month_end(as_of).strftime("%d/%m/%Y"))]
-    if frame.attrs.get("envelope_note"):
-        notes.append(tx["budget.note_departement"])
-    for n, note in enumerate(notes):
-        put(ws, last + 4 + n, 1, note)
 
 
 __all__ = ["add_status_colours", "build_workbook", "dashboard_link", "status_text", "write_workbook"]

@@ -83,9 +83,10 @@ def write_readme(ws, engine: Engine, as_of: date, view: ViewFilters, lang: str, 
             cell.hyperlink, cell.style = url, "Hyperlink"
     top = len(facts) + 4
     put(ws, top, 1, tx["readme.how"], font=TITLE_FONT)
-    objectives = sheet_titles[2:-3]
+    objectives = sheet_titles[2:-4]
     how = [(sheet_titles[0], tx["readme.how.readme"]), (sheet_titles[1], tx["readme.how.summary"]),
-           *((t, tx["readme.how.objective"]) for t in objectives), (sheet_titles[-3], tx["readme.how.budget"]),
+           *((t, tx["readme.how.objective"]) for t in objectives), (sheet_titles[-4], tx["readme.how.budget"]),
+           (sheet_titles[-3], tx["readme.how.tidy"]),
            (sheet_titles[-2], tx["readme.how.definitions"]), (sheet_titles[-1], tx["readme.how.provenance"]),
            ("", tx["readme.how.numbers"])]
     for r, (title, text) in enumerate(how, start=top + 1):

@@ -128,9 +128,9 @@ def test_csv_has_a_bom_and_the_values(exported):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0] == ["Bénéficiaire", "Versé", "Taux", "Dernier événement"]
-    assert rows[1] == ["CHU de Lyon", "1250000,0", "0,853", "2025-06-15"]
+    assert rows[1] == ["CHU de Lyon", "1250000", "0,853", "2025-06-15"]
     assert rows[2][0] == "'" + FORMULA  # the quote keeps it text in Excel
-    assert rows[3] == ["AP-HP", "42,0", "", ""]
+    assert rows[3] == ["AP-HP", "42", "", ""]
 
 
 def test_rows_follow_the_users_sort_and_filter(app, exported):

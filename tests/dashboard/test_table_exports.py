@@ -239,7 +239,7 @@ def test_csv_has_a_bom_and_inert_formulas():
     assert raw.startswith(b"\xef\xbb\xbf") and download["filename"].endswith(".csv")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0] == ["Bénéficiaire", "Montant", "Taux", "Date", "Statut"]
-    assert rows[1] == ["CHU de Lyon", "1250000,0", "0,853", "2025-06-15", "En retard"]
+    assert rows[1] == ["CHU de Lyon", "1250000", "0,853", "2025-06-15", "En retard"]  # whole euros, as shown
     assert rows[2][0] == "'" + FORMULA
 
 
