@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import flask
 
 from appstate import users
-from dashboard.access import set_scope
+from dashboard.access import is_internal_request, set_scope
 from dashboard.auth import session as auth_session
 from dashboard.i18n import normalise_lang, t
 from indicators.scope import Scope
@@ -82,7 +82,7 @@ def install(server: flask.Flask, *, lifetime_s: float, public_read: bool) -> Non
     @server.before_request
     def _gate():
         request = flask.request
-        if is_anonymous_path(request.path):
+        if is_anonymous_path(request.path) or is_internal_request():  # the warm-up's own requests: INTERNAL
             return None
         scope, info = resolve(lifetime_s)
         if scope is None:
