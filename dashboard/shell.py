@@ -119,11 +119,8 @@ def layout() -> dmc.MantineProvider:
                         html.P(t("app.subtitle"), id=ids.HEADER_SUBTITLE, className="brand-subtitle"),
                     ]),
                 ]),
-                html.Div(id=ids.IDENTITY, className="identity", **{"aria-live": "polite"}),  # components/identity.py
-                # Who signs comments, météo and decisions: the signed-in identity (dashboard/components/comments.py).
-                html.Div(id=ids.AUTHOR_FIELD, className="author-field", children=[
-                    html.Span(id=ids.AUTHOR_INPUT, className="author-name"),
-                ]),
+                # Who is signed in (and signs comments, météo, decisions): dashboard/components/identity.py
+                html.Div(id=ids.IDENTITY, className="identity", **{"aria-live": "polite"}),
                 html.Div(className="lang-switch", children=[
                     html.Span(t("shell.lang_label"), id=ids.LANG_LABEL, className="lang-label"),
                     dmc.SegmentedControl(

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import flask
 
 from appstate import users
-from dashboard.access import is_internal_request, set_scope
+from dashboard.access import INTERNAL, is_internal_request, set_scope
 from dashboard.auth import session as auth_session
 from dashboard.i18n import normalise_lang, t
 from indicators.scope import Scope
@@ -78,12 +78,45 @@ def resolve(lifetime_s: float) -> tuple[Scope | None, auth_session.SessionInfo]:
     return scope, info
 
 
+TOKEN_PATHS = ("/api/", "/exports/")
+
+
+def bearer_token(request: flask.Request) -> str | None:
+    """The personal API token of `Authorization: Bearer …` on the data API and exports (None otherwise)."""
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer ") or not request.path.startswith(TOKEN_PATHS):
+        return None
+    return header[7:].strip() or None
+
+
+def _token_gate(token: str) -> flask.Response | None:
+    from appstate.api_tokens import scope_of_token
+    from dashboard.context import current
+
+    with current().sessions().begin() as session:
+        scope = scope_of_token(session, token)
+    if scope is None:
+        return deny(401, "token_invalid")
+    if flask.request.method not in SAFE_METHODS:
+        return deny(403, "read_only")
+    if not scope.can_read:
+        return deny(403, "no_rights")
+    set_scope(scope)
+    return None
+
+
 def install(server: flask.Flask, *, lifetime_s: float, public_read: bool) -> None:
     @server.before_request
     def _gate():
         request = flask.request
-        if is_anonymous_path(request.path) or is_internal_request():  # the warm-up's own requests: INTERNAL
+        if is_anonymous_path(request.path):
             return None
+        if is_internal_request():  # the server's own warm-up client (a WSGI key, never an HTTP header)
+            set_scope(INTERNAL)
+            return None
+        token = bearer_token(request)
+        if token is not None:  # a script with a personal API token: that person's rights, reading only
+            return _token_gate(token)
         scope, info = resolve(lifetime_s)
         if scope is None:
             if info.user_id is not None or info.expired:

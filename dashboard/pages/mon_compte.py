@@ -9,6 +9,7 @@ from appstate import service, users
 from appstate.access_models import User
 from dashboard.access import current_scope
 from dashboard.components import page_header
+from dashboard.components.api_tokens import tokens_section
 from dashboard.components.identity import role_labels, scope_label
 from dashboard.format import fmt_datetime
 from dashboard.pagekit import PageRequest, view
@@ -44,5 +45,5 @@ def layout(page: PageRequest):
            html.H2(page.t("account.rights")), html.Ul(rights)]
     if person is not None and person.has_password:
         out.append(html.P(html.A(page.t("account.change_password"), href="/auth/password")))
-    out.append(html.P(page.t("account.tokens_later"), className="page-lead"))
+    out.append(tokens_section(page.lang))
     return out
