@@ -77,3 +77,18 @@ def test_a_reader_sees_no_write_control(page_as, live_server):
     page.locator("#identity-name").wait_for()
     assert not page.get_by_role("button", name="Enregistrer la décision").is_visible()
     assert page.get_by_role("link", name="Administration").count() == 0
+
+
+def test_admin_grants_a_region_and_the_journal_shows_it(page, live_server):
+    create_account(live_server.data_dir, "e2e.to.grant", [LECTEUR])
+    page.goto(live_server + "/admin")
+    wait_for_page(page, "Personnes habilitées")
+    page.get_by_label("Identifiant (ou adresse électronique)").fill("e2e.to.grant")
+    page.get_by_role("textbox", name="Régions").click()
+    page.get_by_role("option", name="Bretagne").click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Accorder").click()
+    page.get_by_text("Droits accordés à e2e.to.grant.").wait_for()
+    page.goto(live_server + "/journal?categorie=user")
+    wait_for_page(page, "Journal d'audit")
+    page.get_by_text("regions : ∅ → 53").first.wait_for()
