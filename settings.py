@@ -93,6 +93,16 @@ def _access(env: dict[str, str] | None) -> AccessSettings:
     def raw(name: str) -> str:
         return _raw(name, env).strip()
 
+    def number(name: str, kind=int):
+        value = raw(name)
+        try:
+            out = kind(value)
+        except ValueError:
+            raise ValueError(f"{name}={value!r} : attendu un nombre positif") from None
+        if out < 0:
+            raise ValueError(f"{name}={value!r} : attendu un nombre positif")
+        return out
+
     auth, public = raw("SEGUR_AUTH").lower() or "local", raw("SEGUR_PUBLIC_READ").lower()
     if auth not in ("local", "oidc"):
         raise ValueError(f"SEGUR_AUTH={auth!r} : attendu local ou oidc")
@@ -100,11 +110,10 @@ def _access(env: dict[str, str] | None) -> AccessSettings:
         raise ValueError(f"SEGUR_PUBLIC_READ={public!r} : attendu vide ou national")
     return AccessSettings(
         auth=auth, public_read=public, secret_key=raw("SEGUR_SECRET_KEY"),
-        session_hours=float(raw("SEGUR_SESSION_HOURS") or 10), behind_https=_flag(raw("SEGUR_BEHIND_HTTPS")),
-        proxy_hops=int(raw("SEGUR_PROXY_HOPS") or 0),
+        session_hours=number("SEGUR_SESSION_HOURS", float), behind_https=_flag(raw("SEGUR_BEHIND_HTTPS")),
+        proxy_hops=number("SEGUR_PROXY_HOPS"),
         trusted_origins=tuple(o.strip().rstrip("/") for o in raw("SEGUR_TRUSTED_ORIGINS").split(",") if o.strip()),
-        login_max_failures=int(raw("SEGUR_LOGIN_MAX_FAILURES") or 5),
-        login_lock_minutes=int(raw("SEGUR_LOGIN_LOCK_MINUTES") or 15),
+        login_max_failures=number("SEGUR_LOGIN_MAX_FAILURES"), login_lock_minutes=number("SEGUR_LOGIN_LOCK_MINUTES"),
         oidc_discovery_url=raw("SEGUR_OIDC_DISCOVERY_URL"), oidc_client_id=raw("SEGUR_OIDC_CLIENT_ID"),
         oidc_client_secret=raw("SEGUR_OIDC_CLIENT_SECRET"), oidc_scopes=raw("SEGUR_OIDC_SCOPES"),
         oidc_redirect_url=raw("SEGUR_OIDC_REDIRECT_URL"), oidc_provider_name=raw("SEGUR_OIDC_PROVIDER_NAME"),
