@@ -45,9 +45,7 @@ URL_KEYS = ("as_of", "region", "departement", "couloir", "dispositif", "vague", 
 def dashboard_link(as_of: date | str | None, filters: ViewFilters, lang: str = "fr", base: str | None = None) -> str:
     """The dashboard address of the same view: `http://127.0.0.1:8050/?as_of=2026-10&region=11`."""
     if base is None:
-        s = load_settings()
-        host = "127.0.0.1" if s.host in ("0.0.0.0", "::", "") else s.host
-        base = f"http://{host}:{s.port}/"
+        base = load_settings().dashboard_url
     query = {"as_of": as_of.isoformat()[:7] if isinstance(as_of, date) else as_of, **dict(filters.items()),
              "lang": lang if lang != "fr" else None}
     query = {k: query[k] for k in URL_KEYS if query.get(k)}
@@ -57,7 +55,7 @@ def dashboard_link(as_of: date | str | None, filters: ViewFilters, lang: str = "
 def build_workbook(engine: Engine, as_of: str | date | None = None, filters: ViewFilters | None = None,
                    lang: str = "fr", dashboard_url: str | None = None) -> Workbook:
     """The workbook of one view (as-of month, filters, language); `dashboard_url` is the dashboard's base
-    address (default: http://HOST:PORT/ from the settings)."""
+    address (default: the settings' SEGUR_PUBLIC_URL, else http://HOST:PORT/)."""
     if lang not in TEXT:
         raise ValueError(f"langue inconnue « {lang} » (attendu : fr ou en)")
     view = filters or ViewFilters()

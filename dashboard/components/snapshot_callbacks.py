@@ -65,8 +65,9 @@ def author_name(stored) -> str:
 
 
 def freeze(context: AppContext, label: str | None, as_of: str | None, author: str | None, lang: str,
-           base_url: str = "") -> tuple[object, str | None]:
-    """Create the snapshot; (message for the modal, new snapshot id or None)."""
+           base_url: str | None = None) -> tuple[object, str | None]:
+    """Create the snapshot; (message for the modal, new snapshot id or None). The permalink shown starts with
+    `base_url` (default: the settings' public address, never the request's Host header)."""
     from reports.snapshot import create_snapshot
 
     label, author = (label or "").strip(), (author or "").strip()
@@ -78,6 +79,7 @@ def freeze(context: AppContext, label: str | None, as_of: str | None, author: st
     except (ValueError, OSError) as e:  # SnapshotError and appstate's validation errors are French ValueErrors
         return dmc.Alert(t("snap.freeze_failed", lang, error=str(e)), color="errorDsfr", variant="light"), None
     href = "/?" + urlencode({"snapshot": meta.id, **({"lang": "en"} if lang == "en" else {})})
+    base_url = context.settings.dashboard_url if base_url is None else base_url
     return dmc.Alert([t("snap.freeze_done", lang, label=meta.label, id=meta.id), " ",
                       dcc.Link(base_url.rstrip("/") + href, href=href, className="freeze-permalink")],
                      color="successDsfr", variant="light", className="freeze-done"), meta.id
@@ -126,7 +128,5 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def submit(_n, label, as_of, author, search, bump):
-        import flask
-
-        message, created = freeze(current(), label, as_of, author, _lang(search), flask.request.host_url)
+        message, created = freeze(current(), label, as_of, author, _lang(search))
         return message, (bump or 0) + 1 if created else no_update
