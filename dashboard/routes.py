@@ -11,7 +11,8 @@ import flask
 from etl.sources import CONTRACTS
 from etl.templates import write_templates
 
-FORMATS = {"csv": "text/csv; charset=utf-8",
+# MIME types: Flask adds "; charset=utf-8" to text/* itself (writing it here sent it twice).
+FORMATS = {"csv": "text/csv",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 _lock = threading.Lock()
 

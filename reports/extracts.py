@@ -26,7 +26,8 @@ from indicators.query import ViewFilters
 from indicators.tables import CONTRACT_OF_TABLE, FACTS, dim_departement
 from reports.xlsx import EXCEL_MAX_ROWS, XlsxStream, arrow_bytes
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet",
+# MIME types: Flask adds "; charset=utf-8" to text/* itself (writing it here sent it twice).
+FORMATS = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 MAX_XLSX_DATA_ROWS = EXCEL_MAX_ROWS - 1  # the header takes a row
 BATCH_ROWS = 32_768

@@ -89,7 +89,9 @@ def test_templates_are_downloadable(client, ext):
         response = client.get(f"/templates/{name}.{ext}")
         assert response.status_code == 200, name
         assert f'filename={name}.{ext}' in response.headers["Content-Disposition"]
-    body = client.get("/templates/mes_documents.csv").data
+    csv_response = client.get("/templates/mes_documents.csv")
+    assert csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
+    body = csv_response.data
     assert body.startswith(b"\xef\xbb\xbfmonth;departement_code;couloir_code;document_type;documents_count")
     assert client.get("/templates/mes_documents.xlsx").data[:2] == b"PK"
 

@@ -55,9 +55,24 @@ def test_workbook_of_a_region_view(client, engine, tmp_path):
     assert facts["The same view in the dashboard"] == "http://127.0.0.1:8050/?as_of=2026-10&region=11&lang=en"
 
 
+def test_workbook_names_the_catalogue_not_the_server_path(demo_settings):
+    from indicators.catalog import load_catalogue
+    from indicators.compute import Engine
+    from tests.reports.conftest import TODAY
+
+    cat = load_catalogue(demo_settings.indicators)  # the absolute path, as the dashboard loads it
+    assert cat.file.startswith("/")
+    app = flask.Flask("exports-catalogue")
+    init_exports(app, engine=Engine(demo_settings.warehouse, cat, today=TODAY), settings=demo_settings)
+    resp = app.test_client().get("/exports/workbook.xlsx?as_of=2026-10&lang=en")
+    label = _read_me(resp.data)["Indicator catalogue"]
+    assert label == f"indicators.yaml, version {cat.version} (sha256 {cat.sha256[:12]}…)"
+
+
 def test_extract_streams_csv(client, demo_settings):
     resp = client.get("/exports/extract/fact_funding_event.csv?as_of=2025-06&region=11&departement=75")
     assert resp.status_code == 200 and resp.is_streamed
+    assert resp.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     assert resp.headers["Content-Disposition"].endswith('filename="extrait_fact_funding_event_2025-06_region-11_'
                                                        'departement-75.csv"')
     body = resp.get_data()
