@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators import fmt
 from indicators.budget import budget_frame
+from indicators.budget_views import totals
 from indicators.compute import Engine, IndicatorResult, month_end, parse_month
 from indicators.model import UNIT_LABELS
 from indicators.query import ViewFilters
@@ -67,7 +68,7 @@ def build_workbook(engine: Engine, as_of: str | date | None = None, filters: Vie
     readme = wb.active
     readme.title = sheet_title(tx["sheet.readme"], used)
     summary = wb.create_sheet(sheet_title(tx["sheet.summary"], used))
-    _summary(summary, engine, results, view, lang)
+    _summary(summary, engine, results, view, lang, as_of_m)
     for obj in engine.catalogue.objectives:
         ws = wb.create_sheet(sheet_title(getattr(obj.label, lang), used))
         _objective(ws, engine, [results[i] for i in obj.weights], as_of_m, view, lang, obj.id)
@@ -112,7 +113,23 @@ def _label(r: IndicatorResult, lang: str) -> str:
     return getattr(r.indicator.label, lang)
 
 
-def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: ViewFilters, lang: str) -> None:
+def _territorial_budget_rates(engine: Engine, as_of: date, view: ViewFilters, lang: str) -> dict:
+    """In a région view (the budget rates are not declared by région), the rates the dashboard's Budget page
+    shows for it: committed and paid on the dispositifs with a territorialised envelope, over that envelope."""
+    if not view.region or view.departement:
+        return {}
+    total = totals(budget_frame(engine.db, as_of, view))
+    if not total["envelope_eur"] > 0:  # NaN or 0: no envelope known for the view, the engine's "no data" stands
+        return {}
+    period = as_of.replace(month=1, day=1)  # the rates are yearly (envelopes are yearly)
+    return {"BUD-01": (total["committed_rate"] * 100, period), "BUD-02": (total["paid_rate"] * 100, period),
+            "reason": TEXT[lang]["budget.territorial_rate"].format(
+                envelope=fmt.value(total["envelope_eur"], "EUR", lang),
+                uncovered=fmt.value(total["uncovered_committed_eur"], "EUR", lang))}
+
+
+def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: ViewFilters, lang: str,
+             as_of: date) -> None:
     tx = TEXT[lang]
     units = {k: r.indicator.unit for k, r in results.items()}
     value_fmt = lambda row: unit_format(units[row[0]])  # noqa: E731
@@ -126,6 +143,7 @@ def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: View
     if view.items():
         cols += [Col(tx["col.national"], value_fmt), Col(tx["col.gap"], "0.0")]
     rows = []
+    territorial = _territorial_budget_rates(engine, as_of, view, lang)
     for ind_id, r in results.items():
         cur, f, ind = r.current, r.forecast, r.indicator
         objectives = ", ".join(getattr(o.label, lang) for o in engine.catalogue.objectives_of(ind_id))
@@ -136,6 +154,9 @@ def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: View
                cur.progress if cur else None, status_text(r.status, lang),
                r.reason_fr if lang == "fr" else r.reason_en, r.trend, forecast, r.freshness.last_period,
                r.freshness.expected_next, tx["fresh.stale"] if r.freshness.stale else tx["fresh.ok"]]
+        if ind_id in territorial and cur is None:  # the Budget page's rate of this région, not the engine's
+            row[4], row[5], row[10], row[11] = (*territorial[ind_id], status_text("no_target", lang),
+                                                territorial["reason"])
         if view.items():
             row += [r.national.value if r.national else None, r.gap_points]
         rows.append(row)
