@@ -98,6 +98,7 @@ def register(app: Dash) -> None:
 
     @app.callback(
         Output(ids.FREEZE_MODAL, "opened"), Output(ids.FREEZE_MODAL, "title"),
+        Output(ids.FREEZE_MODAL, "closeButtonProps"),
         Output(ids.FREEZE_LABEL, "label"), Output(ids.FREEZE_LABEL, "placeholder"),
         Output(ids.FREEZE_AS_OF, "label"), Output(ids.FREEZE_AS_OF, "data"), Output(ids.FREEZE_AS_OF, "value"),
         Output(ids.FREEZE_AUTHOR, "label"), Output(ids.FREEZE_AUTHOR, "value"),
@@ -109,11 +110,12 @@ def register(app: Dash) -> None:
     )
     def open_close(_open, _cancel, search, stored_author, typed_author):
         if ctx.triggered_id != ids.FREEZE_OPEN:
-            return (False, *[no_update] * 11)
+            return (False, *[no_update] * 12)
         lang = _lang(search)
         months = current().months()
         data = [{"value": m, "label": fmt_month(m, lang)} for m in months]
-        return (True, t("snap.freeze_title", lang), t("snap.freeze_label", lang),
+        return (True, t("snap.freeze_title", lang), {"aria-label": t("snap.freeze_close", lang)},
+                t("snap.freeze_label", lang),
                 t("snap.freeze_label_placeholder", lang), t("snap.freeze_as_of", lang), data,
                 months[0] if months else None, t("snap.freeze_author", lang),
                 typed_author or author_name(stored_author), t("snap.freeze_submit", lang),

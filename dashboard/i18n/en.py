@@ -65,6 +65,7 @@ MESSAGES: dict[str, str] = {
     "map.level.departement": "département",
     "map.level.region": "region",
     "kpi.target": "Target: {target}",
+    "kpi.strip_title": "Key figures",
     "overview.title": "Overview",
     "overview.placeholder": "The overview (key indicators, objective status, committed and paid budget) arrives with "
                             "the indicator engine.",
@@ -132,6 +133,7 @@ MESSAGES: dict[str, str] = {
     "data.templates.download": "{fmt} template: {title}",
     # --- territoires ---
     "terr.title": "Territories",
+    "terr.top_title": "Map and key figures",
     "terr.lead": "Which region, which département is behind? Map, ranking and spread of an indicator, as of {month}.",
     "terr.indicator": "Indicator",
     "terr.level": "Level",
@@ -750,6 +752,7 @@ MESSAGES: dict[str, str] = {
     'snap.freeze_author': 'Your name (author)',
     'snap.freeze_submit': 'Freeze',
     'snap.freeze_cancel': 'Cancel',
+    'snap.freeze_close': 'Close',
     'snap.need_label': 'Enter a label (e.g. “COSUI #14”).',
     'snap.need_author': 'Enter your name: it is recorded as the author.',
     'snap.freeze_done': 'Snapshot “{label}” created ({id}). Permanent link:',

@@ -74,6 +74,7 @@ MESSAGES: dict[str, str] = {
     "map.level.departement": "département",
     "map.level.region": "région",
     "kpi.target": "Cible : {target}",
+    "kpi.strip_title": "Chiffres clés",
     # Pages
     "overview.title": "Vue d'ensemble",
     "overview.placeholder": "La vue d'ensemble (indicateurs clés, état des objectifs, budget engagé et versé) arrive "
@@ -144,6 +145,7 @@ MESSAGES: dict[str, str] = {
     "data.templates.download": "Modèle {fmt} : {title}",
     # --- territoires ---
     "terr.title": "Territoires",
+    "terr.top_title": "Carte et chiffres clés",
     "terr.lead": "Quelle région, quel département est en retard ? Carte, classement et dispersion d'un indicateur "
                  "(mois de référence : {month}).",
     "terr.indicator": "Indicateur",
@@ -769,6 +771,7 @@ MESSAGES: dict[str, str] = {
     'snap.freeze_author': 'Votre nom (auteur)',
     'snap.freeze_submit': 'Figer',
     'snap.freeze_cancel': 'Annuler',
+    'snap.freeze_close': 'Fermer',
     'snap.need_label': 'Indiquez un libellé (p. ex. « COSUI n°14 »).',
     'snap.need_author': 'Indiquez votre nom : il est enregistré comme auteur.',
     'snap.freeze_done': 'Instantané « {label} » créé ({id}). Lien permanent :',

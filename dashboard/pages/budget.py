@@ -8,7 +8,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import ids
-from dashboard.components import chart_with_table, data_table, kpi_tile, messages_alert, page_header
+from dashboard.components import chart_with_table, data_table, kpi_row, kpi_tile, messages_alert, page_header
 from dashboard.components.export_menu import grid_export, table_with_export
 from dashboard.components.page_controls import cached, link_chips, view_month, wrapped_headers
 from dashboard.figures.budget import calendar_rows, consumption_figure, lag_figure, risk_figure
@@ -103,7 +103,7 @@ def envelope_note(page: PageRequest, sources: pd.DataFrame, total: dict) -> dmc.
                      className="budget-envelope-note")
 
 
-def kpi_strip(page: PageRequest, total: dict, at_risk_eur: float) -> html.Div:
+def kpi_strip(page: PageRequest, total: dict, at_risk_eur: float) -> html.Section:
     lang, t = page.lang, page.t
     share = at_risk_eur / total["to_pay_eur"] if total["to_pay_eur"] > 0 else float("nan")
     tiles = [
@@ -124,7 +124,7 @@ def kpi_strip(page: PageRequest, total: dict, at_risk_eur: float) -> html.Div:
         kpi_tile(t("budget.kpi.paid_rate"), fmt_percent(total["paid_rate"], lang), lang,
                  detail=t("budget.kpi.rate_detail")),
     ]
-    return html.Div(tiles, className="kpi-strip", id=ids.BUDGET_KPIS)
+    return kpi_row(tiles, lang, ids.BUDGET_KPIS)
 
 
 def consumption_section(page: PageRequest, as_of, total: dict) -> html.Section:
