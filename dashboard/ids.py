@@ -36,6 +36,7 @@ FILTERS = {
 # Données page
 DATA_REJECTS_GRID = "donnees-rejects-grid"
 DATA_FILES_GRID = "donnees-files-grid"
+DATA_PERIODS_GRID = "donnees-periods-grid"
 DATA_RUNS_GRID = "donnees-runs-grid"
 DATA_FRESHNESS = "donnees-freshness"
 

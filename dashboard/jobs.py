@@ -22,6 +22,7 @@ from pathlib import Path
 
 import flask
 
+from dashboard.access import current_scope
 from reports.extracts import ExtractError, plan_extract
 from reports.xlsx import export_filename
 
@@ -45,6 +46,7 @@ class Job:
     error: str = ""
     truncated: bool = False
     created: float = field(default_factory=time.time)
+    owner: str = ""  # the login of the person who started it: only they may fetch the file
 
     @property
     def finished(self) -> bool:
@@ -65,13 +67,14 @@ class JobRegistry:
         return self.out_dir / f"{job.id}.{job.fmt}"
 
     def start(self, warehouse, table: str, fmt: str, filters=None, as_of: str | None = None, csv_sep: str = ";",
-              decimal_comma: bool = True) -> Job:
+              decimal_comma: bool = True, owner: str = "") -> Job:
         """Plan now (ExtractError for bad input or an XLSX too large), write in the background."""
         plan = plan_extract(warehouse, table, fmt, filters, as_of, csv_sep, decimal_comma)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.cleanup()
         job = Job(uuid.uuid4().hex, table, fmt,
-                  export_filename(table, as_of, (filters.items() if filters else []), fmt), rows_total=plan.rows_out)
+                  export_filename(table, as_of, (filters.items() if filters else []), fmt), rows_total=plan.rows_out,
+                  owner=owner)
         with self._lock:
             self._jobs[job.id] = job
         self._save(job)
@@ -159,9 +162,16 @@ def start_for_view(search: str | None, table: str, fmt: str, sep: str | None = "
 
     context = current()
     months = context.months()
-    state, _ = parse_view_state(parse_search(search), context.reference, months)
+    state, messages = parse_view_state(parse_search(search), context.reference, months)
+    if state.denied:
+        raise ExtractError(messages[-1] if messages else "accès non autorisé à cette région")
     if sep not in SEPARATORS:
         raise ExtractError(f"séparateur inconnu « {sep} » (attendu : ; , ou tab)")
     filters = ViewFilters(state.region, state.departement, state.couloir, state.dispositif, state.vague)
     return registry().start(context.settings.warehouse, table, fmt, filters, state.as_of or (months[0] if months else None),
-                            SEPARATORS[sep], decimal != "point")
+                            SEPARATORS[sep], decimal != "point", owner=current_scope().login)
+
+
+def visible_job(job: Job | None) -> Job | None:
+    """The job if the request's person started it (a job id is no key to somebody else's file)."""
+    return job if job is not None and job.owner == current_scope().login and current_scope().signed_in else None

@@ -27,6 +27,7 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 SUPPORTED_SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES
 HEADER_SCAN_LINES = 20
+HEAD_LINE_CHARS = 65_536  # of each of the first lines, read to detect the layout (csv's own limit is 131 072)
 _CHUNK = 8 * 1024 * 1024
 
 
@@ -379,7 +380,8 @@ def _read_csv_head(path: Path, encoding: str, n: int = 200) -> list[str]:
     lines = []
     with path.open("r", encoding=encoding, newline="") as fh:
         for line in fh:
-            lines.append(line.rstrip("\r\n"))
+            # Only the layout is read here: a huge cell is cut (and checked on the whole file later).
+            lines.append(line.rstrip("\r\n")[:HEAD_LINE_CHARS])
             if len(lines) >= n:
                 break
     return lines
@@ -414,7 +416,10 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
     head = _read_csv_head(path, encoding)
     if not any(line.strip() for line in head):
         raise EtlError("fichier vide : aucun en-tête ni aucune ligne", file=path.name)
-    delimiter, head_rows, header_idx = _detect_layout(head, contract)
+    try:
+        delimiter, head_rows, header_idx = _detect_layout(head, contract)
+    except csv.Error as e:  # e.g. a quote opened and never closed over the first lines
+        raise EtlError(f"début du fichier illisible en CSV ({e}) : vérifiez les guillemets", file=path.name) from e
     header = head_rows[header_idx]
     contract = contract or recognise(path, header)
     positions, det = map_header(contract, header, path.name)
@@ -450,6 +455,22 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
                       read_error=f"lecture CSV impossible ({det.describe()})")
 
 
+_LINE_TOO_LONG = re.compile(r"CSV Error on Line: (\d+).*Maximum line size of (\d+) bytes exceeded\. Actual Size:(\d+)",
+                            re.S)
+
+
+def reader_reason(e: Exception) -> str:
+    """DuckDB's reader error, short: its first paragraph without the quoted line (which may be huge)."""
+    text = str(e)
+    m = _LINE_TOO_LONG.search(text)
+    if m:
+        return (f"la ligne {m.group(1)} fait {int(m.group(3)):,} octets, au-delà de la limite de {int(m.group(2)):,} "
+                "(une cellule démesurée ?)").replace(",", "\u202f")
+    head = text.split("\n\n", 1)[0].splitlines()
+    kept = [ln if len(ln) <= 200 else ln[:199] + "…" for ln in head if not ln.startswith("Original Line")]
+    return " ; ".join(kept)
+
+
 def read_failure(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> EtlError | None:
     """Why a CSV view cannot be read, if it cannot (its first use failed: the reader, or something else?)."""
     if not staged.is_view:
@@ -457,7 +478,7 @@ def read_failure(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> EtlError
     try:
         con.execute(f"SELECT count(*) FROM (SELECT * FROM {staged.table})").fetchall()
     except duckdb.Error as e:
-        return EtlError(f"{staged.read_error} : {e}", file=staged.path.name, step="read")
+        return EtlError(f"{staged.read_error} : {reader_reason(e)}", file=staged.path.name, step="read")
     return None
 
 
@@ -484,10 +505,32 @@ def _sheet_rows(wb, name: str) -> list[list]:
     return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
+def _not_a_workbook(path: Path) -> EtlError | None:
+    """Why a file named .xlsx is not an Excel workbook (an XLSX is a ZIP archive), if it is not."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(b"PK\x03\x04"):
+        return None
+    if not head:
+        what = "le fichier est vide (0 octet)"
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = ("c'est un classeur Excel 97-2003 (.xls) ou un fichier chiffré par mot de passe ; enregistrez-le "
+                "sans mot de passe au format « Classeur Excel (.xlsx) »")
+    elif b"\x00" not in head:
+        what = ("son contenu est du texte (un CSV renommé ?) ; donnez-lui l'extension .csv ou enregistrez-le "
+                "au format « Classeur Excel (.xlsx) »")
+    else:
+        what = "son contenu n'est pas celui d'un classeur .xlsx ; enregistrez-le au format « Classeur Excel (.xlsx) »"
+    return EtlError(f"ce fichier n'est pas un classeur Excel : {what}", file=path.name, step="read")
+
+
 def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str,
                contract: Contract | None = None) -> StagedFile:
     from python_calamine import CalamineWorkbook
 
+    refused = _not_a_workbook(path)
+    if refused is not None:
+        raise refused
     try:
         wb = CalamineWorkbook.from_path(str(path))
         data_by_sheet = {name: _sheet_rows(wb, name) for name in wb.sheet_names}

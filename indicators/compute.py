@@ -22,6 +22,7 @@ from etl.sources import CONTRACTS
 from etl.status import expected_next
 from indicators import fmt
 from indicators.catalog import load_catalogue
+from indicators.completeness import Completeness, gaps
 from indicators.db import Warehouse
 from indicators.forecast import Forecast, forecast
 from indicators.lru import MISSING, LruCache
@@ -75,6 +76,7 @@ class Point:
     progress_raw: float | None
     expected: float | None
     status: str
+    carried: bool = False  # a stock carried forward from an earlier delivery (no data this month)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ class IndicatorResult:
     not_applicable: str | None = None  # why the view's filters cannot apply to this indicator
     leaves_sql: list[str] = field(default_factory=list)
     target_note_en: str = ""
+    completeness: Completeness | None = None
 
     @property
     def id(self) -> str:
@@ -293,7 +296,10 @@ class Engine:
     def evaluate(self, measure, as_of: date, view: ViewFilters, breakdown: str | None = None) -> pd.DataFrame:
         """Monthly values (rows: months from the programme start to as_of; columns: breakdown keys)."""
         if isinstance(measure, SumMeasure | CountMeasure | CountDistinctMeasure | AvgMeasure | LastMeasure):
-            return self._leaf(measure, as_of, view, breakdown)
+            frame = self._leaf(measure, as_of, view, breakdown)
+            if isinstance(measure, AvgMeasure | LastMeasure) or measure.date != "month":
+                return frame
+            return without_missing_months(self, measure.table, frame, as_of)  # missing, not zero
         if isinstance(measure, RatioMeasure):
             num = self.evaluate(measure.numerator, as_of, view, breakdown)
             den = self.evaluate(measure.denominator, as_of, view, breakdown)
@@ -310,7 +316,7 @@ class Engine:
             return of.fillna(0.0).cumsum().reindex(pd.date_range(PROGRAMME_START, as_of, freq="MS"))
         if isinstance(measure, RollingMeasure):
             of = self.evaluate(measure.of, as_of, view, breakdown)
-            return of.fillna(0.0).rolling(measure.months, min_periods=measure.months).sum()
+            return of.rolling(measure.months, min_periods=measure.months).sum()  # not over a missing month
         if isinstance(measure, DifferenceMeasure):
             left = self.evaluate(measure.left, as_of, view, breakdown)
             right = self.evaluate(measure.right, as_of, view, breakdown)
@@ -337,6 +343,16 @@ class Engine:
 
     def compute_all(self, as_of=None, filters: ViewFilters | None = None, with_forecast: bool = False):
         return [self.compute(i.id, as_of, filters, with_forecast=with_forecast) for i in self.catalogue.indicators]
+
+
+def without_missing_months(engine: Engine, table: str, frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """A flow leaf's frame with NaN on the months its monthly source did not deliver (indicators/completeness.py)."""
+    missing = gaps(engine, table, as_of) if not frame.empty else []
+    if not missing:
+        return frame
+    out = frame.copy()
+    out.loc[out.index.isin(pd.DatetimeIndex(missing))] = np.nan
+    return out
 
 
 def series_total(frame: pd.DataFrame) -> pd.Series:

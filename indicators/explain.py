@@ -6,7 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from indicators.cli_compute import forecast_dict
 from indicators.compute import Engine, month_end, parse_month
+from indicators.forecast_text import explanation
 from indicators.model import (
     AvgMeasure,
     CountDistinctMeasure,
@@ -98,7 +100,7 @@ def explain(engine: Engine, indicator_id: str, as_of: str | date | None = None,
     ind = engine.catalogue.indicator(indicator_id)
     as_of_m = parse_month(as_of) or engine.latest_month()
     view = filters or ViewFilters()
-    result = engine.compute(indicator_id, as_of_m, view, with_forecast=False)
+    result = engine.compute(indicator_id, as_of_m, view)
     leaves = []
     tables = set()
     for leaf in ind.measure.leaves():
@@ -146,6 +148,13 @@ def explain(engine: Engine, indicator_id: str, as_of: str | date | None = None,
         "status": result.status,
         "reason_fr": result.reason_fr,
         "reason_en": result.reason_en,
+        "completeness": None if result.completeness is None else {
+            **result.completeness.as_dict(), "sentence_fr": result.completeness.sentence("fr"),
+            "sentence_en": result.completeness.sentence("en")},
+        "carried_periods": [p.period.isoformat()[:7] for p in result.series if p.carried],
+        "forecast": None if result.forecast is None else {
+            **forecast_dict(result.forecast), "explanation_fr": explanation(result.forecast, "fr"),
+            "explanation_en": explanation(result.forecast, "en")},
         "leaves": leaves,
         "source_files": [{"file_name": f[0], "sha256": f[1], "source": f[2],
                           "period_min": str(f[3]) if f[3] else None, "period_max": str(f[4]) if f[4] else None,

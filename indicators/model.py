@@ -85,9 +85,17 @@ class Freshness(CatalogueModel):
     delay_days: Annotated[int, Strict(), Field(ge=0, le=366)]
 
 
+class Completeness(CatalogueModel):
+    """How complete a month's data must be before a status colour is given (below: « données incomplètes »)."""
+
+    min_territories: Fraction = Field(0.9, description="Share of the view's départements that delivered for "
+                                                       "the month, at least.")
+
+
 class Defaults(CatalogueModel):
     status: StatusThresholds = StatusThresholds(on_track=0.95, watch=0.80)
     freshness: Freshness = Freshness(periodicity="monthly", delay_days=20)
+    completeness: Completeness = Completeness()
 
 
 class Baseline(CatalogueModel):
@@ -157,6 +165,7 @@ class Indicator(CatalogueModel):
     target: Target
     status: StatusThresholds | None = Field(None, description="Default: defaults.status.")
     freshness: Freshness | None = Field(None, description="Default: defaults.freshness.")
+    completeness: Completeness | None = Field(None, description="Default: defaults.completeness.")
 
 
 class Objective(CatalogueModel):

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import func, literal_column, select
 
 from etl.status import expected_next
+from indicators import completeness
 from indicators.compute import (
     BreakdownRow,
     Engine,
@@ -160,9 +161,12 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
                                f"Indicator not available for this filter: {e.text('en')}.", None, None, factor,
                                note.text("fr"), [], fresh, not_applicable=str(e), target_note_en=note.text("en"))
     monthly = series_total(frame)
-    points = _points(ind, _resample(monthly, grain, flow), traj, as_of, grain)
+    carried = completeness.carried_months(engine, ind, as_of)
+    points = _mark_carried(_points(ind, _resample(monthly, grain, flow), traj, as_of, grain), carried)
     current = _last_valid(points)
     prev = _previous(points, current)
+    data_month = month_start(_data_end(engine, ind, as_of))
+    complete = completeness.assess(engine, ind, as_of, view, data_month, grain, flow)
     final_date, final_value = ind.target.final.date, (traj[-1][1] if traj else ind.target.final.value)
     if current is not None and traj:
         a = assess(current.value, traj[0][1], current.target, final_value, ind.status.on_track, ind.status.watch)
@@ -174,7 +178,12 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
         a = assess(None if current is None else current.value, 0, None, 0, 1, 0.5)
         reason_fr = reason(a, final_value, final_date, month_end(as_of), ind.unit, "fr")
         reason_en = reason(a, final_value, final_date, month_end(as_of), ind.unit, "en")
-    trend = (current.value - prev.value) if current and prev else None
+    if complete is not None and not complete.complete:  # a colour would mislead: say what is missing
+        at = next((p for p in points if p.period <= data_month <= p.period_end), current)
+        current = None if at is None else replace(at, status="incomplete")
+        prev = _previous(points, current) if current and current.value is not None else None
+        status, reason_fr, reason_en = "incomplete", complete.sentence("fr"), complete.sentence("en")
+    trend = (current.value - prev.value) if current and prev and current.value is not None else None
     trend_pct = (trend / abs(prev.value)) if trend is not None and prev and prev.value else None
 
     milestones = []
@@ -190,7 +199,7 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
                                         actual))
     result = IndicatorResult(ind, as_of, view, grain, points, current, status, reason_fr, reason_en, trend,
                              trend_pct, factor, note.text("fr"), milestones, fresh,
-                             target_note_en=note.text("en"))
+                             target_note_en=note.text("en"), completeness=complete)
 
     if view.territorial:  # the same view without its territory: couloir, dispositif and vague filters kept
         national = engine.compute(ind.id, as_of, replace(view, region=None, departement=None), None, grain,
@@ -199,9 +208,19 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
         result.gap_points = _gap(ind, current, national.current)
 
     if with_forecast and current is not None and traj and final_date > current.period_end:
-        monthly_valid = [(month_end(ts.date()), float(v)) for ts, v in monthly.items() if pd.notna(v)]
-        result.forecast = forecast(monthly_valid, final_value, final_date, ind.direction, unit=ind.unit)
+        # published values only: a carried-forward stock never feeds the models (nor a season)
+        observed = [(month_end(ts.date()), float(v)) for ts, v in monthly.items()
+                    if pd.notna(v) and ts.date() not in carried]
+        result.forecast = forecast(observed, final_value, final_date, ind.direction, unit=ind.unit, stock=not flow)
     return result
+
+
+def _mark_carried(points: list[Point], carried: set[date]) -> list[Point]:
+    """Points whose value is a stock carried from an earlier month say so (the table twin and exports show it)."""
+    if not carried:
+        return points
+    return [replace(p, carried=True) if p.value is not None and month_start(p.period_end) in carried else p
+            for p in points]
 
 
 def with_breakdown(engine: Engine, base: IndicatorResult, breakdown: str) -> IndicatorResult:

@@ -12,7 +12,7 @@ from datetime import date
 
 from indicators import fmt
 
-STATUSES = ("on_track", "watch", "off_track", "no_target", "no_data")
+STATUSES = ("on_track", "watch", "off_track", "no_target", "no_data", "incomplete")  # incomplete: completeness.py
 
 
 def trajectory_points(baseline_date: date, baseline_value: float,

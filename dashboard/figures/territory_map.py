@@ -13,6 +13,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from dashboard import tilegrid
+from dashboard.access import visible_territory
 from dashboard.components.indicator_format import fmt_points, fmt_progress, fmt_value, status_text, unit_noun
 from dashboard.components.territory_view import MEASURES
 from dashboard.components.tilemap import territory_map
@@ -110,7 +111,7 @@ def territory_figure(rows: list, level: str, measure: str, unit: str, lang: str 
     if scope is not None:
         outside = t("terr.map.outside", lang)
         for code in tilegrid.load(level):
-            if code not in scope:
+            if code not in scope and visible_territory(level, code, reference):
                 hovers[code] = f"<b>{territory_label(code, level, reference, lang)}</b><br>{outside}"
         fade_outside(fig, scope, level)
     return with_hover(fig, hovers, level)

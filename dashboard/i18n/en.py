@@ -29,6 +29,13 @@ MESSAGES: dict[str, str] = {
     "filter.vague": "Wave",
     "filter.vague.all": "All waves",
     "filter.nothing_found": "No match",
+    "access.region_denied": "Access to this région is not authorised: your rights do not cover it. "
+                            "The view of your own scope is shown.",
+    "access.write_denied": "Not saved: your rights do not allow this change (role or région). "
+                           "Nothing was changed.",
+    "author.signed_in": "Signed in: {name}",
+    "access.action_denied": "Action not authorised for your profile ({action}).",
+    "access.denied_title": "Access not authorised",
     "state.title": "Some parameters of the address were ignored",
     "state.region_unknown": "Parameter “region”: unknown region “{value}” (expected an INSEE region code, "
                             "e.g. 84 for Auvergne-Rhône-Alpes). Filter ignored.",
@@ -127,6 +134,12 @@ MESSAGES: dict[str, str] = {
     "data.col.period_min": "Period start",
     "data.col.period_max": "Period end",
     "data.col.superseded": "Superseded by",
+    "data.periods.title": "Provenance per period",
+    "data.periods.lead": "Which file holds each period of each source: a delivery replaces exactly the periods it "
+                         "contains (the others stay those of earlier files).",
+    "data.col.period_from": "First period",
+    "data.col.period_to": "Last period",
+    "data.col.periods": "Periods",
     "data.templates.title": "File templates to send",
     "data.templates.lead": "One template per source: the expected header and an example row (semicolon-separated "
                            "CSV, or Excel with the list of columns). Details: docs/sources.md.",

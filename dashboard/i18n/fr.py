@@ -32,6 +32,13 @@ MESSAGES: dict[str, str] = {
     "filter.vague.all": "Toutes les vagues",
     "filter.nothing_found": "Aucun résultat",
     # URL validation
+    "access.region_denied": "Accès non autorisé à cette région : vos habilitations ne la couvrent pas. "
+                            "La vue de votre périmètre est affichée.",
+    "access.write_denied": "Enregistrement refusé : vos habilitations ne permettent pas cette écriture "
+                           "(rôle ou région). Rien n'a été modifié.",
+    "author.signed_in": "Connecté : {name}",
+    "access.action_denied": "Action non autorisée pour votre profil ({action}).",
+    "access.denied_title": "Accès non autorisé",
     "state.title": "Certains paramètres de l'adresse ont été ignorés",
     "state.region_unknown": "Paramètre « region » : région inconnue « {value} » (attendu : code INSEE de région, "
                             "ex. 84 pour Auvergne-Rhône-Alpes). Filtre ignoré.",
@@ -139,6 +146,12 @@ MESSAGES: dict[str, str] = {
     "data.col.period_min": "Début de période",
     "data.col.period_max": "Fin de période",
     "data.col.superseded": "Remplacé par",
+    "data.periods.title": "Provenance par période",
+    "data.periods.lead": "Quel fichier porte chaque période de chaque source : une livraison remplace exactement les "
+                         "périodes qu'elle contient (les autres restent celles des fichiers précédents).",
+    "data.col.period_from": "Première période",
+    "data.col.period_to": "Dernière période",
+    "data.col.periods": "Périodes",
     "data.templates.title": "Modèles de fichiers à envoyer",
     "data.templates.lead": "Un modèle par source : l'en-tête attendu et une ligne d'exemple (CSV séparé par des "
                            "points-virgules, ou Excel avec la liste des colonnes). Détail : docs/sources.md.",

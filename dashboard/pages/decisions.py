@@ -12,6 +12,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 from dash import ctx as dash_ctx
 
 from dashboard import ids
+from dashboard.access import signed_author
 from dashboard.components import page_header
 from dashboard.components.comments import frozen_at, when
 from dashboard.components.decisions import (
@@ -54,7 +55,8 @@ def _filters(page: PageRequest, indicators: list[dict], indicator: str | None) -
 
 def _add_form(page: PageRequest, indicators: list[dict]) -> html.Section:
     regions = [{"value": r.code, "label": r.label(page.lang)}
-               for r in sorted(page.reference.regions.values(), key=lambda r: r.label(page.lang))]
+               for r in sorted(page.reference.regions.values(), key=lambda r: r.label(page.lang))
+               if page.scope.allows_region(r.code)]
     fields = new_decision_fields(page.lang, lambda name: name, indicators, regions=regions, region=page.state.region)
     return html.Section([
         html.H2(page.t("decisions.add.title"), id="decisions-add-title"),
@@ -81,7 +83,7 @@ def layout(page: PageRequest):
                       html.Div(decision_log(page.ctx, scope, indicator=indicator), id=ids.DEC_LOG)],
                      className="page-section", **{"aria-labelledby": "decisions-log-title"}),
     ]
-    if not snapshot:
+    if not snapshot and page.scope.can_manage_committee:  # decisions are recorded by the secretariat
         parts.append(_add_form(page, indicators))
     parts.append(dcc.Store(id=ids.DEC_SCOPE, data=scope))
     return parts
@@ -109,11 +111,12 @@ def _edit_values(decision_id: int) -> dict:
     State({"type": ids.DEC_EDIT_OWNER, "decision": ALL}, "value"),
     State({"type": ids.DEC_EDIT_DUE, "decision": ALL}, "value"),
     State({"type": ids.DEC_EDIT_TEXT, "decision": ALL}, "value"),
-    State(ids.DEC_SCOPE, "data"), State(ids.AUTHOR_STORE, "data"),
+    State(ids.DEC_SCOPE, "data"),
     prevent_initial_call=True,
 )
 def on_decisions(status, open_only, indicator, _add, _saves, text, owner, due, new_status, indicator_ids, regions,
-                 committee, _s, _o, _d, _t, scope, author):
+                 committee, _s, _o, _d, _t, scope):
+    author = signed_author()
     if not scope:
         return no_update, no_update, no_update
     filters = {"status": status, "open_only": open_only, "indicator": indicator}

@@ -13,7 +13,7 @@ from dashboard.components.export_menu import grid_export, table_with_export
 from dashboard.components.table import export_as
 from dashboard.format import fmt_bytes, fmt_date, fmt_datetime, fmt_month, fmt_number, fmt_percent
 from dashboard.i18n import t
-from dashboard.jobs import Job, registry, start_for_view  # exports
+from dashboard.jobs import Job, registry, start_for_view, visible_job  # exports
 from dashboard.pagekit import PageRequest, view
 from dashboard.routes import template_href
 from dashboard.state import parse_search
@@ -122,6 +122,21 @@ def files_section(page: PageRequest) -> list:
     ]
 
 
+def periods_section(sources: list[dict], page: PageRequest) -> list:
+    """Which file(s) hold each run of periods of each source (etl/status.py `period_runs`)."""
+    df = pd.DataFrame([{"source": s["source"], "period_from": r["from"], "period_to": r["to"], "periods": r["count"],
+                        "file": ", ".join(r["files"]), "rows": r["rows"]}
+                       for s in sources for r in s.get("periods", [])],
+                      columns=["source", "period_from", "period_to", "periods", "file", "rows"])
+    headers = {k: page.t(f"data.col.{k}") for k in df.columns}
+    return [html.P(page.t("data.periods.lead")),
+            grid_export(data_table(df, ids.DATA_PERIODS_GRID, page.lang, headers=headers,
+                                   formats={"periods": "int", "rows": "count"},
+                                   widths={"source": 170, "period_from": 140, "period_to": 140, "periods": 110,
+                                           "file": 360, "rows": 120}, wrap=("file",), page_size=20),
+                        page.lang, page.t("data.periods.title"))]
+
+
 def templates_section(page: PageRequest) -> html.Ul:
     items = []
     for c in CONTRACTS.values():
@@ -159,10 +174,14 @@ def layout(page: PageRequest):
                     html.P(page.t("data.freshness.summary", late=late, total=len(report["sources"]),
                                   today=fmt_date(page.ctx.today(), page.lang))),
                     freshness_table(report["sources"], page), section_id=ids.DATA_FRESHNESS),
-            section(page.t("data.runs.title"), runs_table(report, page)),
-            section(page.t("data.rejects.title"), *rejects_section(page)),
-            section(page.t("data.files.title"), *files_section(page)),
         ]
+        if page.scope.can_admin_data:  # runs, rejected rows (every région's) and files: the data administrators'
+            parts += [
+                section(page.t("data.runs.title"), runs_table(report, page)),
+                section(page.t("data.rejects.title"), *rejects_section(page)),
+                section(page.t("data.files.title"), *files_section(page)),
+                section(page.t("data.periods.title"), *periods_section(report["sources"], page)),
+            ]
         parts.append(extract_section(page))  # --- exports ---
     parts.append(section(page.t("data.templates.title"), html.P(page.t("data.templates.lead")),
                          templates_section(page)))
@@ -238,7 +257,7 @@ def extract_job(n_clicks, _ticks, _stamp, job_id, table, fmt, sep, decimal, sear
             return None, True, [html.P(t("extract.failed", lang, reason=str(e)), role="alert",
                                        className="extract-error")]
         return job.id, False, extract_progress(job, lang)
-    job = registry().get(job_id)
+    job = visible_job(registry().get(job_id))
     if job is None:
         return no_update, True, ([html.P(t("extract.unknown_job", lang), role="status")] if job_id else [])
     return no_update, job.finished, extract_progress(job, lang)

@@ -16,6 +16,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.access import current_scope
 from dashboard.components import page_header, simple_table, status_badge
 from dashboard.components.export_menu import table_with_export, unit_kind
 from dashboard.components.indicator_format import fmt_points, fmt_trend, fmt_value, unit_noun
@@ -45,7 +46,8 @@ def _title(region_code: str | None = None, **_: object) -> str:
         regions = current().reference.regions
     except (RuntimeError, KeyError):  # outside a request
         regions = {}
-    name = regions[region_code].label_fr if region_code in regions else region_code or ""
+    shown = region_code in regions and current_scope().allows_region(region_code)
+    name = regions[region_code].label_fr if shown else ""
     return f"Fiche territoriale {name} — Ségur numérique".replace("  ", " ")
 
 
@@ -55,7 +57,8 @@ dash.register_page(__name__, path_template="/territoires/<region_code>", name="F
 def unknown_region(code: str, page: PageRequest) -> list:
     """A clear message (not an error page) listing the codes that exist."""
     lang = page.lang
-    codes = ", ".join(f"{c} {r.label(lang)}" for c, r in sorted(page.reference.regions.items()))
+    codes = ", ".join(f"{c} {r.label(lang)}" for c, r in sorted(page.reference.regions.items())
+                      if page.scope.allows_region(c))
     return [page_header(t("fiche.unknown.title", lang)),
             dmc.Alert(t("fiche.unknown.body", lang, code=code, codes=codes), title=t("fiche.unknown.title", lang),
                       color="warningDsfr", variant="light", className="fiche-unknown"),
@@ -180,6 +183,9 @@ def layout(page: PageRequest):
     code = (page.extra.get("region_code") or "").strip()
     if code not in page.reference.regions:
         return unknown_region(code, page)
+    if not page.scope.allows_region(code):  # the path names the région: asked of the scope like the URL's
+        return [page_header(t("access.denied_title", lang)),
+                html.Div(dmc.Alert(t("access.region_denied", lang), color="errorDsfr", variant="light"), role="alert")]
     label = page.reference.label("regions", code, lang)
     month = fmt_month(state.as_of or page.engine.latest_month(), lang)
     here = state.replace(region=code, departement=None)

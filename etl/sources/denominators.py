@@ -38,6 +38,8 @@ POPULATIONS = Contract(
                aliases=("effectif", "nombre", "count"), example="412"),
     ),
     natural_key=("departement_code", "population_kind", "reference_year"),
+    period_column="reference_year",
+    total_column="population_count",
 )
 
 CONTRACTS = (POPULATIONS,)

@@ -26,6 +26,7 @@ MES_DOCUMENTS = Contract(
     ),
     natural_key=("month", "departement_code", "couloir_code", "document_type"),
     period_column="month",
+    total_column="documents_count",
 )
 
 MES_PROFILES = Contract(
@@ -47,6 +48,7 @@ MES_PROFILES = Contract(
     ),
     natural_key=("month", "departement_code"),
     period_column="month",
+    total_column="profiles_opened",
     checks=("activated_le_opened",),
 )
 
@@ -67,6 +69,7 @@ MSSANTE = Contract(
     ),
     natural_key=("month", "departement_code", "couloir_code"),
     period_column="month",
+    total_column="messages_count",
 )
 
 USAGE_PROFESSIONNELS = Contract(
@@ -91,6 +94,7 @@ USAGE_PROFESSIONNELS = Contract(
     ),
     natural_key=("month", "departement_code", "couloir_code"),
     period_column="month",
+    total_column="exchanges_total",
     checks=("ins_le_total",),
 )
 
@@ -113,6 +117,7 @@ EPRESCRIPTIONS = Contract(
     ),
     natural_key=("month", "departement_code"),
     period_column="month",
+    total_column="eprescriptions_count",
 )
 
 USAGE_ETABLISSEMENTS = Contract(
@@ -134,6 +139,7 @@ USAGE_ETABLISSEMENTS = Contract(
     ),
     natural_key=("month", "finess", "document_type"),
     period_column="month",
+    total_column="documents_count",
 )
 
 CONTRACTS = (MES_DOCUMENTS, MES_PROFILES, MSSANTE, USAGE_PROFESSIONNELS, EPRESCRIPTIONS, USAGE_ETABLISSEMENTS)

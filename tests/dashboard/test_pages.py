@@ -39,14 +39,15 @@ def test_donnees_in_french(client, render_page):
     for expected in ("Fraîcheur par source", "Documents envoyés à Mon espace santé", "À jour", "En retard",
                      "Derniers chargements", "Publié avec rejets", "Lignes rejetées", "code inconnu",
                      "Fichiers sources", "mes_documents_2025.csv", "populations_2024.csv",
-                     "Modèles de fichiers à envoyer"):
+                     "Modèles de fichiers à envoyer", "Provenance par période", "Première période"):
         assert expected in text, expected
     assert rendered["_pages_store"]["data"]["title"] == "Données — Ségur numérique"
 
 
 def test_donnees_in_english(client, render_page):
     _, text = render_page(client, "/donnees", "?lang=en")
-    for expected in ("Freshness by source", "Up to date", "Latest loads", "Rejected rows", "Source files"):
+    for expected in ("Freshness by source", "Up to date", "Latest loads", "Rejected rows", "Source files",
+                     "Provenance per period", "First period"):
         assert expected in text, expected
     assert "Fraîcheur par source" not in text
 

@@ -113,7 +113,7 @@ def test_unknown_key_suggests_the_right_one(check):
         f"{F}:8:5: indicators[0].unit: missing required key 'unit'",
         f"{F}:11:5: indicators[0].unti: unknown key 'unti' (did you mean 'unit'?): expected one of id, label, "
         "description, unit, direction, owner, sources, public, tags, notes, measure, grains, dimensions, baseline, "
-        "target, status, freshness",
+        "target, status, freshness, completeness",
     ]
 
 
