@@ -60,3 +60,18 @@ def test_no_violation_in_the_open_export_menu(page, live_server):
     menu.get_by_role("button").first.wait_for()
     violations = axe_violations(page)
     assert violations == [], describe(violations)
+
+
+def test_export_menu_closes_with_escape_and_focus_returns_to_its_button(page, live_server):
+    page.goto(live_server + "/budget")
+    wait_for_page(page, "Taux d'engagement")
+    menu = page.locator("details.export-menu").first
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("m => m.open", arg=menu.element_handle())
+    page.keyboard.press("Tab")  # into the menu: its first format
+    assert page.evaluate("() => document.activeElement.classList.contains('export-item')")
+    page.keyboard.press("Escape")
+    page.wait_for_function("m => !m.open", arg=menu.element_handle())
+    assert page.evaluate("() => document.activeElement.matches('details.export-menu > summary')")
+    assert menu.locator("summary").evaluate("s => s === document.activeElement")
