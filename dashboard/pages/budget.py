@@ -35,7 +35,7 @@ DEFAULT_BY = ("dispositif",)
 TOP_BENEFICIARIES = 100
 AMOUNT_COLUMNS = ("envelope_eur", "committed_eur", "paid_eur", "to_commit_eur", "to_pay_eur")
 RATE_COLUMNS = ("committed_rate", "paid_rate", "paid_of_committed")
-GROUP_WIDTHS = {"dispositif": 300, "couloir": 190, "vague": 110, "region": 230, "year": 90}
+GROUP_WIDTHS = {"dispositif": 230, "couloir": 190, "vague": 110, "region": 230, "year": 90}
 STATUS_OF = {"at_risk": "off_track", "open": "no_target", "paid": "on_track"}
 
 
@@ -176,6 +176,7 @@ def table_section(page: PageRequest, frame: pd.DataFrame, by: list[str]) -> html
         html.P(t("budget.table.lead", n=fmt_number(len(table), lang, decimals=0))),
         grid_export(wrapped_headers(data_table(shown, ids.BUDGET_GRID, lang, formats=formats,
                                                pinned=tuple(shown.columns[:1]), page_size=20,
+                                               wrap=tuple(shown.columns[:len(by)]),  # long names wrap, never cut
                                                widths={t(f"budget.by.{k}"): GROUP_WIDTHS[k] for k in by})),
                     lang, t("budget.table.title")),
         section_id=ids.BUDGET_TABLE)
