@@ -129,6 +129,12 @@ def test_comite_page_lists_snapshots_with_links(committee, cclient):
     assert f"/comite/pack/{meta.id}.pdf" in text
 
 
+def test_comite_page_in_english(cclient):
+    text = as_json(render(cclient, "/comite", "?lang=en"))
+    assert '"label": "Région for the regional fact sheet"' in text
+    assert "of the fiche" not in text
+
+
 def test_diff_against_live_is_sorted_and_filterable(committee):
     ctx = committee["app"].server.extensions["segur"]
     meta = committee["meta"]

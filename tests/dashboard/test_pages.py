@@ -50,6 +50,9 @@ def test_donnees_in_english(client, render_page):
                      "Provenance per period", "First period"):
         assert expected in text, expected
     assert "Fraîcheur par source" not in text
+    # what the loader detected, stored in French, said in English (source files grid)
+    assert "CSV; encoding utf-8; separator ';'; decimal mark ','; header on line 1" in text
+    assert "encodage" not in text and "séparateur" not in text
 
 
 @pytest.mark.parametrize(("search", "message"), [
