@@ -22,9 +22,12 @@ $(VENV)/.stamp-dev: requirements-dev.txt $(VENV)/.stamp-runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Demo data only: one account per role, with one-time passwords printed here (never stored in the repo).
 run: $(VENV)/.stamp-runtime
 	@if [ ! -f "$${SEGUR_WAREHOUSE:-data/warehouse.duckdb}" ]; then \
-		$(PY) -m etl demo --scale $(SCALE) && $(PY) -m etl load; fi
+		$(PY) -m etl demo --scale $(SCALE) && $(PY) -m etl load && \
+		echo "Comptes de démonstration (mots de passe à usage unique, à changer à la première connexion) :" && \
+		($(PY) -m appstate users demo || true); fi
 	$(PY) app.py
 
 test: $(VENV)/.stamp-dev

@@ -30,6 +30,26 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_PUBLIC_URL", "", "The dashboard's public address, written into exported files (workbook link, "
             "snapshot permalink), e.g. https://segur.example.fr/ (default: http://HOST:PORT/). Never taken from "
             "a request's Host header."),
+    Setting("SEGUR_AUTH", "local", "Sign-in: local (accounts in the app-state database, argon2) or oidc."),
+    Setting("SEGUR_PUBLIC_READ", "", "Anonymous read-only access: empty (none, sign-in required) or national "
+            "(national figures only, no comments, no writes)."),
+    Setting("SEGUR_SECRET_KEY", "", "Key signing the session cookies (default: generated once into "
+            "<SEGUR_DATA_DIR>/secret_key, mode 0600). Same value for every worker."),
+    Setting("SEGUR_SESSION_HOURS", "10", "How long a sign-in lasts (hours)."),
+    Setting("SEGUR_BEHIND_HTTPS", "0", "1 when served over HTTPS (reverse proxy): Secure cookies, HSTS."),
+    Setting("SEGUR_PROXY_HOPS", "0", "Number of reverse proxies whose X-Forwarded-For/Proto/Host headers are trusted."),
+    Setting("SEGUR_TRUSTED_ORIGINS", "", "Extra origins (comma-separated, e.g. https://pilotage.sante.gouv.fr) "
+            "allowed to send state-changing requests besides the request's own host."),
+    Setting("SEGUR_LOGIN_MAX_FAILURES", "5", "Failed sign-ins per login (×4 per client address) before a lock-out."),
+    Setting("SEGUR_LOGIN_LOCK_MINUTES", "15", "Window and lock-out duration of the sign-in throttling (minutes)."),
+    Setting("SEGUR_OIDC_DISCOVERY_URL", "", "OIDC: the provider's .well-known/openid-configuration URL."),
+    Setting("SEGUR_OIDC_CLIENT_ID", "", "OIDC: client id registered at the provider."),
+    Setting("SEGUR_OIDC_CLIENT_SECRET", "", "OIDC: client secret (keep it out of the repository)."),
+    Setting("SEGUR_OIDC_SCOPES", "openid email profile", "OIDC: scopes requested (ProConnect: openid email "
+            "given_name usual_name)."),
+    Setting("SEGUR_OIDC_REDIRECT_URL", "", "OIDC: callback URL registered at the provider (default: "
+            "<this site>/auth/oidc/callback)."),
+    Setting("SEGUR_OIDC_PROVIDER_NAME", "", "OIDC: name on the sign-in button (e.g. ProConnect)."),
     Setting("HOST", "127.0.0.1", "Address the dashboard listens on."),
     Setting("PORT", "8050", "Port the dashboard listens on."),
 )
@@ -49,6 +69,53 @@ def _path(value: str) -> Path:
 
 
 @dataclass(frozen=True)
+class AccessSettings:
+    """Sign-in and web security (dashboard/auth)."""
+
+    auth: str = "local"
+    public_read: str = ""
+    secret_key: str = ""
+    session_hours: float = 10.0
+    behind_https: bool = False
+    proxy_hops: int = 0
+    trusted_origins: tuple[str, ...] = ()
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+    oidc_discovery_url: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid email profile"
+    oidc_redirect_url: str = ""
+    oidc_provider_name: str = ""
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "oui", "on")
+
+
+def _access(env: dict[str, str] | None) -> AccessSettings:
+    def raw(name: str) -> str:
+        return _raw(name, env).strip()
+
+    auth, public = raw("SEGUR_AUTH").lower() or "local", raw("SEGUR_PUBLIC_READ").lower()
+    if auth not in ("local", "oidc"):
+        raise ValueError(f"SEGUR_AUTH={auth!r} : attendu local ou oidc")
+    if public not in ("", "national"):
+        raise ValueError(f"SEGUR_PUBLIC_READ={public!r} : attendu vide ou national")
+    return AccessSettings(
+        auth=auth, public_read=public, secret_key=raw("SEGUR_SECRET_KEY"),
+        session_hours=float(raw("SEGUR_SESSION_HOURS") or 10), behind_https=_flag(raw("SEGUR_BEHIND_HTTPS")),
+        proxy_hops=int(raw("SEGUR_PROXY_HOPS") or 0),
+        trusted_origins=tuple(o.strip().rstrip("/") for o in raw("SEGUR_TRUSTED_ORIGINS").split(",") if o.strip()),
+        login_max_failures=int(raw("SEGUR_LOGIN_MAX_FAILURES") or 5),
+        login_lock_minutes=int(raw("SEGUR_LOGIN_LOCK_MINUTES") or 15),
+        oidc_discovery_url=raw("SEGUR_OIDC_DISCOVERY_URL"), oidc_client_id=raw("SEGUR_OIDC_CLIENT_ID"),
+        oidc_client_secret=raw("SEGUR_OIDC_CLIENT_SECRET"), oidc_scopes=raw("SEGUR_OIDC_SCOPES"),
+        oidc_redirect_url=raw("SEGUR_OIDC_REDIRECT_URL"), oidc_provider_name=raw("SEGUR_OIDC_PROVIDER_NAME"),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     warehouse: Path
@@ -60,6 +127,7 @@ class Settings:
     warmup: str
     host: str
     port: int
+    access: AccessSettings = AccessSettings()
     public_url: str = ""
 
     @property
@@ -106,6 +174,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         host=_raw("HOST", env),
         port=int(_raw("PORT", env)),
         public_url=_public_url(_raw("SEGUR_PUBLIC_URL", env)),
+        access=_access(env),
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import callbacks, routes, routes_committee, routes_exports, shell
+from dashboard import auth, callbacks, routes, routes_committee, routes_exports, shell
+from dashboard.components import identity
 from dashboard.context import AppContext, install
 from dashboard.i18n import t
 from dashboard.theme import register_plotly_template
@@ -31,7 +32,7 @@ INDEX_STRING = """<!DOCTYPE html>
 
 
 def create_app(settings: Settings | None = None) -> Dash:
-    """A Dash app over the published warehouse of `settings`: offline, French first, read-only."""
+    """A Dash app over the published warehouse of `settings`: offline, French first, signed-in (dashboard/auth)."""
     settings = settings or load_settings()
     register_plotly_template()
     pio.templates.default = "segur"
@@ -52,7 +53,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     install(app.server, AppContext.build(settings))
     app.layout = shell.layout()
     callbacks.register(app)
+    identity.register(app)  # header: who is signed in, sign-out
     routes.register(app.server)
     routes_exports.register(app.server)  # --- exports --- /exports/… (reports.routes) + /exports/jobs/<id>
     routes_committee.register(app.server)  # comité: pack downloads
+    auth.install(app, settings)  # last: the CSP hashes every inline script registered above
     return app

@@ -24,9 +24,7 @@ def current_scope() -> Scope:
     scope = flask.g.get("scope")
     if scope is not None:
         return scope
-    if is_internal_request() or "segur-auth" not in flask.current_app.extensions:  # TRANSITIONAL until the gate lands
-        return INTERNAL
-    return NOBODY
+    return INTERNAL if is_internal_request() else NOBODY
 
 
 def is_internal_request() -> bool:

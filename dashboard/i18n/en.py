@@ -934,3 +934,7 @@ MESSAGES: dict[str, str] = {
     "export.table_label_untitled": "Export this table",
     # --- end table exports ---
 }
+
+from dashboard.i18n.en_auth import MESSAGES as _ACCESS  # noqa: E402 - sign-in, accounts, administration
+
+MESSAGES.update(_ACCESS)

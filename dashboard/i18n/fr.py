@@ -952,3 +952,7 @@ MESSAGES: dict[str, str] = {
     "export.table_label_untitled": "Exporter ce tableau",
     # --- end table exports ---
 }
+
+from dashboard.i18n.fr_auth import MESSAGES as _ACCESS  # noqa: E402 - sign-in, accounts, administration
+
+MESSAGES.update(_ACCESS)
