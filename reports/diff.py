@@ -22,6 +22,7 @@ from indicators.tables import source_file
 STATUS_RANK = {"off_track": 0, "watch": 1, "on_track": 2}
 STATUS_LABELS = {"on_track": ("en bonne voie", "on track"), "watch": ("à surveiller", "to watch"),
                  "off_track": ("en retard", "off track"), "no_target": ("sans cible", "no target"),
+                 "incomplete": ("données incomplètes", "incomplete data"),
                  "no_data": ("sans donnée", "no data")}
 
 __all__ = ["Change", "Side", "committee_diff", "diff_snapshot", "live_side", "snapshot_side", "sort_key"]

@@ -148,10 +148,10 @@ def _statement(table: str, filters: ViewFilters, as_of: date | None, lineage: bo
     where, applied, ignored = [], {}, {}
     if as_of is not None:
         year_col = next((c for c in _YEAR_COLUMNS if c in t.c), None)
-        if contract.period_column:
+        if contract.period_column and contract.period_column not in _YEAR_COLUMNS:
             where.append(t.c[contract.period_column] <= month_end(as_of))
             applied["as_of"] = as_of.isoformat()[:7]
-        elif year_col:
+        elif year_col:  # a yearly period (envelopes, populations): the years up to the as-of month's
             where.append(t.c[year_col] <= as_of.year)
             applied["as_of"] = as_of.isoformat()[:7]
     for dim, code in filters.items():

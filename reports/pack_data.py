@@ -201,7 +201,7 @@ def trajectory(r: IndicatorResult, national: IndicatorResult | None, lang: str) 
 
 
 def _counts(counts: dict[str, int], tx: dict[str, str]) -> str:
-    order = ("on_track", "watch", "off_track", "no_target", "no_data")
+    order = ("on_track", "watch", "off_track", "incomplete", "no_target", "no_data")
     return " · ".join(f"{counts[k]} {STATUS_ICONS[k]} {tx['status.' + k].lower()}" for k in order if counts.get(k))
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _TEXT = json.loads((TEMPLATES / "pack_text.json").read_text(encoding="utf-8"))
-STATUS_ICONS = {"on_track": "✔", "watch": "⚠", "off_track": "✖", "no_target": "○", "no_data": "…"}
+STATUS_ICONS = {"on_track": "✔", "watch": "⚠", "off_track": "✖", "no_target": "○", "no_data": "…", "incomplete": "◌"}
 MAX_CHANGES = 30
 OPEN_DECISIONS = ("a_faire", "en_cours")
 

@@ -23,7 +23,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 BLEU_FRANCE = "000091"
 STATUS_COLOURS = {  # status → (light fill, dark text): text + colour, never colour alone
     "on_track": ("DFFEE6", "18753C"), "watch": ("FFF4E5", "B34000"), "off_track": ("FFE9E9", "CE0500"),
-    "no_target": ("EEEEEE", "3A3A3A"), "no_data": ("EEEEEE", "3A3A3A"),
+    "no_target": ("EEEEEE", "3A3A3A"), "no_data": ("EEEEEE", "3A3A3A"), "incomplete": ("EEEEEE", "3A3A3A"),
 }
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", start_color=BLEU_FRANCE, end_color=BLEU_FRANCE)

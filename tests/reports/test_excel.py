@@ -129,7 +129,7 @@ def test_summary_formats_dates_and_status_colours(workbooks, engine):
         assert ws.cell(r, col["Statut"]).data_type == "s"
     letter = openpyxl.utils.get_column_letter(col["Statut"])
     rules = [rule for cf in ws.conditional_formatting for rule in cf.rules if letter in str(cf.sqref)]
-    assert len(rules) == 5 and any('"En retard"' in rule.formula[0] for rule in rules)
+    assert len(rules) == 6 and any('"En retard"' in rule.formula[0] for rule in rules)
     assert unit_format("EUR") == '#,##0.0,, "M€"' and unit_format("pct") == '#,##0.0 "%"'
 
 

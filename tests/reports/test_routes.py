@@ -13,6 +13,7 @@ import pytest
 
 from reports import extracts
 from reports.routes import exports_bp, init_exports
+from tests.access import EVERYTHING, scope_hook
 from tests.reports.helpers import assert_well_formed_xlsx
 
 
@@ -20,6 +21,7 @@ from tests.reports.helpers import assert_well_formed_xlsx
 def client(engine, demo_settings):
     app = flask.Flask("exports-test")
     init_exports(app, engine=engine, settings=demo_settings)
+    scope_hook(app, {"scope": EVERYTHING})  # the dashboard's gate resolves it; here a national person asks
     return app.test_client()
 
 
@@ -142,6 +144,7 @@ def test_mounted_in_the_dashboard_uses_its_engine(engine, demo_settings):
     app = flask.Flask("exports-in-dashboard")
     app.extensions["segur"] = FakeDashboardContext()
     app.register_blueprint(exports_bp)
+    scope_hook(app, {"scope": EVERYTHING})
     resp = app.test_client().get("/exports/extract/fact_eprescription.csv?as_of=2026-10&region=93")
     assert resp.status_code == 200 and FakeDashboardContext.calls == 1
     assert resp.headers["Content-Disposition"].endswith('"extrait_fact_eprescription_2026-10_region-93.csv"')
