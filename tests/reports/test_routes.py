@@ -37,6 +37,7 @@ def test_workbook_link_comes_from_the_settings_not_the_host_header(engine, demo_
                                                                    "https://segur.example.fr/pilotage/")):
         app = flask.Flask("exports-public-url")
         init_exports(app, engine=engine, settings=dataclasses.replace(demo_settings, public_url=public_url))
+        scope_hook(app, {"scope": EVERYTHING})
         resp = app.test_client().get("/exports/workbook.xlsx?as_of=2026-10&region=11&lang=en", headers=forged)
         assert resp.status_code == 200
         assert _read_me(resp.data)["The same view in the dashboard"] == expected + "?as_of=2026-10&region=11&lang=en"
@@ -66,6 +67,7 @@ def test_workbook_names_the_catalogue_not_the_server_path(demo_settings):
     assert cat.file.startswith("/")
     app = flask.Flask("exports-catalogue")
     init_exports(app, engine=Engine(demo_settings.warehouse, cat, today=TODAY), settings=demo_settings)
+    scope_hook(app, {"scope": EVERYTHING})
     resp = app.test_client().get("/exports/workbook.xlsx?as_of=2026-10&lang=en")
     label = _read_me(resp.data)["Indicator catalogue"]
     assert label == f"indicators.yaml, version {cat.version} (sha256 {cat.sha256[:12]}…)"
