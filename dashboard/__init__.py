@@ -13,6 +13,7 @@ from dashboard.theme import register_plotly_template
 from settings import Settings, load_settings
 
 # French first: <html lang="fr"> from the first byte (a clientside callback switches it with the toggle).
+# Dash's scripts sit bare in <body>: the shell's own <footer> is the page's one contentinfo landmark.
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="fr">
     <head>
@@ -23,11 +24,9 @@ INDEX_STRING = """<!DOCTYPE html>
     </head>
     <body>
         {%app_entry%}
-        <footer>
-            {%config%}
-            {%scripts%}
-            {%renderer%}
-        </footer>
+        {%config%}
+        {%scripts%}
+        {%renderer%}
     </body>
 </html>"""
 

@@ -18,6 +18,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from indicators import fmt
+from indicators.budget import budget_frame
+from indicators.budget_views import totals
 from indicators.compute import Engine, IndicatorResult, month_end, parse_month
 from indicators.labels import dimension_labels
 from indicators.model import UNIT_LABELS
@@ -48,9 +50,7 @@ URL_KEYS = ("as_of", "region", "departement", "couloir", "dispositif", "vague", 
 def dashboard_link(as_of: date | str | None, filters: ViewFilters, lang: str = "fr", base: str | None = None) -> str:
     """The dashboard address of the same view: `http://127.0.0.1:8050/?as_of=2026-10&region=11`."""
     if base is None:
-        s = load_settings()
-        host = "127.0.0.1" if s.host in ("0.0.0.0", "::", "") else s.host
-        base = f"http://{host}:{s.port}/"
+        base = load_settings().dashboard_url
     query = {"as_of": as_of.isoformat()[:7] if isinstance(as_of, date) else as_of, **dict(filters.items()),
              "lang": lang if lang != "fr" else None}
     query = {k: query[k] for k in URL_KEYS if query.get(k)}
@@ -60,8 +60,8 @@ def dashboard_link(as_of: date | str | None, filters: ViewFilters, lang: str = "
 def build_workbook(engine: Engine, as_of: str | date | None = None, filters: ViewFilters | None = None,
                    lang: str = "fr", dashboard_url: str | None = None, scope: Scope | None = None) -> Workbook:
     """The workbook of one view (as-of month, filters, language); `dashboard_url` is the dashboard's base
-    address (default: http://HOST:PORT/ from the settings); `scope` (default: the operator's, national) limits
-    the régions of the long table."""
+    address (default: the settings' SEGUR_PUBLIC_URL, else http://HOST:PORT/); `scope` (default: the operator's,
+    national) limits the régions of the long table."""
     if lang not in TEXT:
         raise ValueError(f"langue inconnue « {lang} » (attendu : fr ou en)")
     view = filters or ViewFilters()
@@ -73,7 +73,7 @@ def build_workbook(engine: Engine, as_of: str | date | None = None, filters: Vie
     readme = wb.active
     readme.title = sheet_title(tx["sheet.readme"], used)
     summary = wb.create_sheet(sheet_title(tx["sheet.summary"], used))
-    _summary(summary, engine, results, view, lang)
+    _summary(summary, engine, results, view, lang, as_of_m)
     for obj in engine.catalogue.objectives:
         ws = wb.create_sheet(sheet_title(getattr(obj.label, lang), used))
         _objective(ws, engine, [results[i] for i in obj.weights], as_of_m, view, lang, obj.id)
@@ -122,7 +122,23 @@ def _label(r: IndicatorResult, lang: str) -> str:
     return getattr(r.indicator.label, lang)
 
 
-def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: ViewFilters, lang: str) -> None:
+def _territorial_budget_rates(engine: Engine, as_of: date, view: ViewFilters, lang: str) -> dict:
+    """In a région view (the budget rates are not declared by région), the rates the dashboard's Budget page
+    shows for it: committed and paid on the dispositifs with a territorialised envelope, over that envelope."""
+    if not view.region or view.departement:
+        return {}
+    total = totals(budget_frame(engine.db, as_of, view))
+    if not total["envelope_eur"] > 0:  # NaN or 0: no envelope known for the view, the engine's "no data" stands
+        return {}
+    period = as_of.replace(month=1, day=1)  # the rates are yearly (envelopes are yearly)
+    return {"BUD-01": (total["committed_rate"] * 100, period), "BUD-02": (total["paid_rate"] * 100, period),
+            "reason": TEXT[lang]["budget.territorial_rate"].format(
+                envelope=fmt.value(total["envelope_eur"], "EUR", lang),
+                uncovered=fmt.value(total["uncovered_committed_eur"], "EUR", lang))}
+
+
+def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: ViewFilters, lang: str,
+             as_of: date) -> None:
     tx = TEXT[lang]
     units = {k: r.indicator.unit for k, r in results.items()}
     value_fmt = lambda row: unit_format(units[row[0]])  # noqa: E731
@@ -136,6 +152,7 @@ def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: View
     if view.items():
         cols += [Col(tx["col.national"], value_fmt), Col(tx["col.gap"], "0.0")]
     rows = []
+    territorial = _territorial_budget_rates(engine, as_of, view, lang)
     for ind_id, r in results.items():
         cur, f, ind = r.current, r.forecast, r.indicator
         objectives = ", ".join(getattr(o.label, lang) for o in engine.catalogue.objectives_of(ind_id))
@@ -146,6 +163,9 @@ def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: View
                cur.progress if cur else None, status_text(r.status, lang),
                r.reason_fr if lang == "fr" else r.reason_en, r.trend, forecast, r.freshness.last_period,
                r.freshness.expected_next, tx["fresh.stale"] if r.freshness.stale else tx["fresh.ok"]]
+        if ind_id in territorial and cur is None:  # the Budget page's rate of this région, not the engine's
+            row[4], row[5], row[10], row[11] = (*territorial[ind_id], status_text("no_target", lang),
+                                                territorial["reason"])
         if view.items():
             row += [r.national.value if r.national else None, r.gap_points]
         rows.append(row)

@@ -42,9 +42,14 @@ TEXT: dict[str, dict[str, str]] = {
                        "nationale (région vide) couvre les dépenses de toutes les régions.",
         "budget.note_departement": "Les enveloppes ne sont pas déclinées par département : seules les dépenses "
                                    "sont filtrées.",
+        "budget.territorial_rate": "Pas de cible régionale : taux de la page Budget pour cette région, sur les "
+                                   "dispositifs à enveloppe territorialisée ({envelope}) ; {uncovered} engagés sur "
+                                   "des enveloppes nationales ne sont pas comptés.",
         "readme.as_of": "Situation à fin de", "readme.month": "Mois de situation", "readme.filters": "Filtres",
         "readme.generated": "Généré le", "readme.version": "Version de l'application",
-        "readme.catalogue": "Catalogue des indicateurs", "readme.url": "La même vue dans le tableau de bord",
+        "readme.catalogue": "Catalogue des indicateurs",
+        "readme.catalogue_value": "{name}, version {version} (sha256 {sha}…)",
+        "readme.url": "La même vue dans le tableau de bord",
         "readme.how": "Comment lire ce classeur", "readme.freshness": "Fraîcheur des données par source",
         "readme.no_filter": "aucun — vue nationale",
         "readme.how.readme": "Cette page : la vue exportée, sa date, ses filtres, la fraîcheur des sources.",
@@ -114,9 +119,14 @@ TEXT: dict[str, dict[str, str]] = {
                        "dated up to {date}, envelopes of budget years up to that one. A national envelope (empty "
                        "region) covers the spending of every region.",
         "budget.note_departement": "Envelopes are not broken down by département: only spending is filtered.",
+        "budget.territorial_rate": "No regional target: the Budget page's rate for this région, on the dispositifs "
+                                   "with a territorialised envelope ({envelope}); {uncovered} committed on national "
+                                   "envelopes are not counted.",
         "readme.as_of": "Figures as of the end of", "readme.month": "As-of month", "readme.filters": "Filters",
         "readme.generated": "Generated on", "readme.version": "Application version",
-        "readme.catalogue": "Indicator catalogue", "readme.url": "The same view in the dashboard",
+        "readme.catalogue": "Indicator catalogue",
+        "readme.catalogue_value": "{name}, version {version} (sha256 {sha}…)",
+        "readme.url": "The same view in the dashboard",
         "readme.how": "How to read this workbook", "readme.freshness": "Data freshness per source",
         "readme.no_filter": "none — national view",
         "readme.how.readme": "This page: the exported view, its date, its filters, the freshness of the sources.",

@@ -30,6 +30,7 @@ from reports.writers import MAX_XLSX_DATA_ROWS
 
 # The formats an extract can be written in → media type, derived from the one registry (reports/formats.py).
 FORMATS = {name: f.mimetype for name, f in TABLE_FORMATS.items()}
+MAX_XLSX_DATA_ROWS = EXCEL_MAX_ROWS - 1  # the header takes a row
 BATCH_ROWS = 32_768
 PARQUET_BATCH_ROWS = 122_880  # one Parquet row group per batch: DuckDB's own row group size
 _QMARK = DuckDBDialect(paramstyle="qmark")

@@ -82,6 +82,7 @@ MESSAGES: dict[str, str] = {
     "map.level.departement": "département",
     "map.level.region": "région",
     "kpi.target": "Cible : {target}",
+    "kpi.strip_title": "Chiffres clés",
     # Pages
     "overview.title": "Vue d'ensemble",
     "overview.placeholder": "La vue d'ensemble (indicateurs clés, état des objectifs, budget engagé et versé) arrive "
@@ -142,6 +143,16 @@ MESSAGES: dict[str, str] = {
     "data.col.sha256": "Empreinte SHA-256",
     "data.col.size": "Taille",
     "data.col.detected": "Format détecté",
+    "data.detected.encoding": "encodage {encoding}",
+    "data.detected.separator": "séparateur {separator}",
+    "data.detected.tab": "tabulation",
+    "data.detected.decimal": "décimale {decimal}",
+    "data.detected.header": "en-tête ligne {line}",
+    "data.detected.sheets": "feuilles {sheets}",
+    "data.detected.renamed": "colonnes renommées {columns}",
+    "data.detected.ignored": "colonnes ignorées {columns}",
+    "data.detected.converted": "converti de cp1252 en UTF-8",
+    "data.detected.empty_sheets": "feuilles sans données ignorées : {sheets}",
     "data.col.rows_read": "Lignes lues",
     "data.col.period_min": "Début de période",
     "data.col.period_max": "Fin de période",
@@ -158,6 +169,7 @@ MESSAGES: dict[str, str] = {
     "data.templates.download": "Modèle {fmt} : {title}",
     # --- territoires ---
     "terr.title": "Territoires",
+    "terr.top_title": "Carte et chiffres clés",
     "terr.lead": "Quelle région, quel département est en retard ? Carte, classement et dispersion d'un indicateur "
                  "(mois de référence : {month}).",
     "terr.indicator": "Indicateur",
@@ -794,6 +806,7 @@ MESSAGES: dict[str, str] = {
     'snap.freeze_author': 'Votre nom (auteur)',
     'snap.freeze_submit': 'Figer',
     'snap.freeze_cancel': 'Annuler',
+    'snap.freeze_close': 'Fermer',
     'snap.need_label': 'Indiquez un libellé (p. ex. « COSUI n°14 »).',
     'snap.need_author': 'Indiquez votre nom : il est enregistré comme auteur.',
     'snap.freeze_done': 'Instantané « {label} » créé ({id}). Lien permanent :',

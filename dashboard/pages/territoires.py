@@ -204,7 +204,8 @@ def layout(page: PageRequest):
                             region_href=(lambda code: fiche_href(state, code)) if level == "departement" else None)
     return [
         header, *head,
-        html.Div([
+        html.Section([
+            html.H2(t("terr.top_title", lang), className="visually-hidden"),  # the map's h3 sits under an h2
             html.Div([*scope_note, map_block], className="terr-map"),
             html.Div([html.Div([tile for tile in (national_tile(result, ind, page), region_tile(
                 scope_region(state, page.reference), ind, page) if scope else None) if tile is not None],

@@ -164,6 +164,7 @@ def test_job_registry_writes_the_planned_rows(app, loaded_settings):
     r = client.get(f"/exports/jobs/{job.id}")
     assert r.status_code == 200 and r.data == path.read_bytes()
     assert "filename=extrait_fact_documents_2025-10.csv" in r.headers["Content-Disposition"]
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
 
 
 def test_job_with_filters_xlsx_and_parquet(app, loaded_settings):
@@ -190,6 +191,7 @@ def test_bad_or_unknown_job_id_is_a_404(client):
         r = client.get(f"/exports/jobs/{job_id}")
         assert r.status_code == 404
         assert "Extraction introuvable" in r.get_data(as_text=True)
+        assert r.headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
 def test_old_files_are_cleaned_up(tmp_path):
