@@ -104,15 +104,18 @@ def test_chart_with_table_carries_the_menu_and_its_data():
     assert figure_of(find(tree))["data"][0]["type"] == "bar"
 
 
-def test_image_failure_is_a_french_message(monkeypatch):
+def test_image_failure_is_a_french_message(app, client, monkeypatch):
+    import re
+
     import dashboard.components.export_menu as menu
 
     def broken(*_a, **_k):
         raise RuntimeError("no browser")
 
     monkeypatch.setattr(menu, "render_image", broken)
-    fig = {"props": {"figure": go.Figure(go.Bar(y=[1])).to_plotly_json()}}
-    download, message = image_download("png", fig, payload(), "")
+    uid = re.findall(r'"chart": "([^"]+)", "fmt": "png"', json.dumps(render(client, "/budget", "")))[0]
+    with app.server.test_request_context("/"):
+        download, message = image_download("png", uid, payload(), "/budget", "")
     assert message.startswith("L'image n'a pas pu être produite")
     assert download is menu.no_update
 
