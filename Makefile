@@ -4,10 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SCALE ?= 1
 
-.PHONY: run test lint bench demo load clean help
+.PHONY: run serve test lint bench demo load clean help
 
 help:
 	@echo "make run    — installe, génère les données de démonstration si besoin, sert le tableau de bord"
+	@echo "make serve  — sert en production avec gunicorn (gunicorn.conf.py), voir le README"
 	@echo "make test   — installe les dépendances de test et lance toute la suite"
 	@echo "make lint   — ruff"
 	@echo "make bench  — benchmarks (python -m bench …)"
@@ -26,6 +27,9 @@ run: $(VENV)/.stamp-runtime
 	@if [ ! -f "$${SEGUR_WAREHOUSE:-data/warehouse.duckdb}" ]; then \
 		$(PY) -m etl demo --scale $(SCALE) && $(PY) -m etl load; fi
 	$(PY) app.py
+
+serve: $(VENV)/.stamp-runtime
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py --pid data/gunicorn.pid app:server
 
 test: $(VENV)/.stamp-dev
 	$(PY) -m pytest -q -n 2 --dist loadfile

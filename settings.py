@@ -26,6 +26,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_TODAY", "", "Override today's date (YYYY-MM-DD) for demo data and freshness; empty = real date."),
     Setting("SEGUR_WARMUP", "full", "Views computed in the background after each publish: full (national, each "
             "région and each couloir), regions, national, or off."),
+    Setting("SEGUR_JOBS_DIR", "", "Directory of background job files (default: <SEGUR_DATA_DIR>/exports); app instances "
+            "given the same directory serve each other's jobs."),
+    Setting("SEGUR_JOBS_QUOTA_MB", "2048", "Disk space all job files may take together (MB); a new job is refused beyond."),
+    Setting("SEGUR_JOBS_MAX_AGE_H", "24", "Hours a job file is kept (removed by a periodic clean-up)."),
+    Setting("SEGUR_JOBS_WORKERS", "2", "Background jobs one app process runs at once."),
+    Setting("SEGUR_JOBS_PER_PERSON", "2", "Extracts and packs one person may have queued or running at once."),
+    Setting("SEGUR_JOBS_GLOBAL", "8", "Extracts and packs queued or running at once, all people together."),
+    Setting("SEGUR_EXPORT_MAX_ROWS", "50000", "Rows of a synchronous export (a table's « Exporter » menu); more goes to "
+            "a background extract."),
+    Setting("SEGUR_MAX_BODY_KB", "8192", "Largest request body accepted (kB); larger gets a 413."),
+    Setting("SEGUR_MAX_URL_CHARS", "4096", "Longest query string, and longest URL sent to a callback (characters)."),
+    Setting("SEGUR_ACCEL_REDIRECT", "", "nginx internal location of the job directory (e.g. /_segur_jobs/): job files are "
+            "then sent by nginx (X-Accel-Redirect), not by Python."),
+    Setting("SEGUR_IMAGE_IDLE_S", "120", "Seconds without an image export before the chart renderer (Chromium) closes."),
+    Setting("SEGUR_WORKERS", "2", "gunicorn worker processes (gunicorn.conf.py)."),
+    Setting("SEGUR_THREADS", "8", "Threads per gunicorn worker: a slow client or a render holds one thread, not a worker."),
+    Setting("SEGUR_WORKER_TIMEOUT", "60", "Seconds a gunicorn worker may stop answering its heartbeat before it is "
+            "restarted (a thread busy with a slow client does not count)."),
     Setting("HOST", "127.0.0.1", "Address the dashboard listens on."),
     Setting("PORT", "8050", "Port the dashboard listens on."),
 )
@@ -37,6 +55,11 @@ def _raw(name: str, env: dict[str, str] | None = None) -> str:
         if s.name == name:
             return env.get(name, s.default)
     raise KeyError(f"unknown setting {name!r}")
+
+
+def value(name: str, env: dict[str, str] | None = None) -> str:
+    """The raw text of one declared setting (for gunicorn.conf.py, which reads its own few)."""
+    return _raw(name, env)
 
 
 def _path(value: str) -> Path:
@@ -56,6 +79,17 @@ class Settings:
     warmup: str
     host: str
     port: int
+    jobs_dir: Path | None = None
+    jobs_quota_mb: int = 2048
+    jobs_max_age_h: float = 24
+    jobs_workers: int = 2
+    jobs_per_person: int = 2
+    jobs_global: int = 8
+    export_max_rows: int = 50_000
+    max_body_kb: int = 8192
+    max_url_chars: int = 4096
+    accel_redirect: str = ""
+    image_idle_s: float = 120
 
     @property
     def reference_dir(self) -> Path:
@@ -73,6 +107,10 @@ class Settings:
     def snapshots_dir(self) -> Path:
         return self.data_dir / "snapshots"
 
+    @property
+    def job_dir(self) -> Path:
+        return self.jobs_dir or self.data_dir / "exports"
+
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Build the settings from the environment (or the mapping given)."""
@@ -81,6 +119,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     raw_dir = _raw("SEGUR_RAW_DIR", env)
     app_db = _raw("SEGUR_APP_DB", env)
     geojson = _raw("SEGUR_GEOJSON", env)
+    jobs_dir = _raw("SEGUR_JOBS_DIR", env)
     return Settings(
         data_dir=data_dir,
         warehouse=_path(warehouse) if warehouse else data_dir / "warehouse.duckdb",
@@ -92,4 +131,27 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         warmup=_raw("SEGUR_WARMUP", env),
         host=_raw("HOST", env),
         port=int(_raw("PORT", env)),
+        jobs_dir=_path(jobs_dir) if jobs_dir else None,
+        jobs_quota_mb=_number("SEGUR_JOBS_QUOTA_MB", env),
+        jobs_max_age_h=_number("SEGUR_JOBS_MAX_AGE_H", env, float),
+        jobs_workers=_number("SEGUR_JOBS_WORKERS", env),
+        jobs_per_person=_number("SEGUR_JOBS_PER_PERSON", env),
+        jobs_global=_number("SEGUR_JOBS_GLOBAL", env),
+        export_max_rows=_number("SEGUR_EXPORT_MAX_ROWS", env),
+        max_body_kb=_number("SEGUR_MAX_BODY_KB", env),
+        max_url_chars=_number("SEGUR_MAX_URL_CHARS", env),
+        accel_redirect=_raw("SEGUR_ACCEL_REDIRECT", env),
+        image_idle_s=_number("SEGUR_IMAGE_IDLE_S", env, float),
     )
+
+
+def _number(name: str, env: dict[str, str] | None, kind=int):
+    """A positive number setting; a clear message (no traceback) when it is not one."""
+    value = _raw(name, env)
+    try:
+        number = kind(value)
+    except ValueError:
+        number = -1
+    if number <= 0:
+        raise SystemExit(f"{name}={value!r} : attendu un nombre positif")
+    return number

@@ -114,3 +114,12 @@ def shared(idle_s: float | None = None) -> Renderer:
         if _shared is None:
             _shared = Renderer(idle_s=idle_s if idle_s is not None else 120)
         return _shared
+
+
+def shutdown() -> None:
+    """Close the process's renderer if one was started (a gunicorn worker exiting)."""
+    if _shared is not None and _shared.running:
+        try:
+            _shared.close()
+        except Exception:  # noqa: BLE001 - exiting anyway: the browser dies with the process group
+            log.warning("image renderer did not close cleanly", exc_info=True)

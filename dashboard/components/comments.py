@@ -11,6 +11,7 @@ Shared with meteo.py and decisions.py: `author_name`, `feedback`, `frozen_at`, `
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -169,12 +170,14 @@ def _head(ctx: AppContext, c, lang: str, with_indicator: bool) -> html.Div:
     return html.Div(head, className="comment-head")
 
 
-def comment_items(ctx: AppContext, scope: dict) -> list:
-    """The comments of a scope, newest first (as of the snapshot in a snapshot view), of its couloir if any."""
+def comment_items(ctx: AppContext, scope: dict, session=None) -> list:
+    """The comments of a scope, newest first (as of the snapshot in a snapshot view), of its couloir if any.
+
+    `session`: the write's own (add, edit), so the list is built before the write commits."""
     lang, read_only, compact = scope["lang"], bool(scope.get("snapshot")), bool(scope.get("compact"))
     as_of = datetime.fromisoformat(scope["as_of"]) if scope.get("as_of") else None
     indicators = _scope_indicators(scope)
-    with ctx.sessions()() as s:
+    with nullcontext(session) if session is not None else ctx.sessions()() as s:
         comments = service.list_comments(s, indicator_ids=indicators, region=scope.get("region"),
                                          departement=scope.get("departement"), as_of=as_of,
                                          couloir=scope.get("couloir"))
@@ -282,14 +285,16 @@ def add(ctx: AppContext, scope: dict, kind: str | None, body: str | None, author
     lang = scope["lang"]
     if not author_name(author):
         return no_update, missing_author(lang), no_update
-    try:
+    try:  # the answer is built inside the transaction: if it fails, nothing is saved
         with ctx.sessions().begin() as s:
             service.add_comment(s, _target(scope, indicator), kind or "", body or "", author_name(author),
                                 region=scope.get("region"), departement=scope.get("departement"),
                                 couloir=couloir or None, catalogue=ctx.engine().catalogue)
+            s.flush()
+            items = comment_items(ctx, scope, s)
     except ValueError as e:
         return no_update, feedback(t("write.error", lang, error=e), ok=False), no_update
-    return comment_items(ctx, scope), feedback(t("write.saved", lang), ok=True), ""
+    return items, feedback(t("write.saved", lang), ok=True), ""
 
 
 def edit(ctx: AppContext, scope: dict, comment_id: int, kind: str | None, body: str | None, author: str | None):
@@ -300,9 +305,11 @@ def edit(ctx: AppContext, scope: dict, comment_id: int, kind: str | None, body: 
     try:
         with ctx.sessions().begin() as s:
             service.edit_comment(s, int(comment_id), author_name(author), body=body, kind=kind)
+            s.flush()
+            items = comment_items(ctx, scope, s)
     except ValueError as e:
         return no_update, feedback(t("write.error", lang, error=e), ok=False)
-    return comment_items(ctx, scope), feedback(t("write.saved", lang), ok=True)
+    return items, feedback(t("write.saved", lang), ok=True)
 
 
 # --- callbacks (registered once, on import; pattern-matching ids serve every page) ---
