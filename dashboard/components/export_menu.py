@@ -442,11 +442,27 @@ def data_download(fmt: str, payload: dict | None, search: str | None) -> tuple[d
     lang = (payload or {}).get("lang") or "fr"
     if not payload or fmt not in DATA_FORMATS:
         return no_update, t("export.failed", lang, reason=t("export.no_data", lang))
+    limit = _max_rows()
+    if len(payload.get("rows") or []) > limit:  # a big table is a background extract (page Données), not a callback
+        from dashboard.format import fmt_count
+
+        return no_update, t("export.too_many_rows", lang, rows=fmt_count(len(payload["rows"]), lang, compact=False),
+                            limit=fmt_count(limit, lang, compact=False))
     view = _view(search, lang, payload.get("scope"))
     name = file_name(payload, view, fmt)
     if fmt == "xlsx":
         return dcc.send_bytes(table_xlsx(payload, view), name, type=XLSX_MIME), t("export.ready", lang, name=name)
     return dcc.send_bytes(table_csv(payload), name, type="text/csv"), t("export.ready", lang, name=name)
+
+
+def _max_rows() -> int:
+    """SEGUR_EXPORT_MAX_ROWS of the app serving the request (the default outside one)."""
+    import flask
+
+    from dashboard.context import EXTENSION
+
+    context = flask.current_app.extensions.get(EXTENSION) if flask.has_app_context() else None
+    return context.settings.export_max_rows if context is not None else 50_000
 
 
 def image_download(fmt: str, uid: str | None, payload: dict | None, pathname: str | None, search: str | None

@@ -856,6 +856,8 @@ MESSAGES: dict[str, str] = {
                            "CSV) or use the camera button of the chart's toolbar.",
     "export.image_busy": "Too many images are being made; try again in a few seconds.",
     "export.no_month": "latest published month",
+    "export.too_many_rows": "Immediate export limited to {limit} rows (this table has {rows}): start a background "
+                            "extract from the Données page.",
     "extract.title": "Large extracts",
     "extract.lead": "The rows of one fact table, with the view's filters and month. The extract is prepared in "
                     "the background: you can keep browsing other pages meanwhile.",

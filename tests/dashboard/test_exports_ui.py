@@ -211,3 +211,25 @@ def test_donnees_page_has_the_extract_section(client):
     rendered = render(client, "/donnees")
     text = as_json(rendered)
     assert "Préparer l'extraction" in text and ids.EXTRACT_POLL in text
+
+
+def test_a_synchronous_export_over_the_row_limit_points_to_the_background_extract(loaded_settings):
+    import dataclasses
+
+    from dashboard import create_app
+
+    small = create_app(dataclasses.replace(loaded_settings, export_max_rows=1))
+    with small.server.test_request_context("/"):
+        download, message = data_download("xlsx", payload(), "")
+    assert download is no_update_marker()
+    assert message == ("Export immédiat limité à 1 lignes (ce tableau en compte 2) : lancez une extraction en "
+                       "arrière-plan depuis la page Données.")
+    with small.server.test_request_context("/"):
+        one_row = {**payload(), "rows": payload()["rows"][:1]}
+        assert data_download("csv", one_row, "")[0]["filename"].endswith(".csv")
+
+
+def no_update_marker():
+    import dashboard.components.export_menu as menu
+
+    return menu.no_update
