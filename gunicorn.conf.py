@@ -22,6 +22,8 @@ worker_class = "gthread"
 workers = int(value("SEGUR_WORKERS"))
 threads = int(value("SEGUR_THREADS"))
 worker_connections = 200
+# gthread closes a finished connection on the worker's main loop and lingers up to 2 s for the peer (RFC 9112
+# graceful close): keep the timeout well above that. Behind nginx (buffering), nginx is that peer.
 timeout = int(value("SEGUR_WORKER_TIMEOUT"))
 graceful_timeout = 30
 keepalive = 5
@@ -36,6 +38,7 @@ accesslog = "-"
 errorlog = "-"
 loglevel = "info"
 logger_class = "serving.logs.JsonLogger"
+control_socket_disable = True  # gunicorn 27's control socket is one path per user: instances would collide
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")  # nginx on the same host
 
 

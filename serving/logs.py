@@ -68,5 +68,6 @@ class JsonLogger(Logger):
             return
         seconds = request_time.total_seconds() if hasattr(request_time, "total_seconds") else float(request_time)
         status = getattr(resp, "status_code", None) or int(str(getattr(resp, "status", "0")).split()[0] or 0)
-        self.access_log.info(json.dumps(access_entry(status, environ, getattr(resp, "sent", None), seconds),
+        sent = getattr(resp, "sent", None) or getattr(resp, "response_length", None)  # sendfile leaves sent at 0
+        self.access_log.info(json.dumps(access_entry(status, environ, sent, seconds),
                                         ensure_ascii=False))
