@@ -70,6 +70,12 @@ def _get(session: Session, comment_id: int) -> Comment:
     return comment
 
 
+def get_comment(session: Session, comment_id: int) -> CommentView | None:
+    """One comment as it reads now (None when unknown): who wrote it and where, to check a write's rights."""
+    comment = session.get(Comment, comment_id)
+    return _as_of(comment, None) if comment is not None else None
+
+
 def edit_comment(session: Session, comment_id: int, author: str, *, body: str | None = None,
                  kind: str | None = None, now: datetime | None = None) -> Comment:
     """Change a comment's text and/or kind; the old and new values are kept as a revision."""

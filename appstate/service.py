@@ -20,6 +20,7 @@ from appstate.comments import (
     comment_history,
     delete_comment,
     edit_comment,
+    get_comment,
     list_comments,
 )
 from appstate.decisions import (
@@ -40,6 +41,6 @@ __all__ = [
     "COMMENT_KINDS", "DECISION_STATUSES", "LEVEL_RANK", "METEO_LEVELS", "METEO_TARGETS", "OPEN_STATUSES",
     "AuditView", "CommentView", "DecisionView", "MeteoView", "RevisionView",
     "add_comment", "add_decision", "comment_history", "current_meteo", "current_meteos", "decision_history",
-    "delete_comment", "due_decisions", "edit_comment", "export_state", "list_comments", "list_decisions",
+    "delete_comment", "due_decisions", "edit_comment", "export_state", "get_comment", "list_comments", "list_decisions",
     "list_events", "meteo_history", "overdue_decisions", "record_event", "set_meteo", "update_decision",
 ]

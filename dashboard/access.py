@@ -9,18 +9,63 @@ from __future__ import annotations
 
 import flask
 
-from indicators.scope import Scope
+from indicators.scope import Scope, ScopeDenied
 
-NOBODY = Scope(None, "", "", frozenset(), None)
+NOBODY = Scope(None, "", "", frozenset(), frozenset())  # no role, no région: sees nothing, may do nothing
+INTERNAL = Scope.system("serveur")
 
 
 def current_scope() -> Scope:
-    """The scope of the current request; nobody (no role, sees nothing) when no identity was resolved."""
+    """The scope of the current request; nobody (no role, no région) when no identity was resolved.
+
+    Outside a request (the warm-up thread computing shared caches, a CLI), the server's own scope."""
     if not flask.has_request_context():
-        return NOBODY
-    return flask.g.get("scope") or NOBODY
+        return INTERNAL
+    scope = flask.g.get("scope")
+    if scope is not None:
+        return scope
+    if is_internal_request() or "segur-auth" not in flask.current_app.extensions:  # TRANSITIONAL until the gate lands
+        return INTERNAL
+    return NOBODY
+
+
+def is_internal_request() -> bool:
+    """A request the server makes to itself (the warm-up's test client): the WSGI key `segur.internal` is
+    set by that client only; no HTTP header can set it (headers arrive as HTTP_* keys)."""
+    return flask.has_request_context() and flask.request.environ.get("segur.internal") is True
 
 
 def set_scope(scope: Scope) -> None:
     """Called once per request by the edge (dashboard.auth) or by a test harness."""
     flask.g.scope = scope
+
+
+def signed_author() -> str | None:
+    """The identity a write is signed with (the signed-in login); None when nobody is signed in."""
+    scope = current_scope()
+    return scope.login if scope.signed_in and scope.login else None
+
+
+def territory_parent(region: str | None, departement: str | None, reference) -> str | None:
+    """The région a (région, département) pair belongs to (None for the national level)."""
+    if departement:
+        item = reference.departements.get(departement)
+        return item.parent if item else f"?{departement}"
+    return region
+
+
+def check_territory(region: str | None, departement: str | None, reference) -> None:
+    """ScopeDenied unless the request's person may read this territory's figures and comments.
+
+    A regional person reads their région (and its départements) only: a forged callback payload naming
+    another région, or the national level with every région's comments, is refused."""
+    scope = current_scope()
+    parent = territory_parent(region, departement, reference)
+    if parent is None and scope.restricted and not scope.public:
+        raise ScopeDenied("access.region_denied", region="national")
+    scope.check_region(parent)
+
+
+def may_comment(region: str | None, departement: str | None, reference) -> bool:
+    """Whether the request's person may write a comment (or météo) on this territory."""
+    return current_scope().can_comment(territory_parent(region, departement, reference))

@@ -22,8 +22,16 @@ EXTENSION = "segur"
 class SnapshotView:
     """A committee snapshot opened for reading: its engine (over its own warehouse copy) and its description."""
 
-    engine: object  # indicators.compute.Engine
+    raw_engine: object  # indicators.compute.Engine over the snapshot's frozen warehouse (shared caches)
     meta: object  # reports.snapshot.SnapshotMeta
+
+    @property
+    def engine(self):
+        """The frozen engine cut to the request's scope (`indicators.scoped.ScopedEngine`)."""
+        from dashboard.access import current_scope
+        from indicators.scoped import scoped
+
+        return scoped(self.raw_engine, current_scope())
 
     @property
     def warehouse(self) -> Warehouse:
@@ -50,12 +58,15 @@ class AppContext:
     _snapshot_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def engine(self, snapshot_id: str | None = None):
-        """The indicator engine over the live warehouse, or over a committee snapshot when `snapshot_id` is given.
+        """The indicator engine over the live warehouse, or over a committee snapshot when `snapshot_id` is given,
+        cut to the request's scope (`indicators.scoped.ScopedEngine`: the server's own scope outside a request).
 
         Raises indicators.catalog.CatalogueError when indicators.yaml is invalid: pages show the problems;
         reports.snapshot.SnapshotError (French message) for an unknown or unreadable snapshot."""
+        from dashboard.access import current_scope
         from indicators.catalog import load_catalogue
         from indicators.compute import Engine
+        from indicators.scoped import scoped
 
         if snapshot_id:
             return self.snapshot(snapshot_id).engine
@@ -65,7 +76,7 @@ class AppContext:
             if engine is None or engine.catalogue.sha256 != catalogue.sha256:
                 engine = Engine(self.warehouse, catalogue, today=self.today())
                 self._engines["live"] = engine
-            return engine
+        return scoped(engine, current_scope())
 
     def snapshot(self, snapshot_id: str) -> SnapshotView:
         """The frozen view of a committee snapshot, opened once per process (its files never change)."""

@@ -27,6 +27,7 @@ from pathlib import Path
 import flask
 
 from dashboard import job_limits
+from dashboard.access import current_scope
 from dashboard.job_limits import JobRefused, Limits, owner_key
 from reports.extracts import ExtractError, plan_extract
 from reports.xlsx import export_filename
@@ -53,7 +54,7 @@ class Job:
     error: str = ""
     truncated: bool = False
     created: float = field(default_factory=time.time)
-    owner: str = job_limits.ANONYMOUS  # who started it (the signed-in login), for the per-person limit
+    owner: str = ""  # the login of who started it ("" for nobody): only they fetch the file; limits key on it
     params: dict = field(default_factory=dict)  # warehouse, filters, as_of, csv_sep, decimal_comma: to re-plan
     heartbeat: float = field(default_factory=time.time)
 
@@ -92,18 +93,18 @@ class JobRegistry:
         return self.out_dir / f"{job.id}.{job.fmt}"
 
     def start(self, warehouse, table: str, fmt: str, filters=None, as_of: str | None = None, csv_sep: str = ";",
-              decimal_comma: bool = True, owner: str | None = None) -> Job:
+              decimal_comma: bool = True, owner: str = "") -> Job:
         """Plan now (ExtractError for bad input or an XLSX too large), admit (JobRefused), queue, run."""
         plan = plan_extract(warehouse, table, fmt, filters, as_of, csv_sep, decimal_comma)
         self.cleanup()
-        owner = owner_key(owner)
         job = Job(uuid.uuid4().hex, table, fmt,
                   export_filename(table, as_of, (filters.items() if filters else []), fmt), rows_total=plan.rows_out,
                   owner=owner, params={"warehouse": str(warehouse), "filters": dict(filters.items()) if filters else {},
                                        "as_of": as_of, "csv_sep": csv_sep, "decimal_comma": decimal_comma})
         with job_limits.admission(self.out_dir):
             now = time.time()
-            why = job_limits.refusal([j.owner for j in self.jobs() if j.active(now)], owner, self.limits,
+            why = job_limits.refusal([owner_key(j.owner) for j in self.jobs() if j.active(now)], owner_key(owner),
+                                     self.limits,
                                      job_limits.used_bytes(self.out_dir))
             if why:
                 raise JobRefused(why)
@@ -275,16 +276,22 @@ def start_for_view(search: str | None, table: str, fmt: str, sep: str | None = "
     """Start an extract of `table` for the view of the page URL `search` (filters, as-of: the latest month
     when none is chosen, as the export routes do), owned by the signed-in person. ExtractError (French
     message) for bad input, JobRefused when the limits are reached."""
-    from dashboard.access import current_scope
     from dashboard.context import current
     from dashboard.state import parse_search, parse_view_state
     from indicators.query import ViewFilters
 
     context = current()
     months = context.months()
-    state, _ = parse_view_state(parse_search(search), context.reference, months)
+    state, messages = parse_view_state(parse_search(search), context.reference, months)
+    if state.denied:
+        raise ExtractError(messages[-1] if messages else "accès non autorisé à cette région")
     if sep not in SEPARATORS:
         raise ExtractError(f"séparateur inconnu « {sep} » (attendu : ; , ou tab)")
     filters = ViewFilters(state.region, state.departement, state.couloir, state.dispositif, state.vague)
     return registry().start(context.settings.warehouse, table, fmt, filters, state.as_of or (months[0] if months else None),
                             SEPARATORS[sep], decimal != "point", owner=current_scope().login)
+
+
+def visible_job(job: Job | None) -> Job | None:
+    """The job if the request's person started it (a job id is no key to somebody else's file)."""
+    return job if job is not None and job.owner == current_scope().login and current_scope().signed_in else None

@@ -70,9 +70,19 @@ class PageRequest:
         return t(key, self.lang, **params)
 
     @property
+    def scope(self):
+        """Who is asking (`indicators.scope.Scope`), resolved once for the request at the edge."""
+        from dashboard.access import current_scope
+
+        return current_scope()
+
+    @property
     def engine(self):
-        """The indicator engine for this view (`indicators.compute.Engine`): frozen numbers for a snapshot."""
-        return self.ctx.engine(self.state.snapshot)
+        """The indicator engine for this view, cut to the request's scope (`indicators.scoped.ScopedEngine`):
+        frozen numbers for a snapshot."""
+        from indicators.scoped import scoped
+
+        return scoped(self.ctx.engine(self.state.snapshot), self.scope)
 
     @property
     def filters(self):

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import flask
 
+from dashboard.access import current_scope
 from dashboard.context import current
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,13 @@ def _error(message: str, status: int):
                           mimetype="text/plain", headers={"Content-Language": "fr"})
 
 
+def check_pack_scope(scope, region: str | None) -> None:
+    """A national pack carries every région: national scopes only; a regional fiche: that région's people."""
+    if (region is None and scope.restricted) or not scope.allows_region(region) or not scope.can_read:
+        raise PackRequestError("accès non autorisé à cette région : vos habilitations ne couvrent pas ce dossier",
+                               403)
+
+
 def register(server: flask.Flask) -> None:
     @server.get("/comite/pack/<name>")
     def committee_pack(name: str):
@@ -110,6 +118,7 @@ def register(server: flask.Flask) -> None:
         try:
             snapshot_id, fmt, region, lang = check_request(name, flask.request.args.get("region"),
                                                            flask.request.args.get("lang"), context.reference)
+            check_pack_scope(current_scope(), region)
             try:
                 context.snapshot(snapshot_id)
             except SnapshotError as e:

@@ -16,7 +16,7 @@ from dash import html
 
 from dashboard import ids
 from dashboard.i18n import t
-from dashboard.jobs import JOB_ID_RE, registry
+from dashboard.jobs import JOB_ID_RE, registry, visible_job
 from reports.extracts import FORMATS
 from reports.routes import init_exports
 
@@ -31,7 +31,7 @@ def register(server: flask.Flask) -> None:
 
     @server.get("/exports/jobs/<job_id>")
     def download_job(job_id: str):
-        job = registry(server).get(job_id) if JOB_ID_RE.match(job_id) else None
+        job = visible_job(registry(server).get(job_id) if JOB_ID_RE.match(job_id) else None)
         path = registry(server).path(job) if job is not None and job.status == "done" else None
         if path is None or not path.is_file():
             return flask.Response("Extraction introuvable : le lien a expiré (24 h) ou l'identifiant est invalide. "

@@ -62,15 +62,22 @@ def nav_links(pathname: str | None, state: ViewState, available: Iterable[str]) 
 
 
 def filter_options(key: str, state: ViewState, reference: Reference, months: Sequence[str]) -> list[dict]:
-    """Options of one filter select in the state's language (départements limited to the chosen région)."""
+    """Options of one filter select in the state's language (départements limited to the chosen région).
+
+    Territories are those of the request's scope: a regional person is never offered another région."""
+    from dashboard.access import current_scope
+
     lang = state.lang
+    scope = current_scope()
     if key == "as_of":
         return [{"value": m, "label": fmt_month(m, lang)} for m in months]
     if key == "region":
-        items = sorted(reference.regions.values(), key=lambda i: i.label(lang))
+        items = sorted((i for i in reference.regions.values() if scope.allows_region(i.code)),
+                       key=lambda i: i.label(lang))
         return [{"value": i.code, "label": i.label(lang)} for i in items]
     if key == "departement":
-        return [{"value": d.code, "label": f"{d.code} {d.label(lang)}"} for d in reference.departements_of(state.region)]
+        return [{"value": d.code, "label": f"{d.code} {d.label(lang)}"} for d in reference.departements_of(state.region)
+                if scope.allows_region(d.parent)]
     table = {"couloir": reference.couloirs, "dispositif": reference.dispositifs, "vague": reference.vagues}[key]
     return [{"value": i.code, "label": i.label(lang)} for i in table.values()]
 
@@ -100,12 +107,9 @@ def layout() -> dmc.MantineProvider:
                         html.P(t("app.subtitle"), id=ids.HEADER_SUBTITLE, className="brand-subtitle"),
                     ]),
                 ]),
-                # Committee mode: the name that signs comments, météo and decisions, kept in this browser
-                # (dcc.Store local; synchronised and translated by dashboard/components/comments.py).
+                # Who signs comments, météo and decisions: the signed-in identity (dashboard/components/comments.py).
                 html.Div(id=ids.AUTHOR_FIELD, className="author-field", children=[
-                    dmc.TextInput(id=ids.AUTHOR_INPUT, label=t("author.label"), placeholder=t("author.placeholder"),
-                                  size="xs", debounce=300, autoComplete="name", className="author-input"),
-                    dcc.Store(id=ids.AUTHOR_STORE, storage_type="local"),
+                    html.Span(id=ids.AUTHOR_INPUT, className="author-name"),
                 ]),
                 html.Div(className="lang-switch", children=[
                     html.Span(t("shell.lang_label"), id=ids.LANG_LABEL, className="lang-label"),

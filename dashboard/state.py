@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlencode
 from dashboard.format import fmt_month
 from dashboard.i18n import DEFAULT_LANG, LANGS, t
 from dashboard.reference import Reference
+from indicators.scope import Scope
 
 FILTER_KEYS = ("as_of", "region", "departement", "couloir", "dispositif", "vague")
 URL_KEYS = (*FILTER_KEYS, "snapshot", "lang")
@@ -37,6 +38,7 @@ class ViewState:
     vague: str | None = None
     lang: str = DEFAULT_LANG
     snapshot: str | None = None
+    denied: bool = dataclasses.field(default=False, compare=False)  # the URL asked for a région outside the scope
 
     def to_query(self) -> dict[str, str]:
         """The non-default values, in a stable order (French is the default language)."""
@@ -97,13 +99,19 @@ def _departement_code(value: str) -> str:
     return code.zfill(2) if code.isdigit() and len(code) == 1 else code
 
 
-def parse_view_state(query: Query, reference: Reference,
-                     months: Sequence[str] | None = None) -> tuple[ViewState, list[str]]:
+def parse_view_state(query: Query, reference: Reference, months: Sequence[str] | None = None,
+                     scope: Scope | None = None) -> tuple[ViewState, list[str]]:
     """The view state of a query string, and the messages about the values that were dropped.
 
     `months`: the published months (YYYY-MM); when given and not empty, an as-of month outside them is
-    dropped too. Never raises for bad input.
+    dropped too. `scope`: whose view it is (default: the request's, `dashboard.access.current_scope()`);
+    a région or département outside it is refused (`state.denied`, « accès non autorisé à cette région »)
+    and a regional person's view is pinned to their région. Never raises for bad input.
     """
+    if scope is None:
+        from dashboard.access import current_scope
+
+        scope = current_scope()
     raw = {k: _single(query.get(k)) for k in URL_KEYS}
     problems: list[tuple[str, dict[str, str]]] = []
     lang = (raw["lang"] or DEFAULT_LANG).lower()
@@ -157,6 +165,27 @@ def parse_view_state(query: Query, reference: Reference,
         problems.append(("state.snapshot_malformed", {"value": snapshot[:80]}))
         snapshot = None
 
+    region, departement, denied = _within_scope(scope, reference, region, departement, problems)
     state = ViewState(as_of=as_of, region=region, departement=departement, couloir=couloir, dispositif=dispositif,
-                      vague=vague, lang=lang, snapshot=snapshot)
+                      vague=vague, lang=lang, snapshot=snapshot, denied=denied)
     return state, [t(key, lang, **params) for key, params in problems]
+
+
+def _within_scope(scope: Scope, reference: Reference, region: str | None, departement: str | None,
+                  problems: list) -> tuple[str | None, str | None, bool]:
+    """(région, département, denied) of a view once cut to what `scope` may see.
+
+    Another région (or one of its départements) is refused with a message; a regional person without a
+    territory in the URL sees their own région (the national figures reach them as comparisons only)."""
+    denied = False
+    dep_region = reference.departements[departement].parent if departement else None
+    if (region and not scope.allows_region(region)) or (dep_region and not scope.allows_region(dep_region)):
+        shown = region if region and not scope.allows_region(region) else dep_region
+        problems.append(("access.region_denied", {"region": shown or "",
+                                                   "label": reference.label("regions", shown)}))
+        region, departement, denied = None, None, True
+    if region is None and departement is None:
+        region = scope.home_region(reference.regions)
+    if region is None and departement and dep_region:
+        region = dep_region
+    return region, departement, denied

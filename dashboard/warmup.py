@@ -31,6 +31,7 @@ NATIONAL_PATHS = ("/", "/budget", "/territoires", "/indicateurs", "/deploiement"
 REGIONAL_PATHS = ("/", "/budget")
 POLL_SECONDS = 5.0
 EXTENSION = "segur-warmup"
+INTERNAL_ENVIRON = "segur.internal"  # dashboard.access: the request is the server's own (warm-up)
 
 
 def router_payload(path: str, search: str) -> dict:
@@ -128,6 +129,9 @@ class Warmer:
         started = time.perf_counter()
         gc.unfreeze()  # the previous publish's objects: collectable again (cycles included) now they are dropped
         client = self.server.test_client()
+        # The server's own requests (never an HTTP client's: a WSGI key no header can set) compute the
+        # shared caches with the server's scope; what any person is then shown is cut to their own scope.
+        client.environ_base[INTERNAL_ENVIRON] = True
         for path, search in targets:
             response = client.post("/_dash-update-component", json=router_payload(path, search))
             if response.status_code == 200:

@@ -66,11 +66,22 @@ class Scope:
         return self.regions is None
 
     def allows_region(self, region: str | None) -> bool:
-        """May see this région's rows (None = the national aggregate, which everybody may see)."""
-        return region is None or self.regions is None or region in self.regions
+        """May see this région's rows (None = the national aggregate, which everybody may see).
+
+        The public read-only mode sees national figures only."""
+        if region is None:
+            return True
+        if self.public:
+            return False
+        return self.regions is None or region in self.regions
 
     def allows_departement(self, departement: str | None, parent_region: str | None) -> bool:
         return departement is None or self.allows_region(parent_region)
+
+    @property
+    def restricted(self) -> bool:
+        """Sees only some régions (an ARS user, or the public national-only mode)."""
+        return self.public or self.regions is not None
 
     def visible_regions(self, all_regions: Iterable[str]) -> list[str]:
         """The régions of `all_regions` this person may see, in the given order."""
@@ -81,6 +92,13 @@ class Scope:
         if self.regions is not None and len(self.regions) == 1:
             return next(iter(self.regions))
         return None
+
+    def home_region(self, codes: Iterable[str]) -> str | None:
+        """The région a regional person's view is pinned to when it names no territory: their first in code
+        order (None for a national scope: the national view is theirs)."""
+        if not self.restricted or self.public:
+            return None
+        return next((c for c in sorted(codes) if self.allows_region(c)), None)
 
     def check_region(self, region: str | None) -> None:
         if not self.allows_region(region):

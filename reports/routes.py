@@ -36,6 +36,14 @@ class BadRequest(ValueError):
     """A query parameter the export cannot honour; the message is shown to the user."""
 
 
+class Forbidden(BadRequest):
+    """A view outside the person's scope (another région): 403, never the data."""
+
+    @property
+    def description(self) -> str:
+        return str(self)
+
+
 def init_exports(server: flask.Flask, engine=None, settings: Settings | None = None) -> None:
     """Mount the export routes; `engine` (indicators.compute.Engine) and `settings` default to the app's."""
     server.extensions[EXTENSION] = {"engine": engine, "settings": settings}
@@ -117,6 +125,24 @@ def _month_start(text: str) -> date | None:
         return None
 
 
+def scoped_view(engine, view: ViewFilters):
+    """(engine, filters) cut to the request's scope: Forbidden (403, French) for another région, a regional
+    person's territory-less view pinned to their région."""
+    from dashboard.access import current_scope
+    from indicators.scoped import ScopeDenied, pinned_filters, scoped
+
+    scope = current_scope()
+    try:
+        return scoped(engine, scope), pinned_filters(scope, view, engine.territory().dep_region)
+    except ScopeDenied as e:
+        raise Forbidden(f"accès non autorisé à cette région ({e.params.get('region', '')}) : "
+                        "vos habilitations ne la couvrent pas.") from e
+
+
+def _forbidden(message: str) -> Response:
+    return Response(f"Export impossible : {message}\n", status=403, mimetype="text/plain")
+
+
 def _bad(message: str) -> Response:
     return Response(f"Export impossible : {message}\n", status=400, mimetype="text/plain")
 
@@ -150,6 +176,9 @@ def workbook():
     try:
         engine = _engine()
         as_of, view, lang = view_from_query(engine)
+        engine, view = scoped_view(engine, view)
+    except Forbidden as e:
+        return _forbidden(e.description)
     except BadRequest as e:
         return _bad(str(e))
     except CatalogueError as e:
@@ -172,7 +201,9 @@ def extract(name: str):
         return missing
     sep, decimal = _arg("sep") or ";", _arg("decimal") or "comma"
     try:
-        as_of, view, _lang = view_from_query(_engine())
+        engine = _engine()
+        as_of, view, _lang = view_from_query(engine)
+        _engine_scoped, view = scoped_view(engine, view)
         if sep not in SEPARATORS:
             raise BadRequest(f"séparateur inconnu « {sep} » (attendu : ; , ou tab)")
         if decimal not in ("comma", "point"):
@@ -180,6 +211,8 @@ def extract(name: str):
         lineage = _arg("lineage") in ("1", "true", "oui")
         plan = plan_extract(_settings().warehouse, table, fmt, view, as_of, SEPARATORS[sep], decimal == "comma",
                             lineage=lineage)
+    except Forbidden as e:
+        return _forbidden(e.description)
     except (BadRequest, ExtractError) as e:
         return _bad(str(e))
     except CatalogueError as e:

@@ -7,6 +7,10 @@ block covers several indicators (`scope_of(…, indicators=…)`) and its form l
 A comment may be about a couloir (optional select in the form, badge on the comment, filter on the list).
 In a snapshot view the comments are read as they were when the snapshot was created, without forms.
 Shared with meteo.py and decisions.py: `author_name`, `feedback`, `frozen_at`, `when`.
+
+Writes are signed by the signed-in identity (`dashboard.access.signed_author`), never by a name typed in the
+page; who may read and write which territory is asked of the request scope (`dashboard.access`): a forged
+block scope naming another région reads and writes nothing.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import dash_mantine_components as dmc
-from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, callback, dcc, html, no_update
 from dash import ctx as dash_ctx
 
 from appstate import labels, service
 from appstate.models import COMMENT_KINDS, Snapshot
 from dashboard import ids
+from dashboard.access import check_territory, current_scope, may_comment, signed_author
 from dashboard.context import AppContext, current
 from dashboard.format import fmt_datetime
 from dashboard.i18n import t
@@ -36,9 +41,23 @@ COMPACT_LIMIT = 3  # comments listed on a presentation slide (the newest)
 # --- shared by every write form (comments, météo, decisions) ---
 
 def author_name(data: object) -> str | None:
-    """The name kept in the browser's author store (None when blank)."""
+    """A write's author as given (None when blank): callbacks pass `signed_author()`, the signed-in login."""
     name = data.strip() if isinstance(data, str) else ""
     return name or None
+
+
+def denied(lang: str) -> html.P:
+    """The answer to a write (or read) outside the person's rights: nothing is written."""
+    return feedback(t("access.write_denied", lang), ok=False)
+
+
+def readable(ctx: AppContext, scope: dict) -> bool:
+    """Whether the request's person may read the comments of a block's territory."""
+    try:
+        check_territory(scope.get("region"), scope.get("departement"), ctx.reference)
+    except PermissionError:
+        return False
+    return True
 
 
 def when(moment: datetime | None, lang: str) -> str:
@@ -175,6 +194,9 @@ def comment_items(ctx: AppContext, scope: dict, session=None) -> list:
 
     `session`: the write's own (add, edit), so the list is built before the write commits."""
     lang, read_only, compact = scope["lang"], bool(scope.get("snapshot")), bool(scope.get("compact"))
+    if not readable(ctx, scope):
+        return [html.P(t("access.region_denied", lang, label=scope.get("region") or scope.get("departement") or "—"),
+                       role="alert", className="comments-empty")]
     as_of = datetime.fromisoformat(scope["as_of"]) if scope.get("as_of") else None
     indicators = _scope_indicators(scope)
     with nullcontext(session) if session is not None else ctx.sessions()() as s:
@@ -195,13 +217,20 @@ def comment_items(ctx: AppContext, scope: dict, session=None) -> list:
                 html.Summary(t("comments.edited", lang, date=when(c.updated_at, lang)), className="comment-edited"),
                 html.Ul(_history(histories.get(c.id, []), lang), className="comment-history"),
             ]))
-        if not read_only and not compact:
+        if not read_only and not compact and may_edit(c.author):
             body.append(_edit_form(c, scope["indicator_id"], lang))
         items.append(html.Li(html.Article(body, className=f"comment comment-{c.kind}"), **{"data-comment": c.id}))
     more = [html.P(t("comments.more", lang, n=len(comments) - len(shown)), className="comments-count")
             ] if len(comments) > len(shown) else []
     return [html.P(t("comments.count", lang, n=len(comments)), className="comments-count"),
             html.Ul(items, className="comment-list"), *more]
+
+
+def may_edit(author: str) -> bool:
+    """A contributor edits their own comments; the committee secretariat edits any (history kept)."""
+    me = current_scope()
+    return me.can_edit_any_comment or (me.signed_in and not me.public and author == me.login
+                                       and (me.has("contributeur") or me.has("secretariat")))
 
 
 def comment_list(ctx: AppContext, scope: dict, key: str) -> list:
@@ -266,7 +295,7 @@ def comments_section(page, indicator_id: str) -> html.Section:
                                             "comments.filter.couloir", "comments.filter.couloir.all"),
                              className="comments-filter"))
     children += comment_list(page.ctx, scope, key)
-    if not snapshot:
+    if not snapshot and may_comment(state.region, state.departement, page.reference):
         children.append(comment_form(page.reference, key, lang))
     return html.Section(children, id={"type": ids.COMMENTS_SECTION, "key": key}, className="page-section comments",
                         **{"aria-labelledby": heading_id})
@@ -285,6 +314,8 @@ def add(ctx: AppContext, scope: dict, kind: str | None, body: str | None, author
     lang = scope["lang"]
     if not author_name(author):
         return no_update, missing_author(lang), no_update
+    if not readable(ctx, scope) or not may_comment(scope.get("region"), scope.get("departement"), ctx.reference):
+        return no_update, denied(lang), no_update
     try:  # the answer is built inside the transaction: if it fails, nothing is saved
         with ctx.sessions().begin() as s:
             service.add_comment(s, _target(scope, indicator), kind or "", body or "", author_name(author),
@@ -304,6 +335,10 @@ def edit(ctx: AppContext, scope: dict, comment_id: int, kind: str | None, body: 
         return no_update, missing_author(lang)
     try:
         with ctx.sessions().begin() as s:
+            original = service.get_comment(s, int(comment_id))
+            if original is None or not may_edit(original.author) or not readable(ctx, {
+                    "region": original.region_code, "departement": original.departement_code}):
+                return no_update, denied(lang)
             service.edit_comment(s, int(comment_id), author_name(author), body=body, kind=kind)
             s.flush()
             items = comment_items(ctx, scope, s)
@@ -328,10 +363,10 @@ def edit(ctx: AppContext, scope: dict, comment_id: int, kind: str | None, body: 
     State({"type": ids.COMMENT_EDIT_KIND, "key": MATCH, "comment": ALL}, "value"),
     State({"type": ids.COMMENT_EDIT_BODY, "key": MATCH, "comment": ALL}, "value"),
     State({"type": ids.COMMENTS_SCOPE, "key": MATCH}, "data"),
-    State(ids.AUTHOR_STORE, "data"),
     prevent_initial_call=True,
 )
-def on_comment_write(_add, _saves, kind, body, couloir, indicator, edit_kinds, edit_bodies, scope, author):
+def on_comment_write(_add, _saves, kind, body, couloir, indicator, edit_kinds, edit_bodies, scope):
+    author = signed_author()
     trigger = dash_ctx.triggered_id
     if not dash_ctx.triggered or not dash_ctx.triggered[0].get("value") or not scope:
         return no_update, no_update, no_update, no_update  # a button appearing, not a click
@@ -360,25 +395,9 @@ def on_couloir_filter(couloir, scope):
     return comment_items(current(), scope), scope
 
 
-# The author field: the store (localStorage) fills the field on load; typing in the field updates the store.
-clientside_callback(
-    """
-    function (value, stored) {
-        const trigger = (dash_clientside.callback_context.triggered_id || "");
-        if (trigger === "AUTHOR_INPUT") {
-            const name = (value || "").trim();
-            return [dash_clientside.no_update, name || null];
-        }
-        return [stored || "", dash_clientside.no_update];
-    }
-    """.replace("AUTHOR_INPUT", ids.AUTHOR_INPUT),
-    Output(ids.AUTHOR_INPUT, "value"), Output(ids.AUTHOR_STORE, "data"),
-    Input(ids.AUTHOR_INPUT, "value"), Input(ids.AUTHOR_STORE, "data"),
-)
-
-
-@callback(Output(ids.AUTHOR_INPUT, "label"), Output(ids.AUTHOR_INPUT, "placeholder"),
-          Output(ids.AUTHOR_INPUT, "description"), Input(ids.URL, "search"))
-def translate_author(search):
+@callback(Output(ids.AUTHOR_INPUT, "children"), Input(ids.URL, "search"))
+def signed_in_as(search):
+    """Who signs the writes of this page: the signed-in identity (no name is typed in the page)."""
     lang = "en" if parse_search(search).get("lang") == "en" else "fr"
-    return t("author.label", lang), t("author.placeholder", lang), t("author.hint", lang)
+    me = current_scope()
+    return t("author.signed_in", lang, name=me.display_name or me.login) if me.signed_in else ""

@@ -17,7 +17,8 @@ from dash import dcc, html, no_update
 from appstate import labels, service
 from appstate.models import DECISION_STATUSES
 from dashboard import ids
-from dashboard.components.comments import author_name, feedback, missing_author, when
+from dashboard.access import current_scope
+from dashboard.components.comments import author_name, denied, feedback, missing_author, when
 from dashboard.context import AppContext
 from dashboard.format import fmt_date
 from dashboard.i18n import t
@@ -108,6 +109,23 @@ def _links(ctx: AppContext, d, lang: str) -> list:
     return parts or [t("decisions.none", lang)]
 
 
+def visible_decisions(ctx: AppContext, decisions: list) -> list:
+    """The decisions the request's person may read: a regional person reads the national ones (no territory)
+    and those of their régions (or of their départements), never another région's."""
+    me = current_scope()
+    if not me.restricted:
+        return decisions
+
+    def allowed(d) -> bool:
+        regions = set(d.regions) | {ctx.reference.departements[c].parent for c in d.departements
+                                    if c in ctx.reference.departements}
+        if d.departements and not regions:
+            return False
+        return all(me.allows_region(r) for r in regions) and not (me.public and regions)
+
+    return [d for d in decisions if allowed(d)]
+
+
 def decision_log(ctx: AppContext, scope: dict, status: str | None = None, open_only: bool = False,
                  indicator: str | None = None) -> list:
     """The decisions of the scope and filters, by due date; overdue ones flagged « en retard »."""
@@ -115,8 +133,9 @@ def decision_log(ctx: AppContext, scope: dict, status: str | None = None, open_o
     read_only = bool(scope.get("snapshot"))
     as_of = datetime.fromisoformat(scope["as_of"]) if scope.get("as_of") else None
     with ctx.sessions()() as s:
-        decisions = service.list_decisions(s, status=status or None, open_only=bool(open_only),
-                                           indicator_id=indicator or None, region=scope.get("region"), as_of=as_of)
+        decisions = visible_decisions(ctx, service.list_decisions(
+            s, status=status or None, open_only=bool(open_only), indicator_id=indicator or None,
+            region=scope.get("region"), as_of=as_of))
         histories = {d.id: [h for h in service.decision_history(s, d.id) if as_of is None or h["changed_at"] <= as_of]
                      for d in decisions}
     if not decisions:
@@ -216,6 +235,8 @@ def add(ctx: AppContext, scope: dict, values: dict, author: str | None, filters:
     lang = scope["lang"]
     if not author_name(author):
         return no_update, missing_author(lang), no_update
+    if not current_scope().can_manage_committee:  # decisions are the committee secretariat's record
+        return no_update, denied(lang), no_update
     try:
         with ctx.sessions().begin() as s:
             service.add_decision(
@@ -236,6 +257,8 @@ def update(ctx: AppContext, scope: dict, decision_id: int, values: dict, author:
     lang = scope["lang"]
     if not author_name(author):
         return no_update, missing_author(lang)
+    if not current_scope().can_manage_committee:
+        return no_update, denied(lang)
     try:
         with ctx.sessions().begin() as s:
             current = {d.id: d for d in service.list_decisions(s)}.get(int(decision_id))

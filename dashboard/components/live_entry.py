@@ -18,6 +18,7 @@ from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 
 from appstate import labels, service
 from dashboard import ids
+from dashboard.access import signed_author
 from dashboard.components import comments, decisions
 from dashboard.context import AppContext, current
 from dashboard.format import fmt_date
@@ -43,7 +44,7 @@ def slide_decisions(ctx: AppContext, scope: dict) -> list:
     lang = scope["lang"]
     as_of = datetime.fromisoformat(scope["as_of"]) if scope.get("as_of") else None
     with ctx.sessions()() as s:
-        found = service.list_decisions(s, open_only=True, as_of=as_of)
+        found = decisions.visible_decisions(ctx, service.list_decisions(s, open_only=True, as_of=as_of))
     wanted = scope.get("indicators")
     if wanted is not None:
         found = [d for d in found if set(d.indicator_ids) & set(wanted)]
@@ -129,10 +130,10 @@ def entry_toggle(lang: str, read_only: bool) -> list:
     State({"type": ids.DEC_DUE, "key": MATCH}, "value"),
     State({"type": ids.DEC_INDICATORS, "key": MATCH}, "value"),
     State({"type": ids.PRES_DEC_SCOPE, "key": MATCH}, "data"),
-    State(ids.AUTHOR_STORE, "data"),
     prevent_initial_call=True,
 )
-def on_live_decision(clicks, text, owner, due, linked, scope, author):
+def on_live_decision(clicks, text, owner, due, linked, scope):
+    author = signed_author()
     """A decision entered on a slide: written as on the Décisions page, then the slide's list redrawn."""
     if not clicks or not scope or scope.get("snapshot"):
         return no_update, no_update, no_update

@@ -15,7 +15,8 @@ from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 from appstate import labels, service
 from appstate.models import METEO_LEVELS
 from dashboard import ids
-from dashboard.components.comments import author_name, feedback, frozen_at, missing_author, when
+from dashboard.access import current_scope, signed_author
+from dashboard.components.comments import author_name, denied, feedback, frozen_at, missing_author, when
 from dashboard.components.status import status_badge
 from dashboard.context import AppContext, current
 from dashboard.i18n import t
@@ -74,7 +75,7 @@ def meteo_block(page, target_type: str, target_id: str, status: str | None = Non
     key = f"{target_type}:{target_id}"
     children: list = [html.Div(meteo_line(page.ctx, scope), id={"type": ids.METEO_CURRENT, "key": key},
                                **{"aria-live": "polite"})]
-    if not snapshot:
+    if not snapshot and current_scope().can_comment(None):
         children.append(html.Details([
             html.Summary(t("meteo.set", lang), className="meteo-set"),
             html.Div([
@@ -100,6 +101,8 @@ def save(ctx: AppContext, scope: dict, level: str | None, justification: str | N
     lang = scope["lang"]
     if not author_name(author):
         return no_update, missing_author(lang), no_update
+    if not current_scope().can_comment(None):  # a météo is national: national contributors, the secretariat
+        return no_update, denied(lang), no_update
     if not level:
         return no_update, feedback(t("meteo.missing_level", lang), ok=False), no_update
     if not (justification or "").strip():
@@ -122,10 +125,9 @@ def save(ctx: AppContext, scope: dict, level: str | None, justification: str | N
     State({"type": ids.METEO_LEVEL, "key": MATCH}, "value"),
     State({"type": ids.METEO_JUSTIFICATION, "key": MATCH}, "value"),
     State({"type": ids.METEO_SCOPE, "key": MATCH}, "data"),
-    State(ids.AUTHOR_STORE, "data"),
     prevent_initial_call=True,
 )
-def on_meteo_save(n_clicks, level, justification, scope, author):
+def on_meteo_save(n_clicks, level, justification, scope):
     if not n_clicks or not scope:
         return no_update, no_update, no_update
-    return save(current(), scope, level, justification, author)
+    return save(current(), scope, level, justification, signed_author())

@@ -85,7 +85,7 @@ def freeze_modal() -> dmc.Modal:
                       required=True),
         dmc.Select(id=ids.FREEZE_AS_OF, label=t("snap.freeze_as_of"), data=[], value=None, allowDeselect=False,
                    comboboxProps={"withinPortal": True}),
-        dmc.TextInput(id=ids.FREEZE_AUTHOR, label=t("snap.freeze_author"), required=True, autoComplete="name"),
+        dmc.TextInput(id=ids.FREEZE_AUTHOR, label=t("snap.freeze_author"), readOnly=True),  # the signed-in identity
         html.Div(id=ids.FREEZE_RESULT, role="status", **{"aria-live": "polite"}),
         dmc.Group(justify="flex-end", mt="md", children=[
             dmc.Button(t("snap.freeze_cancel"), id=ids.FREEZE_CANCEL, variant="default"),

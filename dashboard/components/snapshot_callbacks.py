@@ -12,6 +12,7 @@ import dash_mantine_components as dmc
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.access import current_scope, signed_author
 from dashboard.components.snapshot_bar import LIVE, snapshot_banner, snapshot_options
 from dashboard.context import AppContext, current
 from dashboard.format import fmt_month
@@ -57,18 +58,15 @@ def snapshot_shell(pathname: str | None, search: str | None, context: AppContext
             "button": t("snap.freeze_button", lang)}
 
 
-def author_name(stored) -> str:
-    """The author kept in the browser (the store holds the name, or {"name": …})."""
-    if isinstance(stored, dict):
-        stored = stored.get("name") or stored.get("author")
-    return stored.strip() if isinstance(stored, str) else ""
-
-
 def freeze(context: AppContext, label: str | None, as_of: str | None, author: str | None, lang: str,
            base_url: str = "") -> tuple[object, str | None]:
-    """Create the snapshot; (message for the modal, new snapshot id or None)."""
+    """Create the snapshot, signed by `author` (the signed-in identity); (message for the modal, new id or None).
+
+    Only the committee secretariat freezes: anybody else gets a refusal and nothing is written."""
     from reports.snapshot import create_snapshot
 
+    if not current_scope().can_manage_committee:
+        return dmc.Alert(t("access.write_denied", lang), color="errorDsfr", variant="light"), None
     label, author = (label or "").strip(), (author or "").strip()
     problems = ([t("snap.need_label", lang)] if not label else []) + ([t("snap.need_author", lang)] if not author else [])
     if problems:
@@ -87,12 +85,13 @@ def register(app: Dash) -> None:
     @app.callback(
         Output(ids.SNAPSHOT_SELECT, "data"), Output(ids.SNAPSHOT_SELECT, "label"),
         Output(ids.SNAPSHOT_BANNER, "children"), Output(ids.SNAPSHOT_BANNER, "hidden"),
-        Output(ids.FREEZE_OPEN, "children"),
+        Output(ids.FREEZE_OPEN, "children"), Output(ids.FREEZE_OPEN, "style"),
         Input(ids.URL, "pathname"), Input(ids.URL, "search"), Input(ids.SNAPSHOT_OPTIONS_SINK, "data"),
     )
     def refresh(pathname, search, _bump):
         out = snapshot_shell(pathname, search, current())
-        return out["options"], out["label"], out["banner"], out["hidden"], out["button"]
+        shown = {} if current_scope().can_manage_committee else {"display": "none"}  # the secretariat freezes
+        return out["options"], out["label"], out["banner"], out["hidden"], out["button"], shown
 
     @app.callback(
         Output(ids.FREEZE_MODAL, "opened"), Output(ids.FREEZE_MODAL, "title"),
@@ -102,10 +101,10 @@ def register(app: Dash) -> None:
         Output(ids.FREEZE_SUBMIT, "children"), Output(ids.FREEZE_CANCEL, "children"),
         Output(ids.FREEZE_RESULT, "children"),
         Input(ids.FREEZE_OPEN, "n_clicks"), Input(ids.FREEZE_CANCEL, "n_clicks"),
-        State(ids.URL, "search"), State(ids.AUTHOR_STORE, "data"), State(ids.FREEZE_AUTHOR, "value"),
+        State(ids.URL, "search"),
         prevent_initial_call=True,
     )
-    def open_close(_open, _cancel, search, stored_author, typed_author):
+    def open_close(_open, _cancel, search):
         if ctx.triggered_id != ids.FREEZE_OPEN:
             return (False, *[no_update] * 11)
         lang = _lang(search)
@@ -114,19 +113,19 @@ def register(app: Dash) -> None:
         return (True, t("snap.freeze_title", lang), t("snap.freeze_label", lang),
                 t("snap.freeze_label_placeholder", lang), t("snap.freeze_as_of", lang), data,
                 months[0] if months else None, t("snap.freeze_author", lang),
-                typed_author or author_name(stored_author), t("snap.freeze_submit", lang),
+                signed_author() or "", t("snap.freeze_submit", lang),
                 t("snap.freeze_cancel", lang), None)
 
     @app.callback(
         Output(ids.FREEZE_RESULT, "children", allow_duplicate=True),
         Output(ids.SNAPSHOT_OPTIONS_SINK, "data"),
         Input(ids.FREEZE_SUBMIT, "n_clicks"),
-        State(ids.FREEZE_LABEL, "value"), State(ids.FREEZE_AS_OF, "value"), State(ids.FREEZE_AUTHOR, "value"),
+        State(ids.FREEZE_LABEL, "value"), State(ids.FREEZE_AS_OF, "value"),
         State(ids.URL, "search"), State(ids.SNAPSHOT_OPTIONS_SINK, "data"),
         prevent_initial_call=True,
     )
-    def submit(_n, label, as_of, author, search, bump):
+    def submit(_n, label, as_of, search, bump):
         import flask
 
-        message, created = freeze(current(), label, as_of, author, _lang(search), flask.request.host_url)
+        message, created = freeze(current(), label, as_of, signed_author(), _lang(search), flask.request.host_url)
         return message, (bump or 0) + 1 if created else no_update

@@ -29,6 +29,13 @@ MESSAGES: dict[str, str] = {
     "filter.vague": "Wave",
     "filter.vague.all": "All waves",
     "filter.nothing_found": "No match",
+    "access.region_denied": "Access to this région ({label}) is not authorised: your rights do not cover it. "
+                            "The view of your own scope is shown.",
+    "access.write_denied": "Not saved: your rights do not allow this change (role or région). "
+                           "Nothing was changed.",
+    "author.signed_in": "Signed in: {name}",
+    "access.action_denied": "Action not authorised for your profile ({action}).",
+    "access.denied_title": "Access not authorised",
     "state.title": "Some parameters of the address were ignored",
     "state.region_unknown": "Parameter “region”: unknown region “{value}” (expected an INSEE region code, "
                             "e.g. 84 for Auvergne-Rhône-Alpes). Filter ignored.",

@@ -32,6 +32,13 @@ MESSAGES: dict[str, str] = {
     "filter.vague.all": "Toutes les vagues",
     "filter.nothing_found": "Aucun résultat",
     # URL validation
+    "access.region_denied": "Accès non autorisé à cette région ({label}) : vos habilitations ne la couvrent pas. "
+                            "La vue de votre périmètre est affichée.",
+    "access.write_denied": "Enregistrement refusé : vos habilitations ne permettent pas cette écriture "
+                           "(rôle ou région). Rien n'a été modifié.",
+    "author.signed_in": "Connecté : {name}",
+    "access.action_denied": "Action non autorisée pour votre profil ({action}).",
+    "access.denied_title": "Accès non autorisé",
     "state.title": "Certains paramètres de l'adresse ont été ignorés",
     "state.region_unknown": "Paramètre « region » : région inconnue « {value} » (attendu : code INSEE de région, "
                             "ex. 84 pour Auvergne-Rhône-Alpes). Filtre ignoré.",

@@ -7,10 +7,10 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.access import current_scope, signed_author
 from dashboard.components.committee_diff import AGAINST, changes_for, changes_with_export, filter_changes, side_name
 from dashboard.components.feedback import page_header
 from dashboard.components.snapshot_bar import fmt_day
-from dashboard.components.snapshot_callbacks import author_name
 from dashboard.context import AppContext, current
 from dashboard.format import fmt_bytes, fmt_month
 from dashboard.i18n import t
@@ -64,6 +64,9 @@ def delete(context: AppContext, snapshot_id: str | None, confirm: str | None, au
     Returns (message, deleted SnapshotMeta or None)."""
     from reports.snapshot import delete_snapshot
 
+    if not current_scope().can_manage_committee:  # deleting a snapshot is the secretariat's, and journaled
+        return dmc.Alert(t("access.write_denied", lang), color="errorDsfr", variant="light",
+                         className="delete-refused"), None
     if not snapshot_id:
         return dmc.Alert(t("comite.delete_choose", lang), color="warningDsfr", variant="light"), None
     if not (author or "").strip():
@@ -99,10 +102,11 @@ def diff_view(context: AppContext, snapshot_id: str | None, against: str | None,
 def pack_links(context: AppContext, snapshot_id: str | None, region: str | None, lang: str) -> list:
     if not snapshot_id:
         return [html.P(t("comite.pack_choose", lang))]
+    scope = current_scope()
     links = [html.Li(html.A(t(f"comite.pack_{fmt}", lang), href=pack_href(snapshot_id, fmt, lang=lang),
                             className=f"pack-link pack-{fmt}", download=""))
-             for fmt in ("pdf", "pptx", "xlsx")]
-    if region:
+             for fmt in ("pdf", "pptx", "xlsx")] if not scope.restricted else []  # national packs: every région
+    if region and scope.allows_region(region):
         label = context.reference.label("regions", region, lang)
         links.append(html.Li(html.A(f"{t('comite.pack_region_pdf', lang)} — {label}",
                                     href=pack_href(snapshot_id, "pdf", region, lang),
@@ -118,7 +122,8 @@ def layout(page: PageRequest):
     chosen = state.snapshot if state.snapshot in {m.id for m in metas} else (metas[0].id if metas else None)
     has_previous = chosen is not None and any(m.created_at < next(x for x in metas if x.id == chosen).created_at
                                               for m in metas)
-    regions = sorted(page.reference.regions.values(), key=lambda r: r.label(lang))
+    regions = sorted((r for r in page.reference.regions.values() if page.scope.allows_region(r.code)),
+                     key=lambda r: r.label(lang))
     return [
         page_header(page.t("comite.title"), page.t("comite.lead")),
         html.Section(className="comite-section", **{"aria-labelledby": "comite-snapshots-title"}, children=[
@@ -152,6 +157,13 @@ def layout(page: PageRequest):
                        comboboxProps={"withinPortal": True}),
             html.Div(pack_links(page.ctx, chosen, None, lang), id=ids.COMITE_PACKS),
         ]),
+        *([delete_section(page, choices)] if page.scope.can_manage_committee else []),  # the secretariat's
+    ]
+
+
+def delete_section(page: PageRequest, choices: list[dict]) -> html.Section:
+    """Deleting a snapshot (its files are erased; the audit journal keeps who did it and when)."""
+    return (
         html.Section(className="comite-section", **{"aria-labelledby": "comite-delete-title"}, children=[
             html.H2(page.t("comite.delete_title"), id="comite-delete-title"),
             html.P(page.t("comite.delete_help")),
@@ -159,13 +171,11 @@ def layout(page: PageRequest):
                 dmc.Select(id=ids.COMITE_DELETE_SELECT, label=page.t("comite.delete_snapshot"), data=choices,
                            value=None, w=380, comboboxProps={"withinPortal": True}),
                 dmc.TextInput(id=ids.COMITE_DELETE_CONFIRM, label=page.t("comite.delete_confirm"), w=260),
-                dmc.TextInput(id=ids.COMITE_DELETE_AUTHOR, label=page.t("snap.freeze_author"), w=220,
-                              autoComplete="name"),
                 dmc.Button(page.t("comite.delete_button"), id=ids.COMITE_DELETE_BUTTON, color="errorDsfr"),
             ]),
             html.Div(id=ids.COMITE_DELETE_RESULT, role="status", **{"aria-live": "polite"}),
-        ]),
-    ]
+        ])
+    )
 
 
 @callback(
@@ -193,13 +203,12 @@ def update_packs(snapshot_id, region, search):
     Output(ids.SNAPSHOT_OPTIONS_SINK, "data", allow_duplicate=True),
     Input(ids.COMITE_DELETE_BUTTON, "n_clicks"),
     State(ids.COMITE_DELETE_SELECT, "value"), State(ids.COMITE_DELETE_CONFIRM, "value"),
-    State(ids.COMITE_DELETE_AUTHOR, "value"), State(ids.AUTHOR_STORE, "data"), State(ids.URL, "search"),
-    State(ids.SNAPSHOT_OPTIONS_SINK, "data"),
+    State(ids.URL, "search"), State(ids.SNAPSHOT_OPTIONS_SINK, "data"),
     prevent_initial_call=True,
 )
-def delete_clicked(_n, snapshot_id, confirm, author, stored_author, search, bump):
+def delete_clicked(_n, snapshot_id, confirm, search, bump):
     context, lang = current(), _lang(search)
-    message, deleted = delete(context, snapshot_id, confirm, author or author_name(stored_author), lang)
+    message, deleted = delete(context, snapshot_id, confirm, signed_author(), lang)
     if deleted is None:
         return message, no_update, no_update, no_update, no_update
     from dashboard.state import parse_view_state

@@ -12,6 +12,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 from dash import ctx as dash_ctx
 
 from dashboard import ids
+from dashboard.access import signed_author
 from dashboard.components import page_header
 from dashboard.components.comments import frozen_at, when
 from dashboard.components.decisions import (
@@ -109,11 +110,12 @@ def _edit_values(decision_id: int) -> dict:
     State({"type": ids.DEC_EDIT_OWNER, "decision": ALL}, "value"),
     State({"type": ids.DEC_EDIT_DUE, "decision": ALL}, "value"),
     State({"type": ids.DEC_EDIT_TEXT, "decision": ALL}, "value"),
-    State(ids.DEC_SCOPE, "data"), State(ids.AUTHOR_STORE, "data"),
+    State(ids.DEC_SCOPE, "data"),
     prevent_initial_call=True,
 )
 def on_decisions(status, open_only, indicator, _add, _saves, text, owner, due, new_status, indicator_ids, regions,
-                 committee, _s, _o, _d, _t, scope, author):
+                 committee, _s, _o, _d, _t, scope):
+    author = signed_author()
     if not scope:
         return no_update, no_update, no_update
     filters = {"status": status, "open_only": open_only, "indicator": indicator}

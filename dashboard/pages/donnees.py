@@ -13,7 +13,7 @@ from dashboard.components.export_menu import grid_export, table_with_export
 from dashboard.components.table import export_as
 from dashboard.format import fmt_bytes, fmt_date, fmt_datetime, fmt_month, fmt_number, fmt_percent
 from dashboard.i18n import t
-from dashboard.jobs import Job, registry, start_for_view  # exports
+from dashboard.jobs import Job, registry, start_for_view, visible_job  # exports
 from dashboard.pagekit import PageRequest, view
 from dashboard.routes import template_href
 from dashboard.state import parse_search
@@ -238,7 +238,7 @@ def extract_job(n_clicks, _ticks, _stamp, job_id, table, fmt, sep, decimal, sear
             return None, True, [html.P(t("extract.failed", lang, reason=str(e)), role="alert",
                                        className="extract-error")]
         return job.id, False, extract_progress(job, lang)
-    job = registry().get(job_id)
+    job = visible_job(registry().get(job_id))
     if job is None:
         return no_update, True, ([html.P(t("extract.unknown_job", lang), role="status")] if job_id else [])
     return no_update, job.finished, extract_progress(job, lang)

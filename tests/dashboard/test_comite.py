@@ -60,8 +60,9 @@ def test_snapshot_shows_the_frozen_numbers_after_a_corrected_load(committee, ccl
 def test_every_page_reads_the_snapshot_engine(committee, cclient):
     ctx = committee["app"].server.extensions["segur"]
     meta = committee["meta"]
-    assert ctx.engine(meta.id) is ctx.engine(meta.id)  # opened once, then cached
-    assert ctx.engine(meta.id) is not ctx.engine()
+    # opened once, then cached (each request sees it through its own scope)
+    assert ctx.engine(meta.id).unscoped is ctx.engine(meta.id).unscoped
+    assert ctx.engine(meta.id).unscoped is not ctx.engine().unscoped
     assert ctx.months(meta.id) == ["2025-10", "2025-09"] or ctx.months(meta.id)[0] == "2025-10"
     for path in ("/budget", "/indicateurs", "/territoires", "/donnees"):
         text = page_text(render(cclient, path, f"?snapshot={meta.id}"))

@@ -10,6 +10,7 @@ from appstate import service
 from dashboard import create_app
 from dashboard.components import comments
 from dashboard.context import EXTENSION
+from tests.access import NOBODY, SECRETARY, as_person
 from tests.dashboard.render import as_json, page_text, render
 
 
@@ -107,9 +108,12 @@ def test_indicator_page_embeds_the_comments_section(state_app, ctx):
     assert "Type de commentaire" in text and "Publier le commentaire" in text
 
 
-def test_author_label_follows_the_language():
-    assert comments.translate_author("?lang=en")[0] == "Your name"
-    assert comments.translate_author("")[0] == "Votre nom"
+def test_writes_are_signed_by_the_signed_in_identity_in_the_page_language(state_app):
+    with as_person(state_app.server, SECRETARY):
+        assert comments.signed_in_as("?lang=en") == "Signed in: C. Martin"
+        assert comments.signed_in_as("") == "Connecté : C. Martin"
+    with as_person(state_app.server, NOBODY):
+        assert comments.signed_in_as("") == ""
     assert comments.author_name("  Zoé ") == "Zoé" and comments.author_name("") is None
 
 

@@ -7,13 +7,12 @@ import json
 
 import pytest
 
-from dashboard import create_app
 from dashboard.guards import long_url_value
 
 
-@pytest.fixture(scope="module")
-def small_app(loaded_settings):
-    return create_app(dataclasses.replace(loaded_settings, max_body_kb=64, max_url_chars=500))
+@pytest.fixture()
+def small_app(loaded_settings, own_app_factory):
+    return own_app_factory(dataclasses.replace(loaded_settings, max_body_kb=64, max_url_chars=500))
 
 
 @pytest.mark.parametrize("path", ["/_dash-component-suites/nope/x.js", "/_dash-component-suites/dash/nope.js",

@@ -11,7 +11,6 @@ import time
 import flask
 import pytest
 
-from dashboard import create_app
 from dashboard.access import set_scope
 from dashboard.job_limits import JobRefused, Limits, refusal
 from dashboard.jobs import STALE_S, Job, JobRegistry, registry, start_for_view
@@ -28,11 +27,11 @@ def _until(condition, timeout: float = 30.0, step: float = 0.05):
 
 
 @pytest.fixture()
-def limited_app(loaded_settings, tmp_path):
+def limited_app(loaded_settings, tmp_path, own_app_factory):
     """An app whose requests carry the identity of the X-Test-Login header (as the sign-in layer will)."""
     settings = dataclasses.replace(loaded_settings, jobs_dir=tmp_path / "jobs", jobs_workers=1, jobs_per_person=2,
                                    jobs_global=3)
-    app = create_app(settings)
+    app = own_app_factory(settings)
 
     @app.server.before_request
     def identity():

@@ -8,6 +8,7 @@ from dash import no_update
 from dashboard.components import comments, live_entry
 from dashboard.context import EXTENSION
 from reports.snapshot import create_snapshot
+from tests.access import NOBODY, READER, SECRETARY, as_person
 from tests.dashboard.factory import build_warehouse
 from tests.dashboard.render import as_json, page_text, render
 
@@ -123,12 +124,15 @@ def test_entries_made_on_a_slide_show_on_it_and_not_in_the_snapshot(deck):
                                 couloir="radiologie")
     assert "Couloir : Radiologie / imagerie" in as_json(listed)
     scope = live_entry.decision_scope("fr", ctx.today(), None, None, ["USE-02"])
-    with app.server.app_context():
-        assert live_entry.on_live_decision(1, "x", "ANS", None, [], scope, "")[0] is no_update  # no name
+    with as_person(app.server, NOBODY):  # nobody signed in: nothing is written
+        assert live_entry.on_live_decision(1, "x", "ANS", None, [], scope)[0] is no_update
+    with as_person(app.server, READER):  # a reader may not record a decision
+        assert "Enregistrement refusé" in as_json(live_entry.on_live_decision(1, "x", "ANS", None, [], scope)[1])
+    with as_person(app.server, SECRETARY):
         shown, message, cleared = live_entry.on_live_decision(1, "Relancer les éditeurs de radiologie", "ANS",
-                                                              "2026-01-31", ["USE-02"], scope, "C. Martin")
+                                                              "2026-01-31", ["USE-02"], scope)
         frozen = {**scope, "snapshot": meta.id}
-        assert live_entry.on_live_decision(1, "Refusée", "ANS", None, [], frozen, "C. Martin") == (
+        assert live_entry.on_live_decision(1, "Refusée", "ANS", None, [], frozen) == (
             no_update, no_update, no_update)
     assert "Relancer les éditeurs de radiologie" in as_json(shown) and "Enregistré." in as_json(message)
     assert cleared == ""

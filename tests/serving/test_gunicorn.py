@@ -17,6 +17,7 @@ import uuid
 
 import pytest
 
+from dashboard.access import INTERNAL
 from dashboard.jobs import Job
 from tests.dashboard.factory import build_warehouse
 from tests.serving.gunicorn_server import GunicornServer
@@ -72,8 +73,9 @@ def served(tmp_path_factory):
     settings = build_warehouse(root / "data")
     jobs = root / "jobs"
     jobs.mkdir()
+    # owned by the identity the app gives requests until the sign-in gate lands (a job is served to its owner)
     job = Job(uuid.uuid4().hex, "fact_documents", "csv", "gros.csv", status="done", rows_total=1, rows_done=1,
-              bytes=FILE_BYTES)
+              bytes=FILE_BYTES, owner=INTERNAL.login)
     (jobs / f"{job.id}.csv").write_bytes(os.urandom(FILE_BYTES))
     (jobs / f"{job.id}.json").write_text(json.dumps(dataclasses.asdict(job)))
     env = {"SEGUR_DATA_DIR": str(settings.data_dir), "SEGUR_TODAY": "2025-12-15", "SEGUR_JOBS_DIR": str(jobs),
