@@ -55,18 +55,23 @@ def used_bytes(out_dir: Path) -> int:
     return total
 
 
-def refusal(active_owners: Iterable[str], owner: str, limits: Limits, used: int, kind: str = "extraction"
+KINDS = {"extract": ("extraction", "extractions", "déjà en cours"),
+         "pack": ("dossier du comité", "dossiers du comité", "déjà en préparation")}
+
+
+def refusal(active: Iterable[tuple[str, str]], owner: str, limits: Limits, used: int, kind: str = "extract"
             ) -> str | None:
-    """Why a new job of `owner` cannot start (French), or None. `active_owners`: one entry per active job."""
-    active = list(active_owners)
-    mine = sum(1 for o in active if o == owner)
+    """Why a new job of `kind` for `owner` cannot start (French), or None. `active`: (owner, kind) of every
+    active job; the per-person limit counts that person's jobs of the same kind, the global one every job."""
+    active = list(active)
+    mine = sum(1 for o, k in active if o == owner and k == kind)
+    one, many, state = KINDS[kind]
     if mine >= limits.per_person:
-        return (f"{_plural(mine, kind, kind + 's')} déjà en cours ; réessayez dans quelques minutes "
-                "(le suivi reste sur cette page).")
+        return f"{_plural(mine, one, many)} {state} ; réessayez dans quelques minutes."
     if len(active) >= limits.global_active:
         return (f"La file des travaux est pleine ({_plural(len(active), 'travail', 'travaux')} en cours pour "
                 "l'ensemble des utilisateurs) ; réessayez dans quelques minutes.")
-    if used >= limits.quota_bytes:
+    if kind == "extract" and used >= limits.quota_bytes:
         return (f"L'espace des fichiers préparés est plein ({_size(used)} sur {_size(limits.quota_bytes)}) ; "
                 "les fichiers sont effacés après leur durée de conservation : réessayez plus tard ou "
                 "filtrez davantage (région, couloir, mois).")

@@ -20,7 +20,9 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -57,6 +59,7 @@ class Job:
     owner: str = ""  # the login of who started it ("" for nobody): only they fetch the file; limits key on it
     params: dict = field(default_factory=dict)  # warehouse, filters, as_of, csv_sep, decimal_comma: to re-plan
     heartbeat: float = field(default_factory=time.time)
+    kind: str = "extract"  # or "pack": a committee pack being built in a request (counted, never re-run)
 
     @property
     def finished(self) -> bool:
@@ -103,14 +106,35 @@ class JobRegistry:
                                        "as_of": as_of, "csv_sep": csv_sep, "decimal_comma": decimal_comma})
         with job_limits.admission(self.out_dir):
             now = time.time()
-            why = job_limits.refusal([owner_key(j.owner) for j in self.jobs() if j.active(now)], owner_key(owner),
-                                     self.limits,
+            why = job_limits.refusal(self._active(now), owner_key(owner), self.limits,
                                      job_limits.used_bytes(self.out_dir))
             if why:
                 raise JobRefused(why)
             self._save(job)
         self._submit(job, plan)
         return job
+
+    @contextmanager
+    def hold(self, owner: str, what: str) -> Iterator[Job]:
+        """Count a piece of heavy work done in the request itself (a committee pack build) against the same
+        limits: JobRefused when over; its marker is removed when the block ends."""
+        job = Job(uuid.uuid4().hex, "pack", "pdf", what, status="running", owner=owner, kind="pack")
+        with job_limits.admission(self.out_dir):
+            why = job_limits.refusal(self._active(time.time()), owner_key(owner), self.limits, 0, kind="pack")
+            if why:
+                raise JobRefused(why)
+            self._save(job)
+        with self._lock:
+            self._jobs[job.id] = job
+        try:
+            yield job
+        finally:
+            with self._lock:
+                self._jobs.pop(job.id, None)
+            (self.out_dir / f"{job.id}.json").unlink(missing_ok=True)
+
+    def _active(self, now: float) -> list[tuple[str, str]]:
+        return [(owner_key(j.owner), j.kind) for j in self.jobs() if j.active(now)]
 
     def get(self, job_id: str | None) -> Job | None:
         if not job_id or not JOB_ID_RE.match(job_id):
@@ -151,7 +175,7 @@ class JobRegistry:
         now = now or time.time()
         taken = []
         for job in self.jobs():
-            if job.finished or job.id in self._jobs:
+            if job.finished or job.id in self._jobs or job.kind != "extract":
                 continue
             lock = self.out_dir / f"{job.id}.lock"
             if lock.exists() and now - job.heartbeat < STALE_S:
@@ -242,7 +266,8 @@ class JobRegistry:
                     running = [j for j in self._jobs.values() if j.status == "running"]
                 for job in running:
                     job.heartbeat = time.time()
-                    self._save(job)
+                    if job.id in self._jobs:  # a pack hold may have ended meanwhile: do not bring its marker back
+                        self._save(job)
                 self.recover()
                 self.cleanup()
             except Exception:  # noqa: BLE001 - the next pass tries again

@@ -218,3 +218,18 @@ def test_diff_table_and_snapshot_views_export_what_they_show(committee, cclient)
 
     frozen, live = documents(f"?snapshot={committee['meta'].id}"), documents("")
     assert frozen != live and live == pytest.approx(2 * frozen, rel=0.01)
+
+
+def test_a_pack_build_over_the_person_limit_is_a_429_in_french(committee, cclient):
+    from dashboard.access import current_scope
+    from dashboard.jobs import registry
+
+    app = committee["app"]
+    reg = registry(app.server)
+    with app.server.test_request_context("/"):
+        login = current_scope().login  # the identity requests get (the transitional server scope until sign-in)
+    with reg.hold(login, "a.pdf"), reg.hold(login, "b.pdf"):  # two builds of this person under way
+        response = cclient.get(pack_href(committee["meta"].id, "pdf", "11"))
+    assert response.status_code == 429
+    assert response.get_data(as_text=True) == ("Dossier du comité indisponible : 2 dossiers du comité déjà en "
+                                               "préparation ; réessayez dans quelques minutes.\n")
