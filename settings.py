@@ -35,6 +35,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_JOBS_GLOBAL", "8", "Extracts and packs queued or running at once, all people together."),
     Setting("SEGUR_EXPORT_MAX_ROWS", "50000", "Rows of a synchronous export (a table's « Exporter » menu); more goes to "
             "a background extract."),
+    Setting("SEGUR_RATE_PER_PERSON", "30/minute", "Heavy requests (exports, images, packs, extracts) one person may make "
+            "(a `limits` rate: N/second|minute|hour)."),
+    Setting("SEGUR_RATE_OVERALL", "300/minute", "Heavy requests all people together may make."),
+    Setting("SEGUR_RATE_STORAGE", "memory://", "Where the rate counters live (`limits` storage URI; memory:// counts per "
+            "process)."),
     Setting("SEGUR_MAX_BODY_KB", "8192", "Largest request body accepted (kB); larger gets a 413."),
     Setting("SEGUR_MAX_URL_CHARS", "4096", "Longest query string, and longest URL sent to a callback (characters)."),
     Setting("SEGUR_ACCEL_REDIRECT", "", "nginx internal location of the job directory (e.g. /_segur_jobs/): job files are "
@@ -90,6 +95,9 @@ class Settings:
     max_url_chars: int = 4096
     accel_redirect: str = ""
     image_idle_s: float = 120
+    rate_per_person: str = "30/minute"
+    rate_overall: str = "300/minute"
+    rate_storage: str = "memory://"
 
     @property
     def reference_dir(self) -> Path:
@@ -142,7 +150,22 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_url_chars=_number("SEGUR_MAX_URL_CHARS", env),
         accel_redirect=_raw("SEGUR_ACCEL_REDIRECT", env),
         image_idle_s=_number("SEGUR_IMAGE_IDLE_S", env, float),
+        rate_per_person=_rate("SEGUR_RATE_PER_PERSON", env),
+        rate_overall=_rate("SEGUR_RATE_OVERALL", env),
+        rate_storage=_raw("SEGUR_RATE_STORAGE", env),
     )
+
+
+def _rate(name: str, env: dict[str, str] | None) -> str:
+    """A `limits` rate such as 30/minute; a clear message when it is not one."""
+    from limits import parse
+
+    value = _raw(name, env)
+    try:
+        parse(value)
+    except ValueError:
+        raise SystemExit(f"{name}={value!r} : attendu un débit comme 30/minute") from None
+    return value
 
 
 def _number(name: str, env: dict[str, str] | None, kind=int):

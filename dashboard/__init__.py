@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import callbacks, guards, renderer, routes, routes_committee, routes_exports, shell
+from dashboard import callbacks, guards, rate_limits, renderer, routes, routes_committee, routes_exports, shell
 from dashboard.context import AppContext, install
 from dashboard.i18n import t
 from dashboard.theme import register_plotly_template
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     install(app.server, AppContext.build(settings))
     guards.register(app.server, settings)  # body, URL and asset limits: French 4xx, no traceback
     renderer.shared(settings.image_idle_s)
+    rate_limits.install(app.server, settings.rate_per_person, settings.rate_overall, settings.rate_storage)
     app.layout = shell.layout()
     callbacks.register(app)
     routes.register(app.server)

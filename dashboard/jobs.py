@@ -301,10 +301,15 @@ def start_for_view(search: str | None, table: str, fmt: str, sep: str | None = "
     """Start an extract of `table` for the view of the page URL `search` (filters, as-of: the latest month
     when none is chosen, as the export routes do), owned by the signed-in person. ExtractError (French
     message) for bad input, JobRefused when the limits are reached."""
+    from dashboard import rate_limits
     from dashboard.context import current
     from dashboard.state import parse_search, parse_view_state
     from indicators.query import ViewFilters
 
+    try:
+        rate_limits.check("export")
+    except rate_limits.RateLimited as e:
+        raise JobRefused(str(e)) from e
     context = current()
     months = context.months()
     state, messages = parse_view_state(parse_search(search), context.reference, months)

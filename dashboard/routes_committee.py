@@ -20,6 +20,7 @@ import flask
 from dashboard.access import current_scope
 from dashboard.context import current
 from dashboard.job_limits import JobRefused
+from dashboard.rate_limits import RateLimited
 
 log = logging.getLogger(__name__)
 MIMETYPES = {
@@ -137,11 +138,13 @@ def register(server: flask.Flask) -> None:
                 raise PackRequestError(str(e), 404) from e
             path = cached_pack(context, snapshot_id, fmt, region, lang)
             if path is None:  # a build: counted against the person's and everybody's limits (dashboard/jobs.py)
+                from dashboard import rate_limits
                 from dashboard.jobs import registry
 
+                rate_limits.check("export")
                 with registry(server).hold(current_scope().login, f"{snapshot_id}.{fmt}"):
                     path = build_cached(context, snapshot_id, fmt, region, lang)
-        except JobRefused as e:
+        except (JobRefused, RateLimited) as e:
             return _error(str(e), 429)
         except PackRequestError as e:
             return _error(str(e), e.status)

@@ -469,6 +469,7 @@ def image_download(fmt: str, uid: str | None, payload: dict | None, pathname: st
                    ) -> tuple[dict | object, str]:
     """(dcc.Download data, status) for chart `uid` of the page at pathname+search, rebuilt on the server: nothing
     the browser sends (store, figure) reaches the renderer, only the URL and the chart's id."""
+    from dashboard import rate_limits
     from dashboard.format import fmt_month
     from dashboard.image_export import server_chart, stamped
     from dashboard.renderer import RendererBusy
@@ -477,6 +478,10 @@ def image_download(fmt: str, uid: str | None, payload: dict | None, pathname: st
     chart = server_chart(pathname, search, uid) if fmt in IMAGE_FORMATS and uid else None
     if chart is None:
         return no_update, t("export.failed", lang, reason=t("export.no_figure", lang))
+    try:
+        rate_limits.check("export")
+    except rate_limits.RateLimited as e:
+        return no_update, str(e)
     view = _view(search, lang)
     month = fmt_month(f"{view.as_of}-01", lang) if view.as_of else t("export.no_month", lang)
     figure = stamped(chart.figure, chart.title, view.described or t("scope.national", lang), month, date.today(), lang)
