@@ -19,8 +19,8 @@ import pytest
 
 from dashboard.access import INTERNAL
 from dashboard.jobs import Job
+from serving.launch import GunicornServer
 from tests.dashboard.factory import build_warehouse
-from tests.serving.gunicorn_server import GunicornServer
 
 FILE_BYTES = 16 * 1024 * 1024
 CHUNK = 32 * 1024

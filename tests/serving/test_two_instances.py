@@ -16,9 +16,9 @@ from urllib.parse import quote
 import pytest
 
 from dashboard import ids
+from serving.launch import GunicornServer
 from tests.dashboard.factory import build_warehouse
 from tests.serving import dash_client as dc
-from tests.serving.gunicorn_server import GunicornServer
 
 PG_URL = os.environ.get("SEGUR_TEST_PG_URL", "")
 pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL: définissez SEGUR_TEST_PG_URL")

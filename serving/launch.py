@@ -1,4 +1,5 @@
-"""Start the app under gunicorn with the repository's gunicorn.conf.py on a free loopback port (tests, bench)."""
+"""Start the app under gunicorn with the repository's gunicorn.conf.py on a free loopback port (for the tests
+and `python -m bench load`)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,17 @@ class GunicornServer:
             except ValueError:
                 continue
         return out
+
+    def rss_mb(self) -> float:
+        """Resident memory of the master and every worker (and their children: a renderer), in MiB."""
+        import psutil
+
+        try:
+            master = psutil.Process(self.proc.pid)
+            procs = [master, *master.children(recursive=True)]
+            return sum(p.memory_info().rss for p in procs) / 2**20
+        except psutil.Error:
+            return 0.0
 
     def worker_pids(self) -> list[int]:
         return [int(p) for p in BOOT_RE.findall(self.text())]
