@@ -44,6 +44,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")  # ngin
 
 def worker_exit(server, worker):
     """Close the worker's chart renderer (its Chromium) with the worker."""
-    from dashboard import renderer
+    from reports import renderer
 
     renderer.shutdown()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import callbacks, guards, rate_limits, renderer, routes, routes_committee, routes_exports, shell
+from dashboard import callbacks, guards, rate_limits, routes, routes_committee, routes_exports, shell
 from dashboard.context import AppContext, install
 from dashboard.i18n import t
 from dashboard.theme import register_plotly_template
+from reports import renderer
 from settings import Settings, load_settings
 
 # French first: <html lang="fr"> from the first byte (a clientside callback switches it with the toggle).

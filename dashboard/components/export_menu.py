@@ -414,13 +414,13 @@ def table_csv(payload: dict, sep: str = ";", decimal_comma: bool = True) -> byte
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-# -- images (the server's own figure, dashboard.image_export; one shared renderer, dashboard.renderer) ------
+# -- images (the server's own figure, dashboard.image_export; one shared renderer, reports/renderer.py) ----
 
 def render_image(figure: dict, fmt: str) -> bytes:
     """PNG or SVG bytes of a server-built figure (dict), made safe first; RuntimeError when it cannot render
     (RendererBusy when too many are waiting)."""
-    from dashboard import renderer
     from dashboard.image_export import safe_figure
+    from reports import renderer
 
     figure = safe_figure(figure)
     layout = figure.get("layout") or {}
@@ -472,7 +472,7 @@ def image_download(fmt: str, uid: str | None, payload: dict | None, pathname: st
     from dashboard import rate_limits
     from dashboard.format import fmt_month
     from dashboard.image_export import server_chart, stamped
-    from dashboard.renderer import RendererBusy
+    from reports.renderer import RendererBusy
 
     lang = normalise_lang((payload or {}).get("lang"))
     chart = server_chart(pathname, search, uid) if fmt in IMAGE_FORMATS and uid else None

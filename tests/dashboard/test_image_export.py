@@ -15,7 +15,7 @@ import pytest
 from dashboard import ids
 from dashboard.components.export_menu import render_image
 from dashboard.image_export import safe_figure, server_chart
-from dashboard.renderer import Renderer
+from reports.renderer import Renderer
 from tests.dashboard.render import render
 
 PAGE = "/budget"

@@ -1,9 +1,11 @@
-"""One shared chart renderer per process (kaleido's headless Chromium): started on first use, one render at a
-time, a bounded waiting line, restarted after a number of renders and closed when idle (its ~1 GB is given
-back). Every kaleido call runs on the renderer's own thread: kaleido's sync server is a process singleton.
+"""One shared chart renderer per process (kaleido's headless Chromium) for the dashboard's image exports and
+the committee packs' charts: started on first use, one render at a time, a bounded waiting line for
+interactive exports, restarted after a number of renders, closed when idle (its ~1 GB is given back) or at
+the end of a pack. Every kaleido call runs on the renderer's own thread: kaleido's sync server is a process
+singleton, so nothing else may start or stop it.
 
-The figure given here must already be safe (dashboard.image_export.safe_figure): the renderer never sees a
-figure sent by a browser.
+The figures given here are built by the server (dashboard.image_export.safe_figure strips external sources
+as well): the renderer never sees a figure sent by a browser.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import logging
 import threading
 import time
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,7 @@ class Renderer:
         self._lock = threading.Lock()
         self._running = False
         self._renders = 0
+        self._holds = 0
         self._last_used = 0.0
         self._timer: threading.Timer | None = None
 
@@ -42,9 +47,10 @@ class Renderer:
     def running(self) -> bool:
         return self._running
 
-    def render(self, figure: dict, fmt: str, width: int, height: int, scale: float = 1) -> bytes:
-        """PNG or SVG bytes; RendererBusy when the line is full, RuntimeError when the browser fails."""
-        if not self._slots.acquire(blocking=False):
+    def render(self, figure: dict, fmt: str, width: int, height: int, scale: float = 1, wait: bool = False) -> bytes:
+        """PNG or SVG bytes; RendererBusy when the line is full (unless `wait`: a pack's charts queue), RuntimeError
+        when the browser fails."""
+        if not self._slots.acquire(blocking=wait):
             raise RendererBusy("trop d'images en cours de rendu")
         try:
             future = self._pool.submit(self._calc, figure, {"format": fmt, "width": width, "height": height,
@@ -60,8 +66,22 @@ class Renderer:
             self._arm_idle_timer()
 
     def close(self) -> None:
-        """Stop the browser now (it starts again on the next render)."""
+        """Stop the browser once the renders already queued are done (it starts again on the next render)."""
         self._pool.submit(self._stop).result(timeout=self.timeout_s)
+
+    @contextmanager
+    def held(self) -> Iterator[Renderer]:
+        """Keep the browser for the renders inside (a pack's charts); closed when the outermost hold ends."""
+        with self._lock:
+            self._holds += 1
+        try:
+            yield self
+        finally:
+            with self._lock:
+                self._holds -= 1
+                last = self._holds == 0
+            if last:
+                self._pool.submit(self._stop_unless_held)
 
     # -- on the renderer's thread --------------------------------------------------------------------------
 
@@ -91,14 +111,24 @@ class Renderer:
             log.info("image renderer closed after %d renders", self._renders)
 
     def _stop_if_idle(self) -> None:
-        if self._running and time.monotonic() - self._last_used >= self.idle_s:
+        if self._running and not self._holds and time.monotonic() - self._last_used >= self.idle_s:
             self._stop()
+
+    def _stop_unless_held(self) -> None:
+        if not self._holds:
+            self._stop()
+
+    def _on_idle(self) -> None:
+        try:
+            self._pool.submit(self._stop_if_idle)
+        except RuntimeError:  # the interpreter is exiting: the browser goes with it
+            pass
 
     def _arm_idle_timer(self) -> None:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self.idle_s, lambda: self._pool.submit(self._stop_if_idle))
+            self._timer = threading.Timer(self.idle_s, self._on_idle)
             self._timer.daemon = True
             self._timer.start()
 
