@@ -194,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also run with this many slow clients (1 MB/s) reading a large file (repeatable)")
     ap.add_argument("--file-mb", type=int, default=110)
     ap.add_argument("--warmup", default="full", choices=("full", "regions", "national", "off"))
+    ap.add_argument("--sync", action="store_true",
+                    help="for comparison: gunicorn's sync workers (one request at a time per process), same config else")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "segur-bench")
     args = ap.parse_args(argv)
     wh = warehouse_for(args.scale, args.workdir)
@@ -202,7 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     env = {"SEGUR_DATA_DIR": str(wh.parent), "SEGUR_TODAY": "2026-11-28", "SEGUR_WARMUP": args.warmup,
            "SEGUR_JOBS_DIR": str(jobs)}
     log = jobs / "gunicorn.log"
-    with GunicornServer(env, log) as server:
+    extra: tuple[str, ...] = ()
+    if args.sync:
+        env["SEGUR_THREADS"] = "1"  # gunicorn turns sync into gthread when threads > 1
+        extra = ("--worker-class", "sync")
+    with GunicornServer(env, log, extra) as server:
         _wait_warm(server.url)
         scenarios = [(f"{args.users} personnes, réflexion {args.think[0]:g}–{args.think[1]:g} s", 0)]
         scenarios += [(f"{args.users} personnes + {n} clients lents à 1 Mo/s", n) for n in args.slow]
@@ -210,8 +216,10 @@ def main(argv: list[str] | None = None) -> int:
             before = len(server.worker_pids())
             rec, rss, elapsed = run(server, args.users, args.seconds, tuple(args.think), slow, slow_path)
             timeouts = server.text().count("WORKER TIMEOUT")
+            kind = "sync, 1 fil" if args.sync else f"gthread × {os.environ.get('SEGUR_THREADS', '8')} fils"
+            load = os.getloadavg()[0]
             print(f"\n{title} — {elapsed:.0f} s, gunicorn.conf.py ({os.environ.get('SEGUR_WORKERS', '2')} processus "
-                  f"× {os.environ.get('SEGUR_THREADS', '8')} fils), échelle {args.scale:g}")
+                  f"{kind}), échelle {args.scale:g}, charge machine {load:.1f}")
             print(table(report(rec, elapsed), ("requête", "nombre", "erreurs", "p50 ms", "p95 ms", "p99 ms", "par s")))
             print(f"RSS serveur (pic) : {rss:.0f} Mo ; processus redémarrés : {len(server.worker_pids()) - before} ; "
                   f"« WORKER TIMEOUT » dans le journal : {timeouts}")
