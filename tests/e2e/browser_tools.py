@@ -88,7 +88,7 @@ def serve_app(data_dir: Path, today: str, ready_path: str = "/", *, env: dict[st
         proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 180  # a loaded 2-core machine imports Dash, pandas and DuckDB slowly
             while True:
                 try:
                     probe = urllib.request.Request(base + ready_path, headers={"Accept": "text/html"})
