@@ -42,6 +42,7 @@ bench: $(VENV)/.stamp-dev
 	$(PY) -m bench dashboard --scale 1
 	$(PY) -m bench exports --scale 1
 	$(PY) -m bench packs
+	$(PY) -m bench auth
 
 demo: $(VENV)/.stamp-runtime
 	$(PY) -m etl demo --scale $(SCALE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 
@@ -26,6 +27,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_TODAY", "", "Override today's date (YYYY-MM-DD) for demo data and freshness; empty = real date."),
     Setting("SEGUR_WARMUP", "full", "Views computed in the background after each publish: full (national, each "
             "région and each couloir), regions, national, or off."),
+    Setting("SEGUR_PUBLIC_URL", "", "The dashboard's public address, written into exported files (workbook link, "
+            "snapshot permalink), e.g. https://segur.example.fr/ (default: http://HOST:PORT/). Never taken from "
+            "a request's Host header."),
     Setting("SEGUR_AUTH", "local", "Sign-in: local (accounts in the app-state database, argon2) or oidc."),
     Setting("SEGUR_PUBLIC_READ", "", "Anonymous read-only access: empty (none, sign-in required) or national "
             "(national figures only, no comments, no writes)."),
@@ -93,6 +97,16 @@ def _access(env: dict[str, str] | None) -> AccessSettings:
     def raw(name: str) -> str:
         return _raw(name, env).strip()
 
+    def number(name: str, kind=int):
+        value = raw(name)
+        try:
+            out = kind(value)
+        except ValueError:
+            raise ValueError(f"{name}={value!r} : attendu un nombre positif") from None
+        if out < 0:
+            raise ValueError(f"{name}={value!r} : attendu un nombre positif")
+        return out
+
     auth, public = raw("SEGUR_AUTH").lower() or "local", raw("SEGUR_PUBLIC_READ").lower()
     if auth not in ("local", "oidc"):
         raise ValueError(f"SEGUR_AUTH={auth!r} : attendu local ou oidc")
@@ -100,11 +114,10 @@ def _access(env: dict[str, str] | None) -> AccessSettings:
         raise ValueError(f"SEGUR_PUBLIC_READ={public!r} : attendu vide ou national")
     return AccessSettings(
         auth=auth, public_read=public, secret_key=raw("SEGUR_SECRET_KEY"),
-        session_hours=float(raw("SEGUR_SESSION_HOURS") or 10), behind_https=_flag(raw("SEGUR_BEHIND_HTTPS")),
-        proxy_hops=int(raw("SEGUR_PROXY_HOPS") or 0),
+        session_hours=number("SEGUR_SESSION_HOURS", float), behind_https=_flag(raw("SEGUR_BEHIND_HTTPS")),
+        proxy_hops=number("SEGUR_PROXY_HOPS"),
         trusted_origins=tuple(o.strip().rstrip("/") for o in raw("SEGUR_TRUSTED_ORIGINS").split(",") if o.strip()),
-        login_max_failures=int(raw("SEGUR_LOGIN_MAX_FAILURES") or 5),
-        login_lock_minutes=int(raw("SEGUR_LOGIN_LOCK_MINUTES") or 15),
+        login_max_failures=number("SEGUR_LOGIN_MAX_FAILURES"), login_lock_minutes=number("SEGUR_LOGIN_LOCK_MINUTES"),
         oidc_discovery_url=raw("SEGUR_OIDC_DISCOVERY_URL"), oidc_client_id=raw("SEGUR_OIDC_CLIENT_ID"),
         oidc_client_secret=raw("SEGUR_OIDC_CLIENT_SECRET"), oidc_scopes=raw("SEGUR_OIDC_SCOPES"),
         oidc_redirect_url=raw("SEGUR_OIDC_REDIRECT_URL"), oidc_provider_name=raw("SEGUR_OIDC_PROVIDER_NAME"),
@@ -124,6 +137,15 @@ class Settings:
     host: str
     port: int
     access: AccessSettings = AccessSettings()
+    public_url: str = ""
+
+    @property
+    def dashboard_url(self) -> str:
+        """The base address written into exports: SEGUR_PUBLIC_URL, else http://HOST:PORT/ (always ends with /)."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/"
 
     @property
     def reference_dir(self) -> Path:
@@ -160,5 +182,18 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         warmup=_raw("SEGUR_WARMUP", env),
         host=_raw("HOST", env),
         port=int(_raw("PORT", env)),
+        public_url=_public_url(_raw("SEGUR_PUBLIC_URL", env)),
         access=_access(env),
     )
+
+
+def _public_url(value: str) -> str:
+    """SEGUR_PUBLIC_URL checked (http or https, a host, no query) and ending with a slash."""
+    value = value.strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"SEGUR_PUBLIC_URL: adresse invalide « {value} » (attendu : http(s)://hôte/chemin/, "
+                         "par exemple https://segur.example.fr/)")
+    return value if value.endswith("/") else value + "/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import auth, callbacks, routes, routes_committee, routes_exports, shell
+from dashboard import api, auth, callbacks, routes, routes_committee, routes_exports, shell
 from dashboard.components import identity
 from dashboard.context import AppContext, install
 from dashboard.i18n import t
@@ -13,6 +13,7 @@ from dashboard.theme import register_plotly_template
 from settings import Settings, load_settings
 
 # French first: <html lang="fr"> from the first byte (a clientside callback switches it with the toggle).
+# Dash's scripts sit bare in <body>: the shell's own <footer> is the page's one contentinfo landmark.
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="fr">
     <head>
@@ -23,11 +24,9 @@ INDEX_STRING = """<!DOCTYPE html>
     </head>
     <body>
         {%app_entry%}
-        <footer>
-            {%config%}
-            {%scripts%}
-            {%renderer%}
-        </footer>
+        {%config%}
+        {%scripts%}
+        {%renderer%}
     </body>
 </html>"""
 
@@ -58,5 +57,6 @@ def create_app(settings: Settings | None = None) -> Dash:
     routes.register(app.server)
     routes_exports.register(app.server)  # --- exports --- /exports/… (reports.routes) + /exports/jobs/<id>
     routes_committee.register(app.server)  # comité: pack downloads
+    api.register(app.server)  # /api/v1/… read-only data API (dashboard/api/)
     auth.install(app, settings)  # last: the CSP hashes every inline script registered above
     return app

@@ -19,13 +19,10 @@ import flask
 
 from dashboard.access import current_scope
 from dashboard.context import current
+from reports.formats import media_types
 
 log = logging.getLogger(__name__)
-MIMETYPES = {
-    "pdf": "application/pdf",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+MIMETYPES = media_types("pdf", "pptx", "xlsx")  # the pack's formats (reports/formats.py)
 ID_RE = re.compile(r"^s-[0-9]{8}-[0-9a-f]{6}$")
 _build_lock = threading.Lock()  # one build at a time: a pack renders charts with Chromium
 

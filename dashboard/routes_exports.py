@@ -35,7 +35,7 @@ def register(server: flask.Flask) -> None:
         if path is None or not path.is_file():
             return flask.Response("Extraction introuvable : le lien a expiré (24 h) ou l'identifiant est invalide. "
                                   "Relancez l'extraction depuis la page Données.\n", status=404,
-                                  mimetype="text/plain; charset=utf-8")
+                                  mimetype="text/plain")  # Flask adds the charset
         return flask.send_file(path, mimetype=FORMATS[job.fmt], as_attachment=True, download_name=job.file_name,
                                max_age=0, conditional=True)
 

@@ -30,7 +30,7 @@ def _source_title(name: str, lang: str) -> str:
 
 def milestones_table(result, page) -> html.Div:
     ind, lang = result.indicator, page.lang
-    declared = list(ind.target.milestones)
+    declared = list(ind.target.targets)
     rows = []
     for i, m in enumerate(result.milestones):
         spec = declared[i] if i < len(declared) else None
@@ -39,10 +39,15 @@ def milestones_table(result, page) -> html.Div:
             "official": page.t("ind.def.official" if spec is None or spec.official else "ind.def.steering"),
             "state": page.t(f"milestone.{m.state}"), "actual": fmt_value(m.actual, ind.unit, lang),
         })
+    references = [m for m in ind.target.milestones if m.reference]  # observed levels: no state, not a target
+    rows += [{"date": m.date, "value": fmt_value(m.value, ind.unit, lang),
+              "label": (m.label.en if lang == "en" else m.label.fr) if m.label else "",
+              "official": page.t("ind.def.reference"), "state": "—", "actual": "—"} for m in references]
     df = pd.DataFrame(rows, columns=["date", "value", "label", "official", "state", "actual"])
     headers = {k: page.t(f"ind.milestone.col.{k}") for k in df.columns}
     # the export: the values as numbers in the indicator's unit (its Excel format), the rest as on screen
-    values, actuals = [m.value for m in result.milestones], [m.actual for m in result.milestones]
+    values = [m.value for m in result.milestones] + [m.value for m in references]
+    actuals = [m.actual for m in result.milestones] + [None] * len(references)
     raw = pd.DataFrame({"value": pd.Series(values, dtype=object), "actual": pd.Series(actuals, dtype=object)},
                        index=df.index)
     kinds = {"value": [unit_kind(v, ind.unit) for v in values], "actual": [unit_kind(v, ind.unit) for v in actuals]}
