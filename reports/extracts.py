@@ -30,7 +30,6 @@ from reports.writers import MAX_XLSX_DATA_ROWS
 
 # The formats an extract can be written in → media type, derived from the one registry (reports/formats.py).
 FORMATS = {name: f.mimetype for name, f in TABLE_FORMATS.items()}
-MAX_XLSX_DATA_ROWS = EXCEL_MAX_ROWS - 1  # the header takes a row
 BATCH_ROWS = 32_768
 PARQUET_BATCH_ROWS = 122_880  # one Parquet row group per batch: DuckDB's own row group size
 _QMARK = DuckDBDialect(paramstyle="qmark")
@@ -131,6 +130,7 @@ class ExtractPlan:
                 for data, rows in pieces:
                     fh.write(data)
                     if progress is not None and rows > reported:
+                        fh.flush()  # the size on disk is what a quota counts
                         progress(rows, self.rows_out)
                         reported = rows
             os.replace(tmp, out)

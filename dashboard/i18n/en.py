@@ -893,6 +893,10 @@ MESSAGES: dict[str, str] = {
     "export.no_figure": "no chart to export.",
     "export.image_failed": "The image could not be produced (renderer unavailable). Export the data (XLSX or "
                            "CSV) or use the camera button of the chart's toolbar.",
+    "export.image_busy": "Too many images are being made; try again in a few seconds.",
+    "export.no_month": "latest published month",
+    "export.too_many_rows": "Immediate export limited to {limit} rows (this table has {rows}): start a background "
+                            "extract from the Données page.",
     "extract.title": "Large extracts",
     "extract.lead": "The rows of one fact table, with the view's filters and month. The extract is prepared in "
                     "the background: you can keep browsing other pages meanwhile.",

@@ -911,6 +911,10 @@ MESSAGES: dict[str, str] = {
     "export.no_figure": "aucun graphique à exporter.",
     "export.image_failed": "L'image n'a pas pu être produite (moteur de rendu indisponible). Exportez les données "
                            "(XLSX ou CSV) ou utilisez l'appareil photo de la barre du graphique.",
+    "export.image_busy": "Trop d'images sont en cours de fabrication ; réessayez dans quelques secondes.",
+    "export.no_month": "dernier mois publié",
+    "export.too_many_rows": "Export immédiat limité à {limit} lignes (ce tableau en compte {rows}) : lancez une "
+                            "extraction en arrière-plan depuis la page Données.",
     "extract.title": "Extractions volumineuses",
     "extract.lead": "Les lignes d'une table de faits, avec les filtres et le mois de la vue. L'extraction est "
                     "préparée en arrière-plan : vous pouvez consulter d'autres pages pendant ce temps.",

@@ -105,15 +105,18 @@ def test_chart_with_table_carries_the_menu_and_its_data():
     assert figure_of(find(tree))["data"][0]["type"] == "bar"
 
 
-def test_image_failure_is_a_french_message(monkeypatch):
+def test_image_failure_is_a_french_message(app, client, monkeypatch):
+    import re
+
     import dashboard.components.export_menu as menu
 
     def broken(*_a, **_k):
         raise RuntimeError("no browser")
 
     monkeypatch.setattr(menu, "render_image", broken)
-    fig = {"props": {"figure": go.Figure(go.Bar(y=[1])).to_plotly_json()}}
-    download, message = image_download("png", fig, payload(), "")
+    uid = re.findall(r'"chart": "([^"]+)", "fmt": "png"', json.dumps(render(client, "/budget", "")))[0]
+    with app.server.test_request_context("/"):
+        download, message = image_download("png", uid, payload(), "/budget", "")
     assert message.startswith("L'image n'a pas pu être produite")
     assert download is menu.no_update
 
@@ -211,3 +214,25 @@ def test_donnees_page_has_the_extract_section(client):
     rendered = render(client, "/donnees")
     text = as_json(rendered)
     assert "Préparer l'extraction" in text and ids.EXTRACT_POLL in text
+
+
+def test_a_synchronous_export_over_the_row_limit_points_to_the_background_extract(loaded_settings):
+    import dataclasses
+
+    from dashboard import create_app
+
+    small = create_app(dataclasses.replace(loaded_settings, export_max_rows=1))
+    with small.server.test_request_context("/"):
+        download, message = data_download("xlsx", payload(), "")
+    assert download is no_update_marker()
+    assert message == ("Export immédiat limité à 1 lignes (ce tableau en compte 2) : lancez une extraction en "
+                       "arrière-plan depuis la page Données.")
+    with small.server.test_request_context("/"):
+        one_row = {**payload(), "rows": payload()["rows"][:1]}
+        assert data_download("csv", one_row, "")[0]["filename"].endswith(".csv")
+
+
+def no_update_marker():
+    import dashboard.components.export_menu as menu
+
+    return menu.no_update
