@@ -134,7 +134,7 @@ def _meteo(session: Session, since: datetime, moment: datetime) -> list[Change]:
             rank, 1.0 + LEVEL_RANK[m.level],
             f"Météo de {m.target_id} : {was_fr} → {label(METEO_LEVEL_LABELS, m.level, 'fr')} ({m.author}) : "
             f"{short(m.justification)}",
-            f"Weather of {m.target_id}: {was_en} → {label(METEO_LEVEL_LABELS, m.level, 'en')} ({m.author}): "
+            f"Météo (manual status) of {m.target_id}: {was_en} → {label(METEO_LEVEL_LABELS, m.level, 'en')} ({m.author}): "
             f"{short(m.justification)}",
             direction="worse" if worse else "better" if old else None,
             detail={"target_type": key[0], "target_id": key[1]}))

@@ -270,6 +270,10 @@ def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, d
     frame = _resample(_series(engine, ind, as_of, view, dim).astype(float), grain, flow)
     ref = engine.territory()
     labels = dimension_labels(engine, dim)
+    data_month = month_start(_data_end(engine, ind, as_of))
+    view_complete = completeness.assess(engine, ind, as_of, view, data_month, grain, flow)
+    territories = (completeness.by_territory(engine, ind, as_of, view_complete, dim, [str(k) for k in frame.columns])
+                   if view_complete is not None and dim in ("region", "departement") else {})
     values = frame.to_numpy(dtype=float)
     starts = [ts.date() for ts in frame.index]
     rows = []
@@ -296,11 +300,15 @@ def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, d
         points = _gap(ind, cur, total)
         words = {"value": cur.value if cur else None, "baseline": traj[0][1] if traj else None,
                  "direction": ind.direction}
+        why_fr = partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "fr", **words)
+        why_en = partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "en", **words)
+        row_complete = territories.get(str(key), view_complete)  # did this territory deliver?
+        status = a.status
+        if row_complete is not None and not row_complete.complete:
+            status, why_fr, why_en = "incomplete", row_complete.sentence("fr"), row_complete.sentence("en")
         rows.append(BreakdownRow(
             str(key), labels.get(str(key), str(key)), cur.value if cur else None, cur.target if cur else None,
-            a.progress, a.progress_raw, a.status,
-            partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "fr", **words),
-            partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "en", **words),
+            a.progress, a.progress_raw, status, why_fr, why_en,
             points, (cur.value - prev.value) if cur and prev else None, *_shown_gap(ind, cur, total, points),
         ))
     rows.sort(key=lambda r: (r.value is None, -(r.progress_raw if r.progress_raw is not None else -1e9),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import PurePath
 
 import pandas as pd
 from openpyxl.styles import Font
@@ -65,6 +66,12 @@ def source_freshness(engine: Engine) -> list[dict]:
     return out
 
 
+def catalogue_label(cat, lang: str) -> str:
+    """`indicators.yaml, version 1 (sha256 67bb8b3ae3e4…)`: the file's name, never the server's path to it."""
+    return TEXT[lang]["readme.catalogue_value"].format(name=PurePath(cat.file).name, version=cat.version,
+                                                      sha=cat.sha256[:12])
+
+
 def write_readme(ws, engine: Engine, as_of: date, view: ViewFilters, lang: str, url: str,
                  sheet_titles: list[str]) -> None:
     tx = TEXT[lang]
@@ -74,7 +81,7 @@ def write_readme(ws, engine: Engine, as_of: date, view: ViewFilters, lang: str, 
              (tx["readme.filters"], filters_in_words(engine, view, lang), None),
              (tx["readme.generated"], datetime.now().replace(microsecond=0), FMT_DATETIME),
              (tx["readme.version"], VERSION, None),
-             (tx["readme.catalogue"], f"{cat.file} (sha256 {cat.sha256[:12]}…)", None),
+             (tx["readme.catalogue"], catalogue_label(cat, lang), None),
              (tx["readme.url"], url, None)]
     for r, (key, value, number_format) in enumerate(facts, start=3):
         put(ws, r, 1, key, font=BOLD)
@@ -83,9 +90,10 @@ def write_readme(ws, engine: Engine, as_of: date, view: ViewFilters, lang: str, 
             cell.hyperlink, cell.style = url, "Hyperlink"
     top = len(facts) + 4
     put(ws, top, 1, tx["readme.how"], font=TITLE_FONT)
-    objectives = sheet_titles[2:-3]
+    objectives = sheet_titles[2:-4]
     how = [(sheet_titles[0], tx["readme.how.readme"]), (sheet_titles[1], tx["readme.how.summary"]),
-           *((t, tx["readme.how.objective"]) for t in objectives), (sheet_titles[-3], tx["readme.how.budget"]),
+           *((t, tx["readme.how.objective"]) for t in objectives), (sheet_titles[-4], tx["readme.how.budget"]),
+           (sheet_titles[-3], tx["readme.how.tidy"]),
            (sheet_titles[-2], tx["readme.how.definitions"]), (sheet_titles[-1], tx["readme.how.provenance"]),
            ("", tx["readme.how.numbers"])]
     for r, (title, text) in enumerate(how, start=top + 1):

@@ -108,6 +108,18 @@ def _leaf(leaf: dict, page) -> html.Div:
     ], className="explain-leaf")
 
 
+def _forecast_words(explanation: dict, page) -> list:
+    """The completeness of the view and the forecast's method, baselines and interval, in words."""
+    out = []
+    sentence = (explanation.get("completeness") or {}).get(f"sentence_{page.lang}")
+    if sentence:
+        out += [html.H3(page.t("explain.completeness")), html.P(sentence, className="explain-completeness")]
+    lines = (explanation.get("forecast") or {}).get(f"explanation_{page.lang}") or []
+    if lines:
+        out += [html.H3(page.t("explain.forecast")), *[html.P(x, className="explain-forecast") for x in lines]]
+    return out
+
+
 def explain_panel(explanation: dict, result, page) -> html.Details:
     """Inputs, formula, the SQL with its parameters, source files and load runs behind the value."""
     ind, lang = result.indicator, page.lang
@@ -143,6 +155,7 @@ def explain_panel(explanation: dict, result, page) -> html.Details:
             html.P(describe(ind.measure, lang), className="formula"),
             html.P(page.t("explain.progress_rule", on_track=fmt_number(status.on_track * 100, lang, "%", 0),
                           watch=fmt_number(status.watch * 100, lang, "%", 0))),
+            *_forecast_words(explanation, page),
             html.H3(page.t("explain.queries")),
             *[_leaf(leaf, page) for leaf in explanation["leaves"]],
             html.H3(page.t("explain.files")),

@@ -20,6 +20,7 @@ from dashboard.figures.indicator_chart import forecast_table, indicator_figure, 
 from dashboard.format import fmt_month, fmt_number
 from dashboard.theme import status_style
 from indicators import fmt
+from indicators.forecast_text import method_words
 
 
 def _big(value: float | None, unit: str, lang: str, signed: bool = False) -> list:
@@ -108,6 +109,9 @@ def forecast_panel(result, page) -> html.Section:
             html.Dt(page.t("ind.forecast.needed")), html.Dd(_pace(fc.pace_needed_per_month, ind.unit, lang, page)
                                                            if fc.pace_needed_per_month is not None
                                                            else page.t("ind.forecast.needed_none")),
+            *([html.Dt(page.t("ind.forecast.projected")),
+               html.Dd(_pace(fc.projected_pace_per_month, ind.unit, lang, page))]
+              if getattr(fc, "projected_pace_per_month", None) is not None else []),
             html.Dt(page.t("ind.forecast.recent")), html.Dd(_pace(fc.recent_pace_per_month, ind.unit, lang, page)),
             html.Dt(page.t("ind.forecast.at_target_date", month=fmt_month(fc.target_date, lang))),
             html.Dd(page.t("ind.forecast.interval", value=fmt_value(fc.projected_value, ind.unit, lang),
@@ -117,5 +121,5 @@ def forecast_panel(result, page) -> html.Section:
                       table_with_export(df, lang, page.t("ind.forecast.caption", unit=noun or ind.unit),
                                         headers=headers, formats=formats)],
                      className="chart-data"),
-        html.P(page.t("ind.forecast.method", method=fc.method), className="forecast-method"),
+        html.P(page.t("ind.forecast.method", method=method_words(fc.method, lang == "fr")), className="forecast-method"),
     ], id=ids.IND_FORECAST, className="forecast-panel")

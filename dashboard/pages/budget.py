@@ -8,7 +8,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import ids
-from dashboard.components import chart_with_table, data_table, kpi_tile, messages_alert, page_header
+from dashboard.components import chart_with_table, data_table, kpi_row, kpi_tile, messages_alert, page_header
 from dashboard.components.export_menu import grid_export, table_with_export
 from dashboard.components.page_controls import cached, link_chips, view_month, wrapped_headers
 from dashboard.figures.budget import calendar_rows, consumption_figure, lag_figure, risk_figure
@@ -36,7 +36,7 @@ DEFAULT_BY = ("dispositif",)
 TOP_BENEFICIARIES = 100
 AMOUNT_COLUMNS = ("envelope_eur", "committed_eur", "paid_eur", "to_commit_eur", "to_pay_eur")
 RATE_COLUMNS = ("committed_rate", "paid_rate", "paid_of_committed")
-GROUP_WIDTHS = {"dispositif": 300, "couloir": 190, "vague": 110, "region": 230, "year": 90}
+GROUP_WIDTHS = {"dispositif": 230, "couloir": 190, "vague": 110, "region": 230, "year": 90}
 STATUS_OF = {"at_risk": "off_track", "open": "no_target", "paid": "on_track"}
 
 
@@ -104,7 +104,7 @@ def envelope_note(page: PageRequest, sources: pd.DataFrame, total: dict) -> dmc.
                      className="budget-envelope-note")
 
 
-def kpi_strip(page: PageRequest, total: dict, at_risk_eur: float) -> html.Div:
+def kpi_strip(page: PageRequest, total: dict, at_risk_eur: float) -> html.Section:
     lang, t = page.lang, page.t
     share = at_risk_eur / total["to_pay_eur"] if total["to_pay_eur"] > 0 else float("nan")
     tiles = [
@@ -125,7 +125,7 @@ def kpi_strip(page: PageRequest, total: dict, at_risk_eur: float) -> html.Div:
         kpi_tile(t("budget.kpi.paid_rate"), fmt_percent(total["paid_rate"], lang), lang,
                  detail=t("budget.kpi.rate_detail")),
     ]
-    return html.Div(tiles, className="kpi-strip", id=ids.BUDGET_KPIS)
+    return kpi_row(tiles, lang, ids.BUDGET_KPIS)
 
 
 def consumption_section(page: PageRequest, as_of, total: dict) -> html.Section:
@@ -177,6 +177,7 @@ def table_section(page: PageRequest, frame: pd.DataFrame, by: list[str]) -> html
         html.P(t("budget.table.lead", n=fmt_number(len(table), lang, decimals=0))),
         grid_export(wrapped_headers(data_table(shown, ids.BUDGET_GRID, lang, formats=formats,
                                                pinned=tuple(shown.columns[:1]), page_size=20,
+                                               wrap=tuple(shown.columns[:len(by)]),  # long names wrap, never cut
                                                widths={t(f"budget.by.{k}"): GROUP_WIDTHS[k] for k in by})),
                     lang, t("budget.table.title")),
         section_id=ids.BUDGET_TABLE)

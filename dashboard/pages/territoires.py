@@ -15,7 +15,7 @@ from dash import Input, Output, State, html, no_update
 
 from dashboard import ids
 from dashboard.components import chart_with_table, kpi_tile, messages_alert, page_header
-from dashboard.components.export_menu import grid_export
+from dashboard.components.export_menu import grid_export, unit_kind
 from dashboard.components.indicator_format import fmt_progress, fmt_value, unit_noun
 from dashboard.components.territory_ranking import (
     gap_unit_of,
@@ -119,6 +119,13 @@ def dispersion_block(rows: list, basis: str, ind, level: str, page: PageRequest)
                                                                               stats.q3, stats.maximum, stats.std)),
                   fmt_number(stats.ratio, lang, decimals=2), f"{stats.off_track} / {stats.total}"],
     })
+    # The same rows as numbers for the export: the count, the values in the unit (or progress), the spread ratio;
+    # "3 / 18" stays text.
+    spread = (stats.minimum, stats.q1, stats.median, stats.q3, stats.maximum, stats.std)
+    kinds = (["int"] + [unit_kind(v, unit) if basis == "value" else "percent" for v in spread]
+             + ["number", "text"])
+    raw = pd.DataFrame({"value": pd.Series([stats.n, *spread, stats.ratio, f"{stats.off_track} / {stats.total}"],
+                                           dtype=object)})
     summary = t("terr.dispersion.summary", lang, min=fmt(stats.minimum), max=fmt(stats.maximum),
                 median=fmt(stats.median), std=fmt(stats.std), off=stats.off_track, units=units, n=stats.total)
     fig = dispersion_figure(points, stats, fmt, lang, tickformat=".0%" if basis == "progress" else None)
@@ -126,7 +133,7 @@ def dispersion_block(rows: list, basis: str, ind, level: str, page: PageRequest)
         html.H2(title), html.P(lead),
         chart_with_table(fig, table, summary, lang, title=t("terr.dispersion.chart", lang, units=units),
                          headers={"statistic": t("terr.stat.statistic", lang), "value": t("terr.stat.value", lang)},
-                         open_table=True),
+                         open_table=True, raw=raw, cell_kinds={"value": kinds}),
     ], className="page-section terr-dispersion", id=ids.TERR_DISPERSION)
 
 
@@ -197,7 +204,8 @@ def layout(page: PageRequest):
                             region_href=(lambda code: fiche_href(state, code)) if level == "departement" else None)
     return [
         header, *head,
-        html.Div([
+        html.Section([
+            html.H2(t("terr.top_title", lang), className="visually-hidden"),  # the map's h3 sits under an h2
             html.Div([*scope_note, map_block], className="terr-map"),
             html.Div([html.Div([tile for tile in (national_tile(result, ind, page), region_tile(
                 scope_region(state, page.reference), ind, page) if scope else None) if tile is not None],

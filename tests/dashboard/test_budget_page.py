@@ -57,7 +57,9 @@ def kpis(rendered) -> dict[str, str]:
     """KPI label → value, from the KPI strip."""
     strip = find(rendered, ids.BUDGET_KPIS)
     out = {}
-    for tile in strip["props"]["children"]:
+    heading, *tiles = strip["props"]["children"]
+    assert heading["type"] == "H2" and heading["props"]["className"] == "visually-hidden"  # h1 → h2 → tiles' h3
+    for tile in tiles:
         label, value = tile["props"]["children"][:2]
         label_text = "".join(texts(label))
         out[label_text] = value["props"]["children"]
