@@ -18,7 +18,7 @@ from dashboard import ids
 from dashboard.components.export_menu import data_download, grid_export, grid_payload
 from dashboard.components.table import data_table
 from dashboard.components.territory_ranking import ranking_grid
-from tests.access import EVERYTHING, as_person  # the signed-in national person the gate would resolve
+from tests.access import EVERYTHING, as_person
 from tests.dashboard.render import as_json, render
 
 FORMULA = '=HYPERLINK("http://example.com","clic")'
@@ -128,9 +128,9 @@ def test_csv_has_a_bom_and_the_values(exported):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0] == ["Bénéficiaire", "Versé", "Taux", "Dernier événement"]
-    assert rows[1] == ["CHU de Lyon", "1250000,0", "0,853", "2025-06-15"]
+    assert rows[1] == ["CHU de Lyon", "1250000", "0,853", "2025-06-15"]
     assert rows[2][0] == "'" + FORMULA  # the quote keeps it text in Excel
-    assert rows[3] == ["AP-HP", "42,0", "", ""]
+    assert rows[3] == ["AP-HP", "42", "", ""]
 
 
 def test_rows_follow_the_users_sort_and_filter(app, exported):
