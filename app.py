@@ -8,7 +8,10 @@ from dashboard import create_app, warmup
 from dashboard.context import current
 from settings import load_settings
 
-settings = load_settings()
+try:
+    settings = load_settings()
+except ValueError as e:  # a bad setting (SEGUR_PUBLIC_URL, SEGUR_AUTH…): say which and what is expected
+    sys.exit(str(e))
 app = create_app(settings)
 server = app.server
 try:
