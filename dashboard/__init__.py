@@ -5,11 +5,12 @@ from __future__ import annotations
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import auth, callbacks, routes, routes_committee, routes_exports, shell
+from dashboard import api, auth, callbacks, guards, rate_limits, routes, routes_committee, routes_exports, shell
 from dashboard.components import identity
 from dashboard.context import AppContext, install
 from dashboard.i18n import t
 from dashboard.theme import register_plotly_template
+from reports import renderer
 from settings import Settings, load_settings
 
 # French first: <html lang="fr"> from the first byte (a clientside callback switches it with the toggle).
@@ -51,11 +52,15 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.index_string = INDEX_STRING
     install(app.server, AppContext.build(settings))
+    guards.register(app.server, settings)  # body, URL and asset limits: French 4xx, no traceback
+    renderer.shared(settings.image_idle_s)
+    rate_limits.install(app.server, settings.rate_per_person, settings.rate_overall, settings.rate_storage)
     app.layout = shell.layout()
     callbacks.register(app)
     identity.register(app)  # header: who is signed in, sign-out
     routes.register(app.server)
     routes_exports.register(app.server)  # --- exports --- /exports/… (reports.routes) + /exports/jobs/<id>
     routes_committee.register(app.server)  # comité: pack downloads
+    api.register(app.server)  # /api/v1/… read-only data API (dashboard/api/)
     auth.install(app, settings)  # last: the CSP hashes every inline script registered above
     return app

@@ -10,10 +10,9 @@ import flask
 
 from etl.sources import CONTRACTS
 from etl.templates import write_templates
+from reports.formats import media_types
 
-# MIME types: Flask adds "; charset=utf-8" to text/* itself (writing it here sent it twice).
-FORMATS = {"csv": "text/csv",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = media_types("csv", "xlsx")  # the templates' formats (reports/formats.py)
 _lock = threading.Lock()
 
 

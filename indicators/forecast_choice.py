@@ -17,7 +17,8 @@ from indicators import forecast_models as fm
 MIN_TRAIN = 4  # observed months an origin needs behind it
 MAX_HORIZON = 60  # longest horizon scored in the backtest
 SCORE_HORIZON = 12  # the choice compares each origin's mean error over the next 12 months
-ORIGIN_STEP = 3  # S-curves are scored at every third origin (they cost a fit each)
+ORIGIN_STEP = 3  # S-curves are scored at every third origin (they cost a fit each)…
+SCURVE_ORIGINS = 8  # … the last eight of them (two years)
 MARGIN = 0.10  # an accelerating model must beat the best baseline by 10 % to replace it
 NEAREST = 8  # fewest errors behind an interval bound; neighbours within ±25 % of the horizon otherwise
 COVERAGE = 0.8  # the interval: point ± the 80 % quantile of the absolute errors at that horizon
@@ -44,10 +45,31 @@ def errors(kind: str, y: np.ndarray, observed: np.ndarray, origins: list[int], d
     return out[np.isfinite(out[:, 2])]
 
 
+def challenger_errors(kind: str, y: np.ndarray, observed: np.ndarray, origins: list[int], damped,
+                      baseline: np.ndarray) -> np.ndarray:
+    """`errors` of an accelerating model, origin by origin, stopped as soon as it has lost to `baseline` (the
+    best baseline's errors) at more than a third of `origins`: it can no longer be chosen (see `choose`)."""
+    base = _per_origin(baseline)
+    parts, losses = [], 0
+    for o in origins:
+        mine = errors(kind, y, observed, [o], damped)
+        parts.append(mine)
+        ours = _per_origin(mine).get(float(o))
+        if ours is not None and float(o) in base and ours >= base[float(o)]:
+            losses += 1
+            if 3 * losses > len(origins):
+                break
+    return np.concatenate(parts) if parts else np.empty((0, 3))
+
+
 def _per_origin(pairs: np.ndarray) -> dict[float, float]:
     """Mean absolute error of each origin's forecasts up to SCORE_HORIZON months ahead."""
     pairs = pairs[pairs[:, 1] <= SCORE_HORIZON]
-    return {o: float(np.abs(pairs[pairs[:, 0] == o, 2]).mean()) for o in np.unique(pairs[:, 0])}
+    if not len(pairs):
+        return {}
+    origins, which = np.unique(pairs[:, 0], return_inverse=True)
+    means = np.bincount(which, weights=np.abs(pairs[:, 2])) / np.bincount(which)
+    return dict(zip(origins.tolist(), means.tolist(), strict=True))
 
 
 def score(pairs: np.ndarray, origins: np.ndarray | None = None) -> float | None:

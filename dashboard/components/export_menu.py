@@ -1,8 +1,9 @@
 """The "Exporter" menu of every chart and table: its data as XLSX or CSV, the chart as PNG or SVG.
 
 One set of pattern-matching callbacks serves every menu of every page. A chart's menu carries its table's
-raw values in a dcc.Store (the twin table's DataFrame, small by construction); the figure is read from the
-graph already in the page (State of its wrapper's children), so it is not sent twice. A standalone AG Grid
+raw values in a dcc.Store (the twin table's DataFrame, small by construction); an image is rendered from the
+server's own figure, rebuilt from the page URL and the chart's id (dashboard/image_export.py): a browser
+never sends the figure to render. A standalone AG Grid
 is read back the same way (`grid_export`): its rows after the user's own sort and filter (virtualRowData),
 its headers as shown. Files go back through dcc.Download: fine for these small files; large extracts are
 streamed by Flask routes instead. Every workbook has a second sheet with the view (month, filters, time).
@@ -10,16 +11,12 @@ streamed by Flask routes instead. Every workbook has a second sheet with the vie
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import logging
 import re
-import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -32,36 +29,16 @@ from openpyxl.styles import Font
 from dashboard import ids
 from dashboard.components.table import SHOWN, Formatter, export_kind, formatter, guess_format, simple_table
 from dashboard.i18n import normalise_lang, t
-from reports.xlsx import (
-    FMT_DATE,
-    FMT_DATETIME,
-    FMT_DECIMAL,
-    FMT_EUR,
-    FMT_INT,
-    FMT_MEUR,
-    FMT_PCT_VALUE,
-    FMT_RATIO,
-    TITLE_FONT,
-    Col,
-    clean_text,
-    export_filename,
-    is_formula_like,
-    put,
-    sheet_title,
-    write_table,
-)
+from dashboard.theme import status_style
+from reports.formats import KIND_FORMATS, VALUE_KINDS, media_type, rounded, table_bytes
+from reports.xlsx import FMT_DATETIME, FMT_INT, TITLE_FONT, Col, export_filename, put, sheet_title, write_table
 
 log = logging.getLogger(__name__)
 
+# The menu's formats (names of reports/formats.py's registry, which gives their media types and writers); the
+# number formats and decimals of each value kind come from there too (VALUE_KINDS).
 DATA_FORMATS = ("xlsx", "csv")
 IMAGE_FORMATS = ("png", "svg")
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The dashboard's format kinds (components/table.py) → Excel number formats (stored locale-free).
-KIND_FORMATS = {"int": FMT_INT, "count": FMT_INT, "count_compact": FMT_INT, "number": FMT_DECIMAL,
-                "days": FMT_DECIMAL, "eur": FMT_EUR, "eur_compact": FMT_EUR, "eur_cents": '#,##0.00 "€"',
-                "percent": FMT_RATIO, "date": FMT_DATE, "month": "mm/yyyy", "datetime": FMT_DATETIME,
-                "pct_value": FMT_PCT_VALUE, "eur_meur": FMT_MEUR, "year": "yyyy"}
-IMAGE_TIMEOUT_S = 45
 
 
 def export_uid(*parts: object) -> str:
@@ -110,9 +87,36 @@ def export_payload(df: pd.DataFrame, title: str | None, lang: str | None, header
         kind = export_kind(fmt)
         columns.append({"key": str(col), "header": str((headers or {}).get(col, col)), "kind": kind})
         cells = df[col].tolist()
-        values.append([_raw(formatter(fmt)(v, lang)) for v in cells] if kind == SHOWN else [_raw(v) for v in cells])
+        if kind == SHOWN:
+            values.append([_raw(formatter(fmt)(v, lang)) for v in cells])
+        elif kind == "status":  # a status code → its words, as the screen says them (without the icon)
+            values.append([None if v is None else status_style(v).label(lang) for v in cells])
+        else:
+            values.append([rounded(_raw(v), kind) for v in cells])
     rows = [list(row) for row in zip(*values, strict=True)] if values else []
     return {"title": title or "", "lang": lang, "columns": columns, "rows": rows}
+
+
+def typed_payload(df: pd.DataFrame, title: str | None, lang: str | None, headers: Mapping[str, str] | None = None,
+                  formats: Mapping[str, str | Formatter] | None = None, raw: pd.DataFrame | None = None,
+                  raw_formats: Mapping[str, str | Formatter] | None = None,
+                  cell_kinds: Mapping[str, Sequence[str | None]] | None = None) -> dict:
+    """The store of a table whose `df` may hold text already formatted for the screen: `raw` gives those
+    columns' values (same rows; `raw_formats` their kinds) and `cell_kinds` one kind per row for a column mixing
+    units ("pct_value", "eur_meur", "month", "year"…); numbers are rounded to what their kind shows."""
+    data, kinds = df.copy(), dict(formats or {})
+    for col in (raw.columns if raw is not None else []):
+        if col in data.columns:
+            data[col] = pd.Series(raw[col].tolist(), index=data.index, dtype=object)
+            kinds.pop(col, None)  # the screen's formatter was for the text, not the raw value
+    kinds.update(raw_formats or {})
+    payload = export_payload(data, title, lang, headers, kinds)
+    for j, column in enumerate(payload["columns"]):
+        if cell_kinds and column["key"] in cell_kinds:
+            column["kinds"] = list(cell_kinds[column["key"]])
+            for i, row in enumerate(payload["rows"]):
+                row[j] = rounded(row[j], _cell_kind(column, i))
+    return payload
 
 
 # The ids of a menu's buttons, download and status: a chart's (data and images) or a grid's (data only).
@@ -208,16 +212,7 @@ def table_with_export(df: pd.DataFrame, lang: str | None, title: str | None, *,
     shown = table if table is not None else simple_table(df, lang, headers=headers, formats=formats,
                                                          caption=caption if caption is not None else title,
                                                          max_rows=max_rows)
-    data, kinds = df.copy(), dict(formats or {})
-    for col in (raw.columns if raw is not None else []):
-        if col in data.columns:
-            data[col] = pd.Series(raw[col].tolist(), index=data.index, dtype=object)
-            kinds.pop(col, None)  # the screen's formatter was for the text, not the raw value
-    kinds.update(raw_formats or {})
-    payload = export_payload(data, title, lang, headers, kinds)
-    for column in payload["columns"]:
-        if cell_kinds and column["key"] in cell_kinds:
-            column["kinds"] = list(cell_kinds[column["key"]])
+    payload = typed_payload(df, title, lang, headers, formats, raw, raw_formats, cell_kinds)
     if scope:
         payload["scope"] = dict(scope)
     uid = export_id or export_uid("table", title, *df.columns)
@@ -285,7 +280,7 @@ def grid_payload(children: object, meta: dict | None) -> dict | None:
     return {**meta, "total_rows": len(all_rows),
             "columns": [{"key": c["field"], "header": str(c.get("headerName") or c["field"]), "kind": kind}
                         for c, kind in zip(columns, kinds, strict=True)],
-            "rows": [[row.get(f) for f in fields] for row in rows]}
+            "rows": [[rounded(row.get(f), kind) for f, kind in zip(fields, kinds, strict=True)] for row in rows]}
 
 
 # -- files -------------------------------------------------------------------------------------------------
@@ -312,7 +307,9 @@ def _view(search: str | None, lang: str | None = "fr", scope: Mapping[str, str |
         state, _ = parse_view_state(parse_search(search), context.reference, context.months())
     except Exception:  # noqa: BLE001 - no app context (direct calls): a name without the view
         return ExportView()
-    as_of = state.as_of or (context.months()[0] if context.months() else None)
+    # Without as_of the page shows the latest published month of monthly data (the engine's default), not the
+    # newest month of any row (a funding event dated in the current month).
+    as_of = state.as_of or (f"{context.engine().latest_month():%Y-%m}" if context.months() else None)
     merged = dict(state.filters.items())
     for dim, code in (scope or {}).items():
         if code is None:
@@ -334,7 +331,8 @@ def file_name(payload: dict, view: ExportView, ext: str) -> str:
 
 def _typed(value: object, kind: str | None) -> object:
     """Store values back to Python: ISO text of a date column → a date (Excel shows a real date)."""
-    if isinstance(value, str) and kind in ("date", "month", "datetime"):
+    spec = VALUE_KINDS.get(kind or "")
+    if isinstance(value, str) and spec is not None and spec.date:
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
@@ -395,62 +393,59 @@ def _context_sheet(ws, payload: dict, view: ExportView) -> None:
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 34, 60
 
 
-def _csv_text(value: object, decimal_comma: bool = True) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        text = repr(value) if isinstance(value, float) else str(value)
-        return text.replace(".", ",") if decimal_comma else text
-    text = clean_text(str(value))
-    return "'" + text if is_formula_like(text) else text  # formula injection: the quote keeps it text
-
-
 def table_csv(payload: dict, sep: str = ";", decimal_comma: bool = True) -> bytes:
-    """French Excel CSV: UTF-8 with BOM, `;`, decimal comma, CRLF; formula-like text neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")
-    writer.writerow([_csv_text(c["header"]) for c in payload["columns"]])
-    for row in payload["rows"]:
-        writer.writerow([_csv_text(v, decimal_comma) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """French Excel CSV (UTF-8 with BOM, `;`, decimal comma, CRLF; formula-like text neutralised), written by the
+    extracts' CSV writer (reports/formats.py): dates as ISO dates, numbers as the screen rounds them."""
+    import pyarrow as pa
+
+    from reports.formats import TableOptions
+
+    columns = payload["columns"]
+    arrays = [_arrow_column([_typed(row[j], _cell_kind(column, i)) for i, row in enumerate(payload["rows"])],
+                            decimal_comma) for j, column in enumerate(columns)]
+    table = pa.Table.from_arrays(arrays, names=[c["header"] for c in columns]) if columns else \
+        pa.table({"": pa.array([], pa.string())})
+    return table_bytes("csv", table, TableOptions(csv_sep=sep, decimal_comma=decimal_comma))
 
 
-# -- images (kaleido's persistent browser, started on first use and kept) -----------------------------------
+def _arrow_column(cells: list, decimal_comma: bool = True):
+    """One column as Arrow: numbers, dates or text; a column mixing kinds (a count, a ratio, "3 / 18") is written
+    as text, its numbers with the file's decimal mark."""
+    import pyarrow as pa
 
-_image_lock = threading.Lock()
-_image_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-image")
+    def text(v) -> str | None:
+        if v is None:
+            return None
+        if isinstance(v, date):
+            return v.isoformat()
+        if isinstance(v, float) and decimal_comma:
+            return repr(v).replace(".", ",")
+        return str(v)
+
+    try:
+        arr = pa.array(cells)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array([text(v) for v in cells], pa.string())
+    return arr.cast(pa.string()) if pa.types.is_null(arr.type) else arr
 
 
-def _calc(fig: dict, opts: dict) -> bytes:
-    import kaleido
+# -- images (the server's own figure, dashboard.image_export; one shared renderer, reports/renderer.py) ----
 
-    # Offline: plotly.js from the plotly package, no MathJax from a CDN. A no-op when already running.
-    kaleido.start_sync_server(mathjax=False, timeout=IMAGE_TIMEOUT_S, silence_warnings=True)
-    return kaleido.calc_fig_sync(fig, opts=opts)
+def render_image(figure: dict, fmt: str) -> bytes:
+    """PNG or SVG bytes of a server-built figure (dict), made safe first; RuntimeError when it cannot render
+    (RendererBusy when too many are waiting)."""
+    from dashboard.image_export import safe_figure
+    from reports import renderer
 
-
-def render_image(figure: dict, fmt: str, timeout: float = IMAGE_TIMEOUT_S) -> bytes:
-    """PNG or SVG bytes of a figure (dict); raises RuntimeError when the browser cannot render it."""
-    import warnings
-
+    figure = safe_figure(figure)
     layout = figure.get("layout") or {}
-    opts = {"format": fmt, "width": layout.get("width") or 1100, "height": layout.get("height") or 550,
-            "scale": 2 if fmt == "png" else 1}
-    with _image_lock, warnings.catch_warnings():  # one render at a time: kaleido's server is not re-entrant
-        warnings.simplefilter("ignore")
-        future = _image_pool.submit(_calc, figure, opts)
-        try:
-            return future.result(timeout=timeout)
-        except FutureTimeout as e:
-            raise RuntimeError(f"rendu de l'image interrompu après {timeout:.0f} s") from e
-        except Exception as e:
-            raise RuntimeError(str(e) or type(e).__name__) from e
+    return renderer.shared().render(figure, fmt, int(layout.get("width") or 1100), int(layout.get("height") or 550),
+                                    2 if fmt == "png" else 1)
 
 
 def figure_of(children: object) -> dict | None:
-    """The figure of the dcc.Graph inside the wrapper's children (as the browser holds it)."""
+    """The figure of the dcc.Graph inside the wrapper's children (as the browser holds it): for tests and
+    tools only, never rendered (see image_download)."""
     props = _find_props(children, lambda node: isinstance((node.get("props") or {}).get("figure"), dict))
     return props["figure"] if props else None
 
@@ -462,27 +457,59 @@ def data_download(fmt: str, payload: dict | None, search: str | None) -> tuple[d
     lang = (payload or {}).get("lang") or "fr"
     if not payload or fmt not in DATA_FORMATS:
         return no_update, t("export.failed", lang, reason=t("export.no_data", lang))
+    limit = _max_rows()
+    if len(payload.get("rows") or []) > limit:  # a big table is a background extract (page Données), not a callback
+        from dashboard.format import fmt_count
+
+        return no_update, t("export.too_many_rows", lang, rows=fmt_count(len(payload["rows"]), lang, compact=False),
+                            limit=fmt_count(limit, lang, compact=False))
     view = _view(search, lang, payload.get("scope"))
     name = file_name(payload, view, fmt)
     if fmt == "xlsx":
-        return dcc.send_bytes(table_xlsx(payload, view), name, type=XLSX_MIME), t("export.ready", lang, name=name)
-    return dcc.send_bytes(table_csv(payload), name, type="text/csv"), t("export.ready", lang, name=name)
+        return (dcc.send_bytes(table_xlsx(payload, view), name, type=media_type("xlsx")),
+                t("export.ready", lang, name=name))
+    return dcc.send_bytes(table_csv(payload), name, type=media_type("csv")), t("export.ready", lang, name=name)
 
 
-def image_download(fmt: str, children: object, payload: dict | None, search: str | None
+def _max_rows() -> int:
+    """SEGUR_EXPORT_MAX_ROWS of the app serving the request (the default outside one)."""
+    import flask
+
+    from dashboard.context import EXTENSION
+
+    context = flask.current_app.extensions.get(EXTENSION) if flask.has_app_context() else None
+    return context.settings.export_max_rows if context is not None else 50_000
+
+
+def image_download(fmt: str, uid: str | None, payload: dict | None, pathname: str | None, search: str | None
                    ) -> tuple[dict | object, str]:
-    lang = (payload or {}).get("lang") or "fr"
-    figure = figure_of(children)
-    if fmt not in IMAGE_FORMATS or figure is None:
+    """(dcc.Download data, status) for chart `uid` of the page at pathname+search, rebuilt on the server: nothing
+    the browser sends (store, figure) reaches the renderer, only the URL and the chart's id."""
+    from dashboard import rate_limits
+    from dashboard.format import fmt_month
+    from dashboard.image_export import server_chart, stamped
+    from reports.renderer import RendererBusy
+
+    lang = normalise_lang((payload or {}).get("lang"))
+    chart = server_chart(pathname, search, uid) if fmt in IMAGE_FORMATS and uid else None
+    if chart is None:
         return no_update, t("export.failed", lang, reason=t("export.no_figure", lang))
     try:
+        rate_limits.check("export")
+    except rate_limits.RateLimited as e:
+        return no_update, str(e)
+    view = _view(search, lang)
+    month = fmt_month(f"{view.as_of}-01", lang) if view.as_of else t("export.no_month", lang)
+    figure = stamped(chart.figure, chart.title, view.described or t("scope.national", lang), month, date.today(), lang)
+    try:
         data = render_image(figure, fmt)
+    except RendererBusy:
+        return no_update, t("export.image_busy", lang)
     except RuntimeError as e:
         log.warning("image export failed: %s", e)
         return no_update, t("export.image_failed", lang)
-    name = file_name(payload or {}, _view(search, lang), fmt)
-    mime = "image/png" if fmt == "png" else "image/svg+xml"
-    return dcc.send_bytes(data, name, type=mime), t("export.ready", lang, name=name)
+    name = file_name({"title": chart.title or (payload or {}).get("title")}, view, fmt)
+    return dcc.send_bytes(data, name, type=media_type(fmt)), t("export.ready", lang, name=name)
 
 
 def _clicked_fmt() -> str | None:
@@ -514,11 +541,12 @@ def export_data(_clicks, payload, search):
     return data_download(fmt, payload, search) if fmt else (no_update, no_update)
 
 
-@_menu_callback(ids.EXPORT_IMG_BTN, ids.EXPORT_IMG_DOWNLOAD, ids.EXPORT_IMG_STATUS,
-                State({"type": ids.EXPORT_FIGURE, "chart": MATCH}, "children"), _STORE)
-def export_image(_clicks, children, payload, search):
+@_menu_callback(ids.EXPORT_IMG_BTN, ids.EXPORT_IMG_DOWNLOAD, ids.EXPORT_IMG_STATUS, _STORE,
+                State(ids.URL, "pathname"))
+def export_image(_clicks, payload, pathname, search):
     fmt = _clicked_fmt()
-    return image_download(fmt, children, payload, search) if fmt else (no_update, no_update)
+    uid = ctx.triggered_id.get("chart") if isinstance(ctx.triggered_id, Mapping) else None
+    return image_download(fmt, uid, payload, pathname, search) if fmt else (no_update, no_update)
 
 
 @_menu_callback(*MENU_IDS["grid"], State({"type": ids.EXPORT_GRID, "chart": MATCH}, "children"), _STORE)

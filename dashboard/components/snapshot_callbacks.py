@@ -83,6 +83,13 @@ def freeze(context: AppContext, label: str | None, as_of: str | None, author: st
                      color="successDsfr", variant="light", className="freeze-done"), meta.id
 
 
+def freeze_choices(context: AppContext, lang: str) -> tuple[list[dict], str | None]:
+    """The months the freeze dialog offers (published monthly data only) and its default: the last of them."""
+    months = context.months()
+    default = context.default_month()
+    return [{"value": m, "label": fmt_month(m, lang)} for m in months], default if default in months else None
+
+
 def register(app: Dash) -> None:
     @app.callback(
         Output(ids.SNAPSHOT_SELECT, "data"), Output(ids.SNAPSHOT_SELECT, "label"),
@@ -111,12 +118,11 @@ def register(app: Dash) -> None:
         if ctx.triggered_id != ids.FREEZE_OPEN:
             return (False, *[no_update] * 12)
         lang = _lang(search)
-        months = current().months()
-        data = [{"value": m, "label": fmt_month(m, lang)} for m in months]
+        data, default = freeze_choices(current(), lang)
         return (True, t("snap.freeze_title", lang), {"aria-label": t("snap.freeze_close", lang)},
                 t("snap.freeze_label", lang),
                 t("snap.freeze_label_placeholder", lang), t("snap.freeze_as_of", lang), data,
-                months[0] if months else None, t("snap.freeze_author", lang),
+                default, t("snap.freeze_author", lang),
                 signed_author() or "", t("snap.freeze_submit", lang),
                 t("snap.freeze_cancel", lang), None)
 

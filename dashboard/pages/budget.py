@@ -15,6 +15,7 @@ from dashboard.figures.budget import calendar_rows, consumption_figure, lag_figu
 from dashboard.format import fmt_date, fmt_days, fmt_eur, fmt_month, fmt_number, fmt_percent
 from dashboard.pagekit import PageRequest, view
 from dashboard.theme import status_style
+from indicators.at_risk import risk_rules
 from indicators.budget import budget_frame
 from indicators.budget_views import (
     GROUPINGS,
@@ -184,7 +185,7 @@ def table_section(page: PageRequest, frame: pd.DataFrame, by: list[str]) -> html
 
 def lag_section(page: PageRequest, as_of) -> html.Section:
     lang, t = page.lang, page.t
-    lag = cached(page, payment_lag, as_of, page.filters)
+    lag = cached(page, payment_lag, as_of, page.filters, risk_rules(page.engine.catalogue))
     if lag.empty:
         return section(t("budget.lag.title"), html.P(t("budget.lag.none")))
     label = Labels(page).dispositif
@@ -228,7 +229,7 @@ def risk_section(page: PageRequest, risk: pd.DataFrame, at_risk_eur: float) -> h
 
 def beneficiaries_section(page: PageRequest, as_of) -> html.Section:
     lang, t = page.lang, page.t
-    df = cached(page, beneficiaries, as_of, page.filters, TOP_BENEFICIARIES)
+    df = cached(page, beneficiaries, as_of, page.filters, TOP_BENEFICIARIES, risk_rules(page.engine.catalogue))
     if df.empty:
         return section(t("budget.beneficiaries.title"), html.P(t("budget.none")))
     label = Labels(page).dispositif
@@ -260,7 +261,8 @@ def layout(page: PageRequest):
     by, unknown = parse_by(page.extra.get("by"))
     frame = cached(page, budget_frame, as_of, page.filters)
     total = totals(frame)
-    risk = cached(page, money_at_risk, as_of, page.filters)
+    rules = risk_rules(page.engine.catalogue)  # BUD-04's: the split adds up to the overview's figure
+    risk = cached(page, money_at_risk, as_of, page.filters, rules)
     at_risk_eur = float(risk["at_risk_eur"].sum()) if len(risk) else 0.0
     warning = None
     if unknown:

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from etl.sources import CONTRACTS
+from tests.access import EVERYTHING, as_person
 from tests.dashboard.render import as_json, render
 
 
@@ -122,7 +123,7 @@ def test_a_failing_page_shows_a_message_not_a_traceback(app):
     def layout(page):
         raise ValueError("colonne manquante")
 
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         text = as_json(layout(region="99", lang="en"))
     assert "This page could not be displayed" in text and "ValueError: colonne manquante" in text
     assert "Traceback" not in text

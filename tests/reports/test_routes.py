@@ -102,6 +102,8 @@ def test_extract_parquet_and_xlsx(client):
     ("/exports/workbook.xlsx?region=99", "région inconnu(e) « 99 »"),
     ("/exports/workbook.xlsx?as_of=2026-13", "mois de situation invalide « 2026-13 »"),
     ("/exports/workbook.xlsx?as_of=2031-01", "mois de situation indisponible « 2031-01 »"),
+    ("/exports/workbook.xlsx?as_of=0000-01", "mois de situation invalide « 0000-01 »"),  # no year 0 in dates
+    ("/exports/extract/fact_funding_event.csv?as_of=0000-01", "mois de situation invalide « 0000-01 »"),
     ("/exports/workbook.xlsx?lang=de", "langue inconnue « de »"),
     ("/exports/workbook.xlsx?region=11&departement=13", "n'est pas dans la région 11"),
     ("/exports/extract/fact_nope.csv", "table inconnue « fact_nope »"),
