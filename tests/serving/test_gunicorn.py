@@ -79,7 +79,8 @@ def served(tmp_path_factory):
     (jobs / f"{job.id}.csv").write_bytes(os.urandom(FILE_BYTES))
     (jobs / f"{job.id}.json").write_text(json.dumps(dataclasses.asdict(job)))
     env = {"SEGUR_DATA_DIR": str(settings.data_dir), "SEGUR_TODAY": "2025-12-15", "SEGUR_JOBS_DIR": str(jobs),
-           "SEGUR_WORKERS": "1", "SEGUR_THREADS": "4", "SEGUR_WORKER_TIMEOUT": "4"}
+           "SEGUR_WORKERS": "1", "SEGUR_THREADS": "4", "SEGUR_WORKER_TIMEOUT": "4",
+           "SEGUR_DOWNLOADS_PER_PROCESS": "1"}
     with GunicornServer(env, root / "gunicorn.log") as server:
         yield server, job
 
@@ -112,10 +113,15 @@ def test_a_slow_download_holds_one_thread_not_the_worker(served):
     assert not download.done.is_set()  # …while the slow client is still reading
     status, _ = _get(server, "/exports/workbook.xlsx?as_of=0000-01")
     assert status == 400
+    status, body = _get(server, f"/exports/jobs/{job.id}")  # over SEGUR_DOWNLOADS_PER_PROCESS=1: threads stay free
+    assert status == 503 and body.decode().startswith("Trop de téléchargements en cours sur ce serveur")
+    assert not download.done.is_set()
     assert download.done.wait(120) and download.error is None, download.error
     assert download.head.startswith(b"HTTP/1.1 200") and download.received == FILE_BYTES
     assert "WORKER TIMEOUT" not in server.text()
     assert server.worker_pids() == pids  # the same worker, never killed nor replaced
+    status, body = _get(server, f"/exports/jobs/{job.id}")  # the slot is given back once the transfer ends
+    assert status == 200 and len(body) == FILE_BYTES
 
 
 def test_logs_are_json_lines_with_the_request_fields(served):
