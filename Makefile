@@ -23,9 +23,12 @@ $(VENV)/.stamp-dev: requirements-dev.txt $(VENV)/.stamp-runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Demo data only: one account per role, with one-time passwords printed here (never stored in the repo).
 run: $(VENV)/.stamp-runtime
 	@if [ ! -f "$${SEGUR_WAREHOUSE:-data/warehouse.duckdb}" ]; then \
-		$(PY) -m etl demo --scale $(SCALE) && $(PY) -m etl load; fi
+		$(PY) -m etl demo --scale $(SCALE) && $(PY) -m etl load && \
+		echo "Comptes de démonstration (mots de passe à usage unique, à changer à la première connexion) :" && \
+		($(PY) -m appstate users demo || true); fi
 	$(PY) app.py
 
 serve: $(VENV)/.stamp-runtime
@@ -44,6 +47,7 @@ bench: $(VENV)/.stamp-dev
 	$(PY) -m bench exports --scale 1
 	$(PY) -m bench packs
 	$(PY) -m bench load --users 50 --seconds 60 --slow 2 --slow 10
+	$(PY) -m bench auth
 
 demo: $(VENV)/.stamp-runtime
 	$(PY) -m etl demo --scale $(SCALE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 
@@ -51,6 +52,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_THREADS", "8", "Threads per gunicorn worker: a slow client or a render holds one thread, not a worker."),
     Setting("SEGUR_WORKER_TIMEOUT", "60", "Seconds a gunicorn worker may stop answering its heartbeat before it is "
             "restarted (a thread busy with a slow client does not count)."),
+    Setting("SEGUR_PUBLIC_URL", "", "The dashboard's public address, written into exported files (workbook link, "
+            "snapshot permalink), e.g. https://segur.example.fr/ (default: http://HOST:PORT/). Never taken from "
+            "a request's Host header."),
+    Setting("SEGUR_AUTH", "local", "Sign-in: local (accounts in the app-state database, argon2) or oidc."),
+    Setting("SEGUR_PUBLIC_READ", "", "Anonymous read-only access: empty (none, sign-in required) or national "
+            "(national figures only, no comments, no writes)."),
+    Setting("SEGUR_SECRET_KEY", "", "Key signing the session cookies (default: generated once into "
+            "<SEGUR_DATA_DIR>/secret_key, mode 0600). Same value for every worker."),
+    Setting("SEGUR_SESSION_HOURS", "10", "How long a sign-in lasts (hours)."),
+    Setting("SEGUR_BEHIND_HTTPS", "0", "1 when served over HTTPS (reverse proxy): Secure cookies, HSTS."),
+    Setting("SEGUR_PROXY_HOPS", "0", "Number of reverse proxies whose X-Forwarded-For/Proto/Host headers are trusted."),
+    Setting("SEGUR_TRUSTED_ORIGINS", "", "Extra origins (comma-separated, e.g. https://pilotage.sante.gouv.fr) "
+            "allowed to send state-changing requests besides the request's own host."),
+    Setting("SEGUR_LOGIN_MAX_FAILURES", "5", "Failed sign-ins per login (×4 per client address) before a lock-out."),
+    Setting("SEGUR_LOGIN_LOCK_MINUTES", "15", "Window and lock-out duration of the sign-in throttling (minutes)."),
+    Setting("SEGUR_OIDC_DISCOVERY_URL", "", "OIDC: the provider's .well-known/openid-configuration URL."),
+    Setting("SEGUR_OIDC_CLIENT_ID", "", "OIDC: client id registered at the provider."),
+    Setting("SEGUR_OIDC_CLIENT_SECRET", "", "OIDC: client secret (keep it out of the repository)."),
+    Setting("SEGUR_OIDC_SCOPES", "openid email profile", "OIDC: scopes requested (ProConnect: openid email "
+            "given_name usual_name)."),
+    Setting("SEGUR_OIDC_REDIRECT_URL", "", "OIDC: callback URL registered at the provider (default: "
+            "<this site>/auth/oidc/callback)."),
+    Setting("SEGUR_OIDC_PROVIDER_NAME", "", "OIDC: name on the sign-in button (e.g. ProConnect)."),
     Setting("HOST", "127.0.0.1", "Address the dashboard listens on."),
     Setting("PORT", "8050", "Port the dashboard listens on."),
 )
@@ -72,6 +96,62 @@ def value(name: str, env: dict[str, str] | None = None) -> str:
 def _path(value: str) -> Path:
     p = Path(value)
     return p if p.is_absolute() else ROOT / p
+
+
+@dataclass(frozen=True)
+class AccessSettings:
+    """Sign-in and web security (dashboard/auth)."""
+
+    auth: str = "local"
+    public_read: str = ""
+    secret_key: str = ""
+    session_hours: float = 10.0
+    behind_https: bool = False
+    proxy_hops: int = 0
+    trusted_origins: tuple[str, ...] = ()
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+    oidc_discovery_url: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid email profile"
+    oidc_redirect_url: str = ""
+    oidc_provider_name: str = ""
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "oui", "on")
+
+
+def _access(env: dict[str, str] | None) -> AccessSettings:
+    def raw(name: str) -> str:
+        return _raw(name, env).strip()
+
+    def number(name: str, kind=int):
+        value = raw(name)
+        try:
+            out = kind(value)
+        except ValueError:
+            raise ValueError(f"{name}={value!r} : attendu un nombre positif") from None
+        if out < 0:
+            raise ValueError(f"{name}={value!r} : attendu un nombre positif")
+        return out
+
+    auth, public = raw("SEGUR_AUTH").lower() or "local", raw("SEGUR_PUBLIC_READ").lower()
+    if auth not in ("local", "oidc"):
+        raise ValueError(f"SEGUR_AUTH={auth!r} : attendu local ou oidc")
+    if public not in ("", "national"):
+        raise ValueError(f"SEGUR_PUBLIC_READ={public!r} : attendu vide ou national")
+    return AccessSettings(
+        auth=auth, public_read=public, secret_key=raw("SEGUR_SECRET_KEY"),
+        session_hours=number("SEGUR_SESSION_HOURS", float), behind_https=_flag(raw("SEGUR_BEHIND_HTTPS")),
+        proxy_hops=number("SEGUR_PROXY_HOPS"),
+        trusted_origins=tuple(o.strip().rstrip("/") for o in raw("SEGUR_TRUSTED_ORIGINS").split(",") if o.strip()),
+        login_max_failures=number("SEGUR_LOGIN_MAX_FAILURES"), login_lock_minutes=number("SEGUR_LOGIN_LOCK_MINUTES"),
+        oidc_discovery_url=raw("SEGUR_OIDC_DISCOVERY_URL"), oidc_client_id=raw("SEGUR_OIDC_CLIENT_ID"),
+        oidc_client_secret=raw("SEGUR_OIDC_CLIENT_SECRET"), oidc_scopes=raw("SEGUR_OIDC_SCOPES"),
+        oidc_redirect_url=raw("SEGUR_OIDC_REDIRECT_URL"), oidc_provider_name=raw("SEGUR_OIDC_PROVIDER_NAME"),
+    )
 
 
 @dataclass(frozen=True)
@@ -101,6 +181,16 @@ class Settings:
     rate_per_person: str = "30/minute"
     rate_overall: str = "300/minute"
     rate_storage: str = "memory://"
+    access: AccessSettings = AccessSettings()
+    public_url: str = ""
+
+    @property
+    def dashboard_url(self) -> str:
+        """The base address written into exports: SEGUR_PUBLIC_URL, else http://HOST:PORT/ (always ends with /)."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/"
 
     @property
     def reference_dir(self) -> Path:
@@ -157,7 +247,21 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         rate_per_person=_rate("SEGUR_RATE_PER_PERSON", env),
         rate_overall=_rate("SEGUR_RATE_OVERALL", env),
         rate_storage=_raw("SEGUR_RATE_STORAGE", env),
+        public_url=_public_url(_raw("SEGUR_PUBLIC_URL", env)),
+        access=_access(env),
     )
+
+
+def _public_url(value: str) -> str:
+    """SEGUR_PUBLIC_URL checked (http or https, a host, no query) and ending with a slash."""
+    value = value.strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"SEGUR_PUBLIC_URL: adresse invalide « {value} » (attendu : http(s)://hôte/chemin/, "
+                         "par exemple https://segur.example.fr/)")
+    return value if value.endswith("/") else value + "/"
 
 
 def _rate(name: str, env: dict[str, str] | None) -> str:

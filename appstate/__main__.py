@@ -1,4 +1,5 @@
-"""`python -m appstate upgrade|downgrade|current`: migrate the app-state database (SEGUR_APP_DB).
+"""`python -m appstate upgrade|downgrade|current`: migrate the app-state database (SEGUR_APP_DB);
+`python -m appstate users …`: people and their rights (appstate/users_cli.py).
 
 The dashboard migrates on first use; run `upgrade` at deployment to do it once, before the workers start.
 """
@@ -17,8 +18,13 @@ from settings import load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["users"]:
+        from appstate import users_cli
+
+        return users_cli.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m appstate", description="Base de l'état applicatif")
-    parser.add_argument("action", choices=("upgrade", "downgrade", "current"))
+    parser.add_argument("action", choices=("upgrade", "downgrade", "current", "users"))
     parser.add_argument("revision", nargs="?", help="révision cible (défaut : head, ou base pour downgrade)")
     args = parser.parse_args(argv)
     url = load_settings().app_db

@@ -227,15 +227,24 @@ class DecisionRevision(Base):
 
 
 class AuditEvent(Base):
-    """Who did what, when: snapshot creation and deletion, comment deletion…"""
+    """Who did what, when: snapshots, comments, sign-ins and failed sign-ins, rights granted and revoked…
+
+    `user_id` (migration 0003) is the signed-in person's id when there is one (no foreign key: the journal
+    outlives accounts); `remote_addr` the client address of a web request."""
 
     __tablename__ = "audit_events"
     __table_args__ = (Index(None, "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     author: Mapped[str] = mapped_column(String(AUTHOR_LEN))
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    remote_addr: Mapped[str | None] = mapped_column(String(45))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    action: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40), index=True)
     object_type: Mapped[str] = mapped_column(String(30))
     object_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+from appstate.access_models import LoginThrottle, User, UserRegion, UserRole  # noqa: E402,F401 - same metadata
+from appstate.token_models import ApiToken  # noqa: E402,F401 - same metadata

@@ -63,7 +63,7 @@ def compare_writer(kind: str, wh: Path, rows: int, out: Path) -> float:
     rel = con.sql(f"SELECT * FROM {TABLE} LIMIT {int(rows)}")
     t0 = time.perf_counter()
     if kind == "ours":
-        from reports.xlsx import XlsxStream
+        from reports.xlsx_stream import XlsxStream
 
         reader = rel.to_arrow_reader(32_768)
         with open(out, "wb") as fh:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import callbacks, guards, rate_limits, routes, routes_committee, routes_exports, shell
+from dashboard import api, auth, callbacks, guards, rate_limits, routes, routes_committee, routes_exports, shell
+from dashboard.components import identity
 from dashboard.context import AppContext, install
 from dashboard.i18n import t
 from dashboard.theme import register_plotly_template
@@ -13,6 +14,7 @@ from reports import renderer
 from settings import Settings, load_settings
 
 # French first: <html lang="fr"> from the first byte (a clientside callback switches it with the toggle).
+# Dash's scripts sit bare in <body>: the shell's own <footer> is the page's one contentinfo landmark.
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="fr">
     <head>
@@ -23,17 +25,15 @@ INDEX_STRING = """<!DOCTYPE html>
     </head>
     <body>
         {%app_entry%}
-        <footer>
-            {%config%}
-            {%scripts%}
-            {%renderer%}
-        </footer>
+        {%config%}
+        {%scripts%}
+        {%renderer%}
     </body>
 </html>"""
 
 
 def create_app(settings: Settings | None = None) -> Dash:
-    """A Dash app over the published warehouse of `settings`: offline, French first, read-only."""
+    """A Dash app over the published warehouse of `settings`: offline, French first, signed-in (dashboard/auth)."""
     settings = settings or load_settings()
     register_plotly_template()
     pio.templates.default = "segur"
@@ -57,7 +57,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     rate_limits.install(app.server, settings.rate_per_person, settings.rate_overall, settings.rate_storage)
     app.layout = shell.layout()
     callbacks.register(app)
+    identity.register(app)  # header: who is signed in, sign-out
     routes.register(app.server)
     routes_exports.register(app.server)  # --- exports --- /exports/… (reports.routes) + /exports/jobs/<id>
     routes_committee.register(app.server)  # comité: pack downloads
+    api.register(app.server)  # /api/v1/… read-only data API (dashboard/api/)
+    auth.install(app, settings)  # last: the CSP hashes every inline script registered above
     return app

@@ -24,9 +24,7 @@ def current_scope() -> Scope:
     scope = flask.g.get("scope")
     if scope is not None:
         return scope
-    if is_internal_request() or "segur-auth" not in flask.current_app.extensions:  # TRANSITIONAL until the gate lands
-        return INTERNAL
-    return NOBODY
+    return INTERNAL if is_internal_request() else NOBODY
 
 
 def is_internal_request() -> bool:
@@ -69,3 +67,15 @@ def check_territory(region: str | None, departement: str | None, reference) -> N
 def may_comment(region: str | None, departement: str | None, reference) -> bool:
     """Whether the request's person may write a comment (or météo) on this territory."""
     return current_scope().can_comment(territory_parent(region, departement, reference))
+
+
+def visible_territory(level: str, code: str, reference) -> bool:
+    """Whether a map may draw this territory for the request's person (a regional person's map shows their
+    région and its départements only: not even the outline or the name of another)."""
+    scope = current_scope()
+    if not scope.restricted:
+        return True
+    if level == "region":
+        return scope.allows_region(code)
+    item = reference.departements.get(code)
+    return item is not None and scope.allows_region(item.parent)

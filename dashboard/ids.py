@@ -36,6 +36,7 @@ FILTERS = {
 # Données page
 DATA_REJECTS_GRID = "donnees-rejects-grid"
 DATA_FILES_GRID = "donnees-files-grid"
+DATA_PERIODS_GRID = "donnees-periods-grid"
 DATA_RUNS_GRID = "donnees-runs-grid"
 DATA_FRESHNESS = "donnees-freshness"
 
@@ -220,3 +221,15 @@ PRES_DEC_FEEDBACK = "presentation-decisions-feedback"
 # the menu reuses a chart's ids (EXPORT_BTN, EXPORT_DATA…): its store holds the table's rows.
 EXPORT_TABLE = "export-table"
 # --- end table exports ---
+# --- access ---
+IDENTITY = "identity"  # header: who is signed in, their scope, "Mon compte", sign-out
+ADMIN_PEOPLE = "admin-people"  # the people grid
+ADMIN_LOGIN = "admin-login"
+ADMIN_EMAIL = "admin-email"
+ADMIN_NAME = "admin-name"
+ADMIN_ROLES = "admin-roles"
+ADMIN_REGIONS = "admin-regions"
+ADMIN_ACTION = "admin-action"  # + "action": create, grant, revoke, disable, enable
+ADMIN_FEEDBACK = "admin-feedback"
+AUDIT_GRID = "audit-grid"
+# --- end access ---

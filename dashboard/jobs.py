@@ -318,7 +318,7 @@ def start_for_view(search: str | None, table: str, fmt: str, sep: str | None = "
     if sep not in SEPARATORS:
         raise ExtractError(f"séparateur inconnu « {sep} » (attendu : ; , ou tab)")
     filters = ViewFilters(state.region, state.departement, state.couloir, state.dispositif, state.vague)
-    return registry().start(context.settings.warehouse, table, fmt, filters, state.as_of or (months[0] if months else None),
+    return registry().start(context.settings.warehouse, table, fmt, filters, state.as_of or context.default_month(),
                             SEPARATORS[sep], decimal != "point", owner=current_scope().login)
 
 

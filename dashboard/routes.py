@@ -10,9 +10,9 @@ import flask
 
 from etl.sources import CONTRACTS
 from etl.templates import write_templates
+from reports.formats import media_types
 
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = media_types("csv", "xlsx")  # the templates' formats (reports/formats.py)
 _lock = threading.Lock()
 
 

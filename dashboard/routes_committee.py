@@ -21,13 +21,10 @@ from dashboard.access import current_scope
 from dashboard.context import current
 from dashboard.job_limits import JobRefused
 from dashboard.rate_limits import RateLimited
+from reports.formats import media_types
 
 log = logging.getLogger(__name__)
-MIMETYPES = {
-    "pdf": "application/pdf",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+MIMETYPES = media_types("pdf", "pptx", "xlsx")  # the pack's formats (reports/formats.py)
 ID_RE = re.compile(r"^s-[0-9]{8}-[0-9a-f]{6}$")
 _build_lock = threading.Lock()  # one build at a time: a pack renders charts with Chromium
 

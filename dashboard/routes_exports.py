@@ -37,7 +37,7 @@ def register(server: flask.Flask) -> None:
         if path is None or not path.is_file():
             return flask.Response("Extraction introuvable : le lien a expiré (24 h) ou l'identifiant est invalide. "
                                   "Relancez l'extraction depuis la page Données.\n", status=404,
-                                  mimetype="text/plain; charset=utf-8")
+                                  mimetype="text/plain")  # Flask adds the charset
         return job_file_response(path, FORMATS[job.fmt], job.file_name)
 
 
@@ -66,10 +66,10 @@ def job_file_response(path, mimetype: str, download_name: str) -> flask.Response
     slots = _slots(current().settings.downloads_per_process)
     if not slots.acquire(blocking=False):
         return flask.Response("Trop de téléchargements en cours sur ce serveur ; réessayez dans une minute.\n",
-                              status=503, mimetype="text/plain; charset=utf-8", headers={"Retry-After": "60"})
+                              status=503, mimetype="text/plain", headers={"Retry-After": "60"})
     try:
-        resp = flask.send_file(path, mimetype=mimetype, as_attachment=True, download_name=download_name, max_age=0,
-                               conditional=True)
+        resp = flask.send_file(path, mimetype=mimetype.split(";")[0],  # Flask adds the one charset of text/*
+                               as_attachment=True, download_name=download_name, max_age=0, conditional=True)
     except BaseException:
         slots.release()
         raise

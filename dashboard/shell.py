@@ -41,11 +41,23 @@ def registered_paths() -> set[str]:
     return {page["path"] for page in dash.page_registry.values()}
 
 
+def access_nav(scope) -> tuple[tuple[str, str], ...]:
+    """The menu entries a person's roles open: people and rights (admin), the audit journal."""
+    out = []
+    if scope.can_admin:
+        out.append(("/admin", "nav.admin"))
+    if scope.can_read_audit:
+        out.append(("/journal", "nav.audit"))
+    return tuple(out)
+
+
 def nav_links(pathname: str | None, state: ViewState, available: Iterable[str]) -> list:
     """The menu: links keep the current filters; the current page is marked for assistive technology."""
+    from dashboard.access import current_scope
+
     available = set(available)
     items = []
-    for path, key in NAV:
+    for path, key in NAV + access_nav(current_scope()):
         label = t(key, state.lang)
         if path not in available:
             items.append(html.Li(html.Span([label, html.Small(f" ({t('shell.coming_soon', state.lang)})")],
@@ -107,10 +119,8 @@ def layout() -> dmc.MantineProvider:
                         html.P(t("app.subtitle"), id=ids.HEADER_SUBTITLE, className="brand-subtitle"),
                     ]),
                 ]),
-                # Who signs comments, météo and decisions: the signed-in identity (dashboard/components/comments.py).
-                html.Div(id=ids.AUTHOR_FIELD, className="author-field", children=[
-                    html.Span(id=ids.AUTHOR_INPUT, className="author-name"),
-                ]),
+                # Who is signed in (and signs comments, météo, decisions): dashboard/components/identity.py
+                html.Div(id=ids.IDENTITY, className="identity", **{"aria-live": "polite"}),
                 html.Div(className="lang-switch", children=[
                     html.Span(t("shell.lang_label"), id=ids.LANG_LABEL, className="lang-label"),
                     dmc.SegmentedControl(

@@ -31,6 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     p_load = sub.add_parser("load", help="valider et publier les fichiers sources (défaut : data/raw/)")
     p_load.add_argument("paths", nargs="*", type=Path)
     p_load.add_argument("--lenient", action="store_true", help="publier les lignes valides, garder les rejets")
+    p_load.add_argument("--accept-shrink", action="store_true",
+                        help="publier même si une livraison fait baisser une période publiée au-delà de la tolérance "
+                             "de sa source (consigné dans le rapport et le journal d'audit)")
+    p_load.add_argument("--as", dest="author", metavar="IDENTIFIANT",
+                        help="qui accepte la baisse, pour le journal d'audit (défaut : l'utilisateur du système)")
     p_check = sub.add_parser("check", help="valider sans publier")
     p_check.add_argument("paths", nargs="+", type=Path)
     sub.add_parser("status", help="dernières exécutions, fraîcheur par source, volumes")
@@ -51,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
 
         progress = _progress_bar(sys.stderr.isatty() and not args.json)
         if args.command == "load":
-            report = load(args.paths or None, settings, lenient=args.lenient, progress=progress)
+            report = load(args.paths or None, settings, lenient=args.lenient, progress=progress,
+                          accept_shrink=args.accept_shrink, author=args.author)
         else:
             report = check(args.paths, settings, progress=progress)
         print(report.to_json() if args.json else report.to_text())

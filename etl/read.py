@@ -27,6 +27,9 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 SUPPORTED_SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES
 HEADER_SCAN_LINES = 20
+MAX_HEADERS_SHOWN = 40  # header cells named in a "missing columns" message
+QUOTED_HEADER_CHARS = 80
+HEAD_LINE_CHARS = 65_536  # of each of the first lines, read to detect the layout (csv's own limit is 131 072)
 _CHUNK = 8 * 1024 * 1024
 
 
@@ -164,9 +167,13 @@ def map_header(contract: Contract, header: list[str], file: str) -> tuple[dict[s
             if close:
                 original = next(h for h in found if normalise_header(h) == close[0])
                 hints.append(f"'{original}' pour '{m}' ?")
+        shown = [h if len(h) <= QUOTED_HEADER_CHARS else h[:QUOTED_HEADER_CHARS - 1] + "…"
+                 for h in found[:MAX_HEADERS_SHOWN]]
+        if len(found) > MAX_HEADERS_SHOWN:
+            shown.append(f"… ({len(found)} colonnes en tout)")
         msg = (
             f"colonne(s) obligatoire(s) manquante(s) pour la source {contract.name} : {', '.join(missing)} ; "
-            f"colonnes trouvées : {', '.join(found) or '(aucune)'}"
+            f"colonnes trouvées : {', '.join(shown) or '(aucune)'}"
         )
         if hints:
             msg += " ; vouliez-vous dire " + " ".join(hints)
@@ -379,7 +386,8 @@ def _read_csv_head(path: Path, encoding: str, n: int = 200) -> list[str]:
     lines = []
     with path.open("r", encoding=encoding, newline="") as fh:
         for line in fh:
-            lines.append(line.rstrip("\r\n"))
+            # Only the layout is read here: a huge cell is cut (and checked on the whole file later).
+            lines.append(line.rstrip("\r\n")[:HEAD_LINE_CHARS])
             if len(lines) >= n:
                 break
     return lines
@@ -411,10 +419,17 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
         raise scan.encoding_error
     encoding = scan.encoding
     assert encoding is not None
+    with path.open("rb") as fh:
+        if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            raise EtlError("encodage UTF-16 (« Unicode » d'Excel) non pris en charge : enregistrez le fichier en "
+                           "« CSV UTF-8 »", file=path.name, step="read")
     head = _read_csv_head(path, encoding)
     if not any(line.strip() for line in head):
         raise EtlError("fichier vide : aucun en-tête ni aucune ligne", file=path.name)
-    delimiter, head_rows, header_idx = _detect_layout(head, contract)
+    try:
+        delimiter, head_rows, header_idx = _detect_layout(head, contract)
+    except csv.Error as e:  # e.g. a quote opened and never closed over the first lines
+        raise EtlError(f"début du fichier illisible en CSV ({e}) : vérifiez les guillemets", file=path.name) from e
     header = head_rows[header_idx]
     contract = contract or recognise(path, header)
     positions, det = map_header(contract, header, path.name)
@@ -450,6 +465,30 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
                       read_error=f"lecture CSV impossible ({det.describe()})")
 
 
+_LINE_TOO_LONG = re.compile(r"CSV Error on Line: (\d+).*Maximum line size of (\d+) bytes exceeded\. Actual Size:(\d+)",
+                            re.S)
+
+
+_QUOTED_NEW_LINES = re.compile(r"CSV Error on Line: (\d+).*does not support null_padding in conjunction with quoted new "
+                               r"lines", re.S)
+
+
+def reader_reason(e: Exception) -> str:
+    """DuckDB's reader error, short: its first paragraph without the quoted line (which may be huge)."""
+    text = str(e)
+    m = _LINE_TOO_LONG.search(text)
+    if m:
+        size, limit = (f"{int(v):,}".replace(",", "\u202f") for v in (m.group(3), m.group(2)))
+        return f"la ligne {m.group(1)} fait {size} octets, au-delà de la limite de {limit} (une cellule démesurée ?)"
+    m = _QUOTED_NEW_LINES.search(text)
+    if m:
+        return (f"un guillemet (\") ouvert vers la ligne {m.group(1)} n'est jamais refermé : vérifiez les guillemets "
+                "de cette ligne")
+    head = text.split("\n\n", 1)[0].splitlines()
+    kept = [ln if len(ln) <= 200 else ln[:199] + "…" for ln in head if not ln.startswith("Original Line")]
+    return " ; ".join(kept)
+
+
 def read_failure(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> EtlError | None:
     """Why a CSV view cannot be read, if it cannot (its first use failed: the reader, or something else?)."""
     if not staged.is_view:
@@ -457,7 +496,7 @@ def read_failure(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> EtlError
     try:
         con.execute(f"SELECT count(*) FROM (SELECT * FROM {staged.table})").fetchall()
     except duckdb.Error as e:
-        return EtlError(f"{staged.read_error} : {e}", file=staged.path.name, step="read")
+        return EtlError(f"{staged.read_error} : {reader_reason(e)}", file=staged.path.name, step="read")
     return None
 
 
@@ -484,10 +523,32 @@ def _sheet_rows(wb, name: str) -> list[list]:
     return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
+def _not_a_workbook(path: Path) -> EtlError | None:
+    """Why a file named .xlsx is not an Excel workbook (an XLSX is a ZIP archive), if it is not."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(b"PK\x03\x04"):
+        return None
+    if not head:
+        what = "le fichier est vide (0 octet)"
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = ("c'est un classeur Excel 97-2003 (.xls) ou un fichier chiffré par mot de passe ; enregistrez-le "
+                "sans mot de passe au format « Classeur Excel (.xlsx) »")
+    elif b"\x00" not in head:
+        what = ("son contenu est du texte (un CSV renommé ?) ; donnez-lui l'extension .csv ou enregistrez-le "
+                "au format « Classeur Excel (.xlsx) »")
+    else:
+        what = "son contenu n'est pas celui d'un classeur .xlsx ; enregistrez-le au format « Classeur Excel (.xlsx) »"
+    return EtlError(f"ce fichier n'est pas un classeur Excel : {what}", file=path.name, step="read")
+
+
 def stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str,
                contract: Contract | None = None) -> StagedFile:
     from python_calamine import CalamineWorkbook
 
+    refused = _not_a_workbook(path)
+    if refused is not None:
+        raise refused
     try:
         wb = CalamineWorkbook.from_path(str(path))
         data_by_sheet = {name: _sheet_rows(wb, name) for name in wb.sheet_names}

@@ -36,6 +36,10 @@ class RunReport:
     warehouse: str | None = None
     files: list[FileReport] = field(default_factory=list)
     message: str = ""
+    # Published periods this run makes fall beyond their source's tolerance (etl/slices.py), and who accepted
+    # them (--accept-shrink; None: refused)
+    shrinks: list[dict] = field(default_factory=list)
+    shrink_accepted_by: str | None = None
 
     @property
     def problems_count(self) -> int:

@@ -30,7 +30,15 @@ CREATE TABLE source_file (
     rows_rejected BIGINT NOT NULL,
     period_min    DATE,
     period_max    DATE,
-    superseded_by VARCHAR                -- file_id of a later version of the same file name, if any
+    superseded_by VARCHAR                -- file_id of the file now holding its last period, once it holds no row
+);
+
+CREATE TABLE source_period (           -- rebuilt at each publish from the facts (etl/slices.py)
+    source        VARCHAR NOT NULL,      -- contract name
+    period        VARCHAR NOT NULL,      -- 2024-11 (month or date period column) or 2024 (year)
+    file_id       VARCHAR NOT NULL,      -- the file holding these rows (source_file)
+    rows_count    BIGINT NOT NULL,
+    total         DECIMAL(38,2)          -- sum of the contract's total_column, if it has one
 );
 
 CREATE TABLE reject (
@@ -125,7 +133,8 @@ CREATE TABLE fact_mssante (
 CREATE TABLE fact_usage_pro (
     month DATE NOT NULL, departement_code VARCHAR NOT NULL, couloir_code VARCHAR NOT NULL,
     feeding_actors BIGINT NOT NULL, dmp_consultations BIGINT NOT NULL, exchanges_total BIGINT NOT NULL,
-    exchanges_ins_qualified BIGINT NOT NULL, file_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL
+    exchanges_ins_qualified BIGINT NOT NULL, dui_active_records BIGINT, file_id VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL
 );
 CREATE TABLE fact_eprescription (
     month DATE NOT NULL, departement_code VARCHAR NOT NULL, eprescriptions_count BIGINT NOT NULL,

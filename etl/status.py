@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl import slices
 from etl.sources import CONTRACTS
 from settings import Settings
 
@@ -28,6 +29,25 @@ def expected_next(last_period: date | None, periodicity: str, delay_days: int) -
     else:
         end_next = last_period + timedelta(days=PERIOD_DAYS.get(periodicity, 31))
     return end_next + timedelta(days=delay_days)
+
+
+def period_runs(provenance: list[dict]) -> dict[str, list[dict]]:
+    """Per source, the periods grouped into runs of consecutive periods held by the same file(s):
+    `{"from", "to", "count", "files", "rows"}`, oldest first."""
+    by_period: dict[tuple[str, str], dict] = {}
+    for p in provenance:
+        slot = by_period.setdefault((p["source"], p["period"]), {"files": set(), "rows": 0})
+        slot["files"].add(p["file"] or p["file_id"])
+        slot["rows"] += p["rows"]
+    runs: dict[str, list[dict]] = {}
+    for (source, period), slot in sorted(by_period.items()):
+        files = sorted(slot["files"])
+        mine = runs.setdefault(source, [])
+        if mine and mine[-1]["files"] == files:
+            mine[-1].update(to=period, count=mine[-1]["count"] + 1, rows=mine[-1]["rows"] + slot["rows"])
+        else:
+            mine.append({"from": period, "to": period, "count": 1, "files": files, "rows": slot["rows"]})
+    return runs
 
 
 def status(settings: Settings, today: date) -> dict:
@@ -53,6 +73,9 @@ def status(settings: Settings, today: date) -> dict:
                 "SELECT run_id, started_at, finished_at, status, mode, files_count, rows_loaded, rows_rejected "
                 "FROM load_run ORDER BY started_at DESC LIMIT 10").fetchall()
         ]
+        has_periods = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'source_period'"
+                                  ).fetchone()[0]
+        runs = period_runs(slices.provenance(con)) if has_periods else {}
         for c in CONTRACTS.values():
             rows = con.execute(f"SELECT count(*) FROM {c.table}").fetchone()[0]
             files, last_load, pmax = con.execute(
@@ -66,6 +89,7 @@ def status(settings: Settings, today: date) -> dict:
                 "last_period": str(pmax) if pmax else None,
                 "expected_next": str(nxt) if nxt else None,
                 "stale": bool(nxt and nxt < today) or rows == 0,
+                "periods": runs.get(c.name, []),
             })
     finally:
         con.close()
@@ -86,4 +110,7 @@ def status_text(s: dict) -> str:
         flag = "EN RETARD" if src["stale"] else "à jour"
         lines.append(f"  {src['source']:<22} {src['rows']:>10} lignes  dernière période {src['last_period'] or '—':<10}"
                      f"  prochaine attendue {src['expected_next'] or '—':<10}  {flag}")
+        for run in src["periods"]:
+            span = run["from"] if run["from"] == run["to"] else f"{run['from']} → {run['to']}"
+            lines.append(f"    {span} ({run['count']} période(s), {run['rows']} lignes) : {', '.join(run['files'])}")
     return "\n".join(lines)

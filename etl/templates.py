@@ -28,11 +28,17 @@ def _allowed(col: Column) -> str:
     if col.pattern:
         return PATTERNS[col.pattern][1]
     bounds = []
+    if col.max_length:
+        bounds.append(f"{col.max_length} caractères au plus")
     if col.min_value is not None:
         bounds.append(f"≥ {col.min_value:g}")
     if col.max_value is not None:
         bounds.append(f"≤ {col.max_value:g}")
     return ", ".join(bounds)
+
+
+def _period_grain(c: Contract) -> str:
+    return "année" if c.column(c.period_column).type == "integer" else "mois"
 
 
 def contract_markdown(c: Contract) -> str:
@@ -46,6 +52,12 @@ def contract_markdown(c: Contract) -> str:
         f"- Nom de fichier : commence par `{c.name}` (ex. `{c.name}_2025-10.csv`) ; table `{c.table}`.",
         f"- Clé naturelle : {', '.join(f'`{k}`' for k in c.natural_key)} (unique dans le fichier ; une ligne déjà "
         "publiée avec la même clé est remplacée).",
+        f"- Période : `{c.period_column}` ({_period_grain(c)}) ; une livraison remplace exactement les périodes "
+        "qu'elle contient (docs/data-model.md).",
+        f"- Garde de volume : refus si une période remplacée perd plus de {c.shrink_tolerance:.0%} de ses lignes"
+        .replace("%", "\u00a0%")
+        + (f" ou de son total `{c.total_column}`" if c.total_column else "")
+        + " (`--accept-shrink` pour publier délibérément).",
         f"- Modèles : `data/templates/{c.name}.csv`, `data/templates/{c.name}.xlsx` (`python -m etl templates`).",
         "",
         "| Colonne | Type | Obligatoire | Unité | Valeurs admises | Description | Autres noms acceptés | Exemple |",

@@ -67,6 +67,16 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+QUOTED_CHARS = 80  # at most this many characters of a value are quoted in a message
+
+
+def excerpt(expr: str) -> str:
+    """SQL of a value as quoted in a message: its first QUOTED_CHARS characters, `…` when cut (a 1 MB cell
+    is named, not repeated)."""
+    return (f"CASE WHEN length({expr}) > {QUOTED_CHARS} THEN left({expr}, {QUOTED_CHARS - 1}) || '…' "
+            f"ELSE {expr} END")
+
+
 def _clean(raw: str) -> str:
     """Trimmed text, no-break spaces as spaces, NULL when empty. (`replace` only when there is one to replace:
     the same text, without copying every value.)"""
@@ -230,8 +240,15 @@ class Validator:
         # be the row's position): problems_table checks them on the typed table instead.
         any_rule = " OR ".join(f"({cond})" for cond in conditions if not _joins(cond)) or "false"
         keep = "__empty" if staged.is_view else "__line"
-        # The raw text (r_*) stays for the messages: rows found by the later rules only are known afterwards.
-        stored = ", ".join(q("r_" + col.name) for col in c.columns)
+        # The raw text (r_*) stays for the messages. The rules checked later (reference codes, duplicate keys, known
+        # solutions) quote only their own columns, on rows not known yet: those keep every raw value; any other
+        # column's raw text is quoted only on a row breaking a rule found here, so only such rows keep it (storing
+        # millions of strings no message will quote is a good part of the typing cost).
+        later = {col.name for col in c.columns if col.type == "code" and col.ref} | set(c.natural_key)
+        later |= {"solution_id"} & set(c.column_names)
+        stored = ", ".join(q("r_" + col.name) if col.name in later
+                           else f"CASE WHEN __bad THEN {q('r_' + col.name)} END AS {q('r_' + col.name)}"
+                           for col in c.columns)
         # Layer by layer, so that each cleaned value is computed once however many expressions use it.
         select = (
             f"SELECT {keep}, __sheet, {stored}, {', '.join(q(col.name) for col in c.columns)}, __bad FROM ("
@@ -274,20 +291,25 @@ class Validator:
         conditions: list[str] = []
 
         def add(column: str | None, rule: str, where: str, message: str, value: str | None = None) -> None:
-            value_sql = value or (f'"r_{column}"' if column else "NULL")
+            value_sql = excerpt(value or (f'"r_{column}"' if column else "NULL"))
             conditions.append(where)
             q.append(
                 f"SELECT __line, __sheet, {_lit(column) if column else 'NULL'} AS column_name, "
-                f"{value_sql}::VARCHAR AS value, {_lit(rule)} AS rule, {message} AS message FROM __SRC__ "
-                f"WHERE {where}"
+                f"({value_sql})::VARCHAR AS value, {_lit(rule)} AS rule, {message} AS message FROM __SRC__ "
+                f"WHERE ({where})"
             )
 
         raw_present = "{r} IS NOT NULL AND trim({r}) <> ''"
         for col in contract.columns:
-            r, t = f'"r_{col.name}"', f'"{col.name}"'
-            present = f'"k_{col.name}" IS NOT NULL' if cleaned else raw_present.format(r=r)
+            raw, t = f'"r_{col.name}"', f'"{col.name}"'
+            r = excerpt(raw)  # what a message quotes
+            present = f'"k_{col.name}" IS NOT NULL' if cleaned else raw_present.format(r=raw)
             if col.required:
                 add(col.name, "required", f"NOT ({present})", _lit("valeur obligatoire manquante"))
+            if col.max_length:
+                k = f'"k_{col.name}"' if cleaned else f"trim({raw})"
+                add(col.name, "max_length", f"length({k}) > {col.max_length}",
+                    f"'texte de ' || length({k}) || ' caractères (au plus {col.max_length}) : ''' || {r} || ''''")
             if col.type in TYPE_EXPECTED:
                 add(col.name, "type", f"{present} AND {t} IS NULL",
                     f"'''' || {r} || ''' n''est pas ' || {_lit(TYPE_EXPECTED[col.type])}")
@@ -314,30 +336,33 @@ class Validator:
                     f"{t} IS NOT NULL AND ({t} < DATE '{MIN_DATE}' OR {t} > DATE '{latest}')",
                     f"'date ' || {r} || ' hors période (attendu : entre {MIN_DATE:%d/%m/%Y} et {latest:%d/%m/%Y})'")
         names = contract.column_names
+        x = {name: excerpt(f"r_{name}") for name in names}  # raw values as quoted in messages
         if "region_code" in names and "departement_code" in names:
             add("departement_code", "region_mismatch",
                 "region_code IS NOT NULL AND departement_code IS NOT NULL AND region_code <> "
                 "(SELECT d.region_code FROM dim_departement d WHERE d.departement_code = "
                 "src_row.departement_code)",
-                "'le département ''' || r_departement_code || ''' n''est pas dans la région ''' || r_region_code || ''''")
+                f"'le département ''' || {x['departement_code']} || ''' n''est pas dans la région ''' || "
+                f"{x['region_code']} || ''''")
         for check in contract.checks:
             if check == "installed_after_ordered":
                 add("installed_date", check, "installed_date < ordered_date",
-                    "'installation le ' || r_installed_date || ' avant la commande du ' || r_ordered_date")
+                    f"'installation le ' || {x['installed_date']} || ' avant la commande du ' || {x['ordered_date']}")
             elif check == "validated_after_installed":
                 add("validated_date", check,
                     "validated_date IS NOT NULL AND (installed_date IS NULL OR validated_date < installed_date)",
-                    "'validation le ' || r_validated_date || ' sans installation antérieure (installée : ' || "
-                    "coalesce(r_installed_date, 'non') || ')'")
+                    f"'validation le ' || {x['validated_date']} || ' sans installation antérieure (installée : ' || "
+                    f"coalesce({x['installed_date']}, 'non') || ')'")
             elif check == "activated_le_opened":
                 add("profiles_activated", check, "profiles_activated > profiles_opened",
-                    "'profils activés (' || r_profiles_activated || ') > profils ouverts (' || r_profiles_opened || ')'")
+                    f"'profils activés (' || {x['profiles_activated']} || ') > profils ouverts (' || "
+                    f"{x['profiles_opened']} || ')'")
             elif check == "ins_le_total":
                 add("exchanges_ins_qualified", check, "exchanges_ins_qualified > exchanges_total",
-                    "'échanges INS qualifiée (' || r_exchanges_ins_qualified || ') > échanges totaux (' || "
-                    "r_exchanges_total || ')'")
+                    f"'échanges INS qualifiée (' || {x['exchanges_ins_qualified']} || ') > échanges totaux (' || "
+                    f"{x['exchanges_total']} || ')'")
         nk = ", ".join(f'"{k}"' for k in contract.natural_key)
-        shown = " || ', ' || ".join(f"'{k}=' || coalesce(\"r_{k}\", '')" for k in contract.natural_key)
+        shown = " || ', ' || ".join(f"'{k}=' || coalesce({excerpt(f'r_{k}')}, '')" for k in contract.natural_key)
         duplicates = (
             f"SELECT __line, __sheet, {_lit(contract.natural_key[0])} AS column_name, {shown} AS value, "
             f"'duplicate_key' AS rule, 'clé en double (' || {shown} || ') : aussi ligne(s) ' || "
@@ -360,7 +385,10 @@ class Validator:
         joined = " OR ".join(f"({cond})" for cond in conditions if _joins(cond))
         where = f"__bad OR {joined}" if joined else "__bad"
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * FROM {typed} src_row WHERE {where}")
-        union = " UNION ALL ".join(q.replace("__SRC__", f"{bad} src_row") for q in queries)
+        # A rule found while typing can only hold on a row flagged `__bad` (the only rows whose every raw value
+        # was kept, see parse).
+        union = " UNION ALL ".join(q.replace("__SRC__", f"{bad} src_row") + ("" if _joins(cond) else " AND __bad")
+                                   for q, cond in zip(queries, conditions, strict=True))
         # The lines of each duplicate key are listed by a window over every row: only when a key repeats
         # (a grouping says so, much cheaper); otherwise that query would find nothing.
         nk = ", ".join(f'"{k}"' for k in staged.contract.natural_key)
@@ -375,8 +403,8 @@ class Validator:
     def cross_check_solutions(self, staged: StagedFile, typed: str, problems: str, known_solutions_sql: str) -> None:
         """Deployments must point to a referenced solution (already published or loaded in this run)."""
         self.con.execute(
-            f"INSERT INTO {problems} SELECT __line, __sheet, 'solution_id', r_solution_id, 'known_solution', "
-            "'solution ''' || r_solution_id || ''' absente du référentiel des solutions (source solutions)' "
+            f"INSERT INTO {problems} SELECT __line, __sheet, 'solution_id', {excerpt('r_solution_id')}, "
+            f"'known_solution', 'solution ''' || {excerpt('r_solution_id')} || ''' absente du référentiel des solutions (source solutions)' "
             f"FROM {typed} WHERE solution_id IS NOT NULL AND solution_id NOT IN ({known_solutions_sql})"
         )
 

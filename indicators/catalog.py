@@ -148,7 +148,8 @@ def parse_catalogue(raw: bytes | str, file: str = "indicators.yaml", tables: dic
         objectives=model.objectives,
         indicators=tuple(
             ind.model_copy(update={"status": ind.status or defaults.status,
-                                   "freshness": ind.freshness or defaults.freshness})
+                                   "freshness": ind.freshness or defaults.freshness,
+                                   "completeness": ind.completeness or defaults.completeness})
             for ind in model.indicators
         ),
         warnings=tuple(notes), reference=reference,

@@ -12,7 +12,7 @@ from indicators.query import DIMENSIONS, ViewFilters
 from settings import load_settings
 
 STATUS_FR = {"on_track": "✔ en bonne voie", "watch": "▲ à surveiller", "off_track": "✖ en retard",
-             "no_target": "– sans cible", "no_data": "∅ sans donnée"}
+             "no_target": "– sans cible", "no_data": "∅ sans donnée", "incomplete": "◌ données incomplètes"}
 
 
 class FilterError(ValueError):
@@ -70,13 +70,33 @@ def result_dict(r) -> dict:
         "freshness": {"last_period": str(r.freshness.last_period) if r.freshness.last_period else None,
                       "expected_next": str(r.freshness.expected_next) if r.freshness.expected_next else None,
                       "stale": r.freshness.stale},
-        "forecast": None if f is None else {
-            "method": f.method, "projected_value": f.projected_value, "low": f.low, "high": f.high,
-            "reaches_target_on": str(f.reaches_target_on) if f.reaches_target_on else None,
-            "message_fr": f.message_fr},
+        "completeness": None if r.completeness is None else r.completeness.as_dict(),
+        "carried_periods": [p.period.isoformat()[:7] for p in r.series if p.carried],
+        "forecast": None if f is None else forecast_dict(f),
         "breakdown": None if r.breakdown is None else [
             {"key": b.key, "label": b.label, "value": b.value, "target": b.target, "progress": b.progress,
              "status": b.status, "gap_points": b.gap_points} for b in r.breakdown],
+    }
+
+
+def forecast_dict(f) -> dict:
+    """The forecast as data: verdict, path, method and the candidates it was compared with in the backtest."""
+    def day(d):
+        return d.isoformat() if d else None
+
+    return {
+        "method": f.method, "target_value": f.target_value, "target_date": day(f.target_date),
+        "projected_value": f.projected_value, "low": f.low, "high": f.high, "interval": 0.8,
+        "reached": f.reached, "reaches_target_on": day(f.reaches_target_on), "not_before": day(f.not_before),
+        "never_at_this_pace": f.never_at_this_pace, "pace_needed_per_month": f.pace_needed_per_month,
+        "projected_pace_per_month": f.projected_pace_per_month, "recent_pace_per_month": f.recent_pace_per_month,
+        "observed_months": f.observed_months, "interpolated_months": f.interpolated_months,
+        "warnings": list(f.warnings),
+        "baselines": [{"method": c.name, "backtest_error_pct": c.error_pct, "forecasts_scored": c.forecasts,
+                       "chosen": c.chosen, "best_baseline_error_pct_same_origins": c.baseline_error_pct}
+                      for c in f.candidates],
+        "path": [{"period": d.isoformat()[:7], "value": v, "low": lo, "high": hi} for d, v, lo, hi in f.path],
+        "message_fr": f.message_fr, "message_en": f.message_en,
     }
 
 
@@ -139,6 +159,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(f"  cible : {d['target_scope']} ; finale {d['final_target']['value']} au {d['final_target']['date']}")
         for leaf in d["leaves"]:
             print(f"  requête ({leaf['source']}) : {' '.join(leaf['sql'].split())}  paramètres {leaf['params']}")
+        if d["completeness"] and not d["completeness"]["complete"]:
+            print(f"  complétude : {d['completeness']['sentence_fr']}")
+        for line in (d["forecast"] or {}).get("explanation_fr", []):
+            print(f"  projection : {line}")
         for f in d["source_files"]:
             print(f"  fichier : {f['file_name']}  sha256 {f['sha256'][:12]}…  {f['period_min']} → {f['period_max']}"
                   f"  exécution {f['run_id']}")

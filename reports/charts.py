@@ -28,6 +28,7 @@ BLEU_FRANCE, ROUGE_MARIANNE, GREY_TEXT, GREY_MUTED, GREY_LINE = "#000091", "#E10
 STATUS_COLOURS = {  # status → (mark / text colour, light background); always shown with an icon and a label
     "on_track": ("#18753C", "#DFFEE6"), "watch": ("#B34000", "#FFF4E0"), "off_track": ("#CE0500", "#FFE9E9"),
     "no_target": ("#0063CB", "#E8EDFF"), "no_data": (GREY_TEXT, "#EEEEEE"),
+    "incomplete": (GREY_TEXT, "#EEEEEE"),
 }
 SEQUENTIAL = ["#F5F5FE", "#CACAFB", "#8585F6", "#5555D8", "#2323B4", BLEU_FRANCE]
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"

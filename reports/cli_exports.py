@@ -101,6 +101,36 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tidy(args: argparse.Namespace) -> int:
+    """The tidy table, every territory (operator's scope: national), to a file."""
+    from indicators.catalog import CatalogueError
+    from indicators.compute import Engine
+    from indicators.scope import Scope
+    from reports.tidy_export import write_tidy
+
+    try:
+        view, out = _view(args), _out(args.out)
+        if view.region or view.departement:
+            raise InputError("la table longue couvre tous les territoires : utilisez --regions pour la restreindre")
+        s = load_settings()
+        if not s.warehouse.exists():
+            raise InputError(f"aucun entrepôt publié ({s.warehouse}) : lancez `python -m etl demo && python -m etl load`")
+        t0 = time.perf_counter()
+        engine = Engine(s.warehouse, today=date.fromisoformat(s.today) if s.today else None)
+        ids = args.ids.split(",") if args.ids else None
+        regions = args.regions.split(",") if args.regions else None
+        write_tidy(out, args.format, engine, Scope.system(), as_of=args.as_of, indicator_ids=ids,
+                   levels=args.levels.split(","), regions=regions, filters=view, lang=args.lang)
+    except KeyError as e:
+        return _fail(str(e.args[0]) if e.args else "indicateur inconnu")
+    except (InputError, CatalogueError, ValueError) as e:
+        return _fail(str(e))
+    except OSError as e:
+        return _fail(f"écriture impossible de {args.out} : {e.strerror or e}")
+    print(f"Table longue écrite : {out} ({_size(out.stat().st_size)}, {time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
 def _exit_1_on_error(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Bad arguments exit with 1 like every other input error (argparse's default is 2)."""
     def error(message: str):
@@ -140,3 +170,14 @@ def add_commands(sub) -> None:
     p.add_argument("--truncate", action="store_true",
                    help="XLSX : au-delà de la limite d'Excel, écrire les premières lignes et une note")
     p.set_defaults(func=cmd_extract)
+
+    p = _exit_1_on_error(sub.add_parser("tidy", help="table longue : indicateur × territoire × mois (xlsx, csv, "
+                                                     "parquet)"))
+    p.add_argument("--format", required=True, choices=tuple(FORMATS))
+    p.add_argument("--out", required=True, metavar="FICHIER")
+    _filters(p, "le dernier mois chargé")
+    p.add_argument("--ids", metavar="USE-01,CIT-01", help="indicateurs (défaut : tous)")
+    p.add_argument("--levels", default="national,region,departement", help="niveaux de territoire")
+    p.add_argument("--regions", metavar="53,52", help="restreindre à ces régions (et leurs départements)")
+    p.add_argument("--lang", choices=("fr", "en"), default="fr")
+    p.set_defaults(func=cmd_tidy)

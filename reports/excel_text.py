@@ -8,12 +8,13 @@ TEXT: dict[str, dict[str, str]] = {
         "sheet.readme": "Lisez-moi", "sheet.summary": "Synthèse", "sheet.budget": "Budget",
         "sheet.definitions": "Définitions", "sheet.provenance": "Provenance",
         "status.on_track": "En bonne voie", "status.watch": "À surveiller", "status.off_track": "En retard",
-        "status.no_target": "Sans cible", "status.no_data": "Sans donnée",
+        "status.no_target": "Sans cible", "status.no_data": "Sans donnée", "status.incomplete": "Données incomplètes",
         "fresh.ok": "À jour", "fresh.stale": "Mise à jour attendue",
         "col.id": "Identifiant", "col.indicator": "Indicateur", "col.objectives": "Objectif(s)", "col.unit": "Unité",
         "col.value": "Valeur", "col.period": "Période (début)", "col.target_now": "Cible à date",
         "col.target": "Cible", "col.final_target": "Cible finale", "col.final_date": "Échéance de la cible finale",
         "col.progress": "Progression", "col.status": "Statut", "col.reason": "Explication",
+        "col.note": "Note", "note.carried": "valeur reportée : pas de publication ce mois",
         "col.trend": "Évolution sur la période", "col.forecast": "Prévision",
         "col.last_period": "Dernière période chargée", "col.expected_next": "Prochaine donnée attendue",
         "col.freshness": "Fraîcheur", "col.national": "Valeur nationale", "col.gap": "Écart au national (points)",
@@ -25,6 +26,12 @@ TEXT: dict[str, dict[str, str]] = {
         "col.couloir_code": "Couloir", "col.vague": "Vague", "col.year": "Année",
         "col.envelope": "Enveloppe (€)", "col.committed": "Engagé (€)", "col.paid": "Versé (€)",
         "col.to_commit": "Reste à engager (€)", "col.to_pay": "Reste à verser (€)",
+        "col.envelope_cum": "Enveloppe cumulée (€)", "col.committed_cum": "Engagé cumulé (€)",
+        "col.paid_cum": "Versé cumulé (€)",
+        "budget.stocks_note": "À gauche, les flux par année (additifs : un tableau croisé peut les sommer) ; à droite, "
+                              "les stocks par dispositif au mois de situation. Reste à engager = enveloppe − engagé, "
+                              "seulement pour un dispositif doté d'une enveloppe dans la vue ; reste à verser = "
+                              "engagé − versé, pour un dispositif qui engage avant de verser (pas les forfaits).",
         "chart.progress": "Progression vers la cible finale",
         "note.breakdown": "Répartition territoriale au mois de {month}.",
         "budget.national": "National (non territorialisé)",
@@ -35,9 +42,14 @@ TEXT: dict[str, dict[str, str]] = {
                        "nationale (région vide) couvre les dépenses de toutes les régions.",
         "budget.note_departement": "Les enveloppes ne sont pas déclinées par département : seules les dépenses "
                                    "sont filtrées.",
+        "budget.territorial_rate": "Pas de cible régionale : taux de la page Budget pour cette région, sur les "
+                                   "dispositifs à enveloppe territorialisée ({envelope}) ; {uncovered} engagés sur "
+                                   "des enveloppes nationales ne sont pas comptés.",
         "readme.as_of": "Situation à fin de", "readme.month": "Mois de situation", "readme.filters": "Filtres",
         "readme.generated": "Généré le", "readme.version": "Version de l'application",
-        "readme.catalogue": "Catalogue des indicateurs", "readme.url": "La même vue dans le tableau de bord",
+        "readme.catalogue": "Catalogue des indicateurs",
+        "readme.catalogue_value": "{name}, version {version} (sha256 {sha}…)",
+        "readme.url": "La même vue dans le tableau de bord",
         "readme.how": "Comment lire ce classeur", "readme.freshness": "Fraîcheur des données par source",
         "readme.no_filter": "aucun — vue nationale",
         "readme.how.readme": "Cette page : la vue exportée, sa date, ses filtres, la fraîcheur des sources.",
@@ -45,8 +57,11 @@ TEXT: dict[str, dict[str, str]] = {
                               "lettres, prévision, fraîcheur ; à droite, la progression pondérée de chaque objectif.",
         "readme.how.objective": "Série mensuelle des indicateurs de l'objectif (format long, filtrable) et, à "
                                 "droite, leur répartition par territoire au mois de situation.",
-        "readme.how.budget": "Enveloppe, engagé, versé et restes par dispositif, couloir, vague, région et année ; "
-                             "les totaux sous le tableau sont des formules.",
+        "readme.how.budget": "Les flux (enveloppe, engagé, versé) par dispositif, couloir, vague, région et année, "
+                             "et à droite les stocks et les restes par dispositif ; les totaux sous chaque tableau "
+                             "sont des formules sur ses lignes.",
+        "readme.how.tidy": "Table longue : une ligne par indicateur × territoire × période (valeur, cible à date, "
+                           "progression, statut, unité), prête pour un tableau croisé dynamique.",
         "readme.how.definitions": "Le catalogue : définition, formule en mots, référence, jalons, responsable, "
                                   "sources et réserves de chaque indicateur.",
         "readme.how.provenance": "Les fichiers sources chargés (empreinte SHA-256, période, lignes) et les "
@@ -65,18 +80,20 @@ TEXT: dict[str, dict[str, str]] = {
         "col.sources": "Sources", "col.notes": "Réserves", "col.public": "Diffusable", "col.date": "Date",
         "col.milestone": "Jalon", "col.official": "Officiel", "col.milestone_source": "Source de la cible",
         "direction.up": "À la hausse", "direction.down": "À la baisse", "yes": "Oui", "no": "Non",
+        "reference": "Repère constaté (pas une cible)",
     },
     "en": {
         "title": "Ségur du numérique en santé — dashboard export",
         "sheet.readme": "Read me", "sheet.summary": "Summary", "sheet.budget": "Budget",
         "sheet.definitions": "Definitions", "sheet.provenance": "Provenance",
         "status.on_track": "On track", "status.watch": "Watch", "status.off_track": "Off track",
-        "status.no_target": "No target", "status.no_data": "No data",
+        "status.no_target": "No target", "status.no_data": "No data", "status.incomplete": "Incomplete data",
         "fresh.ok": "Up to date", "fresh.stale": "Update due",
         "col.id": "Id", "col.indicator": "Indicator", "col.objectives": "Objective(s)", "col.unit": "Unit",
         "col.value": "Value", "col.period": "Period (start)", "col.target_now": "Target to date",
         "col.target": "Target", "col.final_target": "Final target", "col.final_date": "Final target date",
         "col.progress": "Progress", "col.status": "Status", "col.reason": "Explanation",
+        "col.note": "Note", "note.carried": "carried forward: nothing published this month",
         "col.trend": "Change over the period", "col.forecast": "Forecast",
         "col.last_period": "Last period loaded", "col.expected_next": "Next data expected",
         "col.freshness": "Freshness", "col.national": "National value", "col.gap": "Gap to national (points)",
@@ -88,6 +105,11 @@ TEXT: dict[str, dict[str, str]] = {
         "col.couloir_code": "Strand", "col.vague": "Wave", "col.year": "Year",
         "col.envelope": "Envelope (€)", "col.committed": "Committed (€)", "col.paid": "Paid (€)",
         "col.to_commit": "Left to commit (€)", "col.to_pay": "Left to pay (€)",
+        "col.envelope_cum": "Cumulated envelope (€)", "col.committed_cum": "Cumulated committed (€)",
+        "col.paid_cum": "Cumulated paid (€)",
+        "budget.stocks_note": "Left, the yearly flows (additive: a pivot table can sum them); right, the stocks per "
+                              "instrument at the as-of month. Left to commit = envelope − committed, only for an "
+                              "instrument with an envelope in the view; left to pay = committed − paid, for an instrument that commits before paying (not lump sums).",
         "chart.progress": "Progress towards the final target",
         "note.breakdown": "Territorial breakdown in {month}.",
         "budget.national": "National (not by region)",
@@ -97,9 +119,14 @@ TEXT: dict[str, dict[str, str]] = {
                        "dated up to {date}, envelopes of budget years up to that one. A national envelope (empty "
                        "region) covers the spending of every region.",
         "budget.note_departement": "Envelopes are not broken down by département: only spending is filtered.",
+        "budget.territorial_rate": "No regional target: the Budget page's rate for this région, on the dispositifs "
+                                   "with a territorialised envelope ({envelope}); {uncovered} committed on national "
+                                   "envelopes are not counted.",
         "readme.as_of": "Figures as of the end of", "readme.month": "As-of month", "readme.filters": "Filters",
         "readme.generated": "Generated on", "readme.version": "Application version",
-        "readme.catalogue": "Indicator catalogue", "readme.url": "The same view in the dashboard",
+        "readme.catalogue": "Indicator catalogue",
+        "readme.catalogue_value": "{name}, version {version} (sha256 {sha}…)",
+        "readme.url": "The same view in the dashboard",
         "readme.how": "How to read this workbook", "readme.freshness": "Data freshness per source",
         "readme.no_filter": "none — national view",
         "readme.how.readme": "This page: the exported view, its date, its filters, the freshness of the sources.",
@@ -107,8 +134,11 @@ TEXT: dict[str, dict[str, str]] = {
                               "freshness; on the right, the weighted progress of each objective.",
         "readme.how.objective": "Monthly series of the objective's indicators (long format, filterable) and, on "
                                 "the right, their breakdown by territory in the as-of month.",
-        "readme.how.budget": "Envelope, committed, paid and what remains by instrument, strand, wave, region and "
-                             "year; the totals under the table are formulas.",
+        "readme.how.budget": "The flows (envelope, committed, paid) by instrument, strand, wave, region and year, "
+                             "and on the right the stocks and what remains per instrument; the totals under each "
+                             "table are formulas over its rows.",
+        "readme.how.tidy": "Long table: one row per indicator × territory × period (value, target to date, progress, "
+                           "status, unit), ready for a pivot table.",
         "readme.how.definitions": "The catalogue: definition, formula in words, baseline, milestones, owner, "
                                   "sources and caveats of each indicator.",
         "readme.how.provenance": "The source files loaded (SHA-256, period, rows) and the load runs.",
@@ -126,5 +156,6 @@ TEXT: dict[str, dict[str, str]] = {
         "col.sources": "Sources", "col.notes": "Caveats", "col.public": "Public", "col.date": "Date",
         "col.milestone": "Milestone", "col.official": "Official", "col.milestone_source": "Target source",
         "direction.up": "Up", "direction.down": "Down", "yes": "Yes", "no": "No",
+        "reference": "Observed level (not a target)",
     },
 }

@@ -24,14 +24,14 @@ from sqlalchemy import func, select
 from indicators.compute import month_end, parse_month
 from indicators.query import ViewFilters
 from indicators.tables import CONTRACT_OF_TABLE, FACTS, dim_departement
-from reports.xlsx import EXCEL_MAX_ROWS, XlsxStream, arrow_bytes
+from reports.extract_context import contract_columns, file_metadata, filters_text, sheets
+from reports.formats import TABLE_FORMATS, TableOptions
+from reports.writers import MAX_XLSX_DATA_ROWS
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-MAX_XLSX_DATA_ROWS = EXCEL_MAX_ROWS - 1  # the header takes a row
+# The formats an extract can be written in → media type, derived from the one registry (reports/formats.py).
+FORMATS = {name: f.mimetype for name, f in TABLE_FORMATS.items()}
 BATCH_ROWS = 32_768
 PARQUET_BATCH_ROWS = 122_880  # one Parquet row group per batch: DuckDB's own row group size
-BOM = "\ufeff".encode()
 _QMARK = DuckDBDialect(paramstyle="qmark")
 _FILTER_COLUMN = {"departement": "departement_code", "couloir": "couloir_code", "dispositif": "dispositif_code",
                   "vague": "vague"}
@@ -74,6 +74,7 @@ class ExtractPlan:
     csv_sep: str = ";"
     decimal_comma: bool = True
     limit: int | None = None  # XLSX: rows written before the closing note (truncated extract)
+    lineage: bool = False
 
     @property
     def truncated(self) -> bool:
@@ -90,14 +91,24 @@ class ExtractPlan:
         try:
             batch_rows = PARQUET_BATCH_ROWS if self.fmt == "parquet" else BATCH_ROWS
             reader = con.sql(self.sql, params=self.params).to_arrow_reader(batch_rows)
-            if self.fmt == "csv":
-                yield from _csv_pieces(reader, self.csv_sep, self.decimal_comma)
-            elif self.fmt == "xlsx":
-                yield from _xlsx_pieces(reader, self.table, self.rows, self.limit)
-            else:
-                yield from _parquet_pieces(reader)
+            yield from TABLE_FORMATS[self.fmt].render(reader, self.options())
         finally:
             con.close()
+
+    def options(self) -> TableOptions:
+        """How the file is written: the data sheet, then Contexte and Dictionnaire (XLSX), or the same as Parquet
+        metadata, from the source contract."""
+        contract = CONTRACT_OF_TABLE[self.table]
+        columns = contract_columns(contract, self.lineage)
+        facts = [("Table", f"{self.table} ({contract.title_fr})"), ("Producteur", contract.producer),
+                 ("Source", contract.description_fr), ("Mois de situation", self.applied.get("as_of", "toutes les lignes")),
+                 ("Filtres", filters_text(self.applied, self.ignored)), ("Lignes", self.rows_out)]
+        if self.truncated:
+            facts.append(("Attention", f"extrait tronqué : {self.rows_out} lignes sur {self.rows}"))
+        title = f"Extrait « {contract.title_fr} »"
+        return TableOptions(contract.name[:31], self.rows, self.limit, self.csv_sep, self.decimal_comma,
+                            {c.name: c.metadata() for c in columns}, sheets=sheets(title, facts, columns),
+                            file_metadata=file_metadata(title, facts))
 
     def chunks(self) -> Iterator[bytes]:
         """The file's bytes, batch by batch: for a streamed download."""
@@ -148,10 +159,10 @@ def _statement(table: str, filters: ViewFilters, as_of: date | None, lineage: bo
     where, applied, ignored = [], {}, {}
     if as_of is not None:
         year_col = next((c for c in _YEAR_COLUMNS if c in t.c), None)
-        if contract.period_column:
+        if contract.period_column and contract.period_column not in _YEAR_COLUMNS:
             where.append(t.c[contract.period_column] <= month_end(as_of))
             applied["as_of"] = as_of.isoformat()[:7]
-        elif year_col:
+        elif year_col:  # a yearly period (envelopes, populations): the years up to the as-of month's
             where.append(t.c[year_col] <= as_of.year)
             applied["as_of"] = as_of.isoformat()[:7]
     for dim, code in filters.items():
@@ -214,7 +225,7 @@ def plan_extract(warehouse_path, table: str, fmt: str, filters: ViewFilters | No
                 f"l'extrait compte {rows:,} lignes : une feuille Excel en contient au plus {max_rows:,}. "
                 "Choisissez le format CSV ou Parquet, ou restreignez les filtres.".replace(",", "\u202f"))
         limit = max_rows - 1  # the last row is the note
-    return ExtractPlan(path, table, fmt, sql, params, rows, applied, ignored, csv_sep, decimal_comma, limit)
+    return ExtractPlan(path, table, fmt, sql, params, rows, applied, ignored, csv_sep, decimal_comma, limit, lineage)
 
 
 def iter_extract(warehouse_path, table: str, fmt: str, filters: ViewFilters | None = None,
@@ -236,117 +247,3 @@ def write_extract(warehouse_path, table: str, fmt: str, out_path, filters: ViewF
     plan = plan_extract(warehouse_path, table, fmt, filters, as_of, csv_sep, decimal_comma, **kwargs)
     size = plan.write(out_path, progress)
     return ExtractInfo(plan.rows_out, size, time.perf_counter() - t0, plan.applied, plan.ignored, plan.truncated)
-
-
-# -- formats ---------------------------------------------------------------------------------------------
-
-class _Sink:
-    """A write-only, non-seekable byte sink: the zip or Parquet writer appends, the generator drains."""
-
-    closed = False  # a file-like object for pyarrow
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-        self.position = 0
-
-    def write(self, data) -> int:
-        self.parts.append(bytes(data))
-        self.position += len(data)
-        return len(data)
-
-    def tell(self) -> int:  # the Parquet writer records offsets
-        return self.position
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def drain(self) -> bytes:
-        out = b"".join(self.parts)
-        self.parts.clear()
-        return out
-
-
-def _xlsx_pieces(reader, table: str, rows: int, limit: int | None) -> Iterator[tuple[bytes, int]]:
-    sink = _Sink()
-    schema = reader.schema
-    zip64 = min(rows, MAX_XLSX_DATA_ROWS) * len(schema) * 120 > 3.5e9  # a 4 GB zip member needs Zip64
-    writer = XlsxStream(sink, CONTRACT_OF_TABLE[table].name[:31], schema, zip64=zip64)
-    written = 0
-    for batch in reader:
-        if limit is not None and written + batch.num_rows > limit:
-            batch = batch.slice(0, limit - written)
-        writer.write_batch(batch)
-        written += batch.num_rows
-        yield sink.drain(), written
-        if limit is not None and written >= limit:
-            writer.write_note(f"Extrait tronqué : {written} lignes sur {rows}. Une feuille Excel ne peut pas "
-                              "contenir davantage : utilisez le format CSV ou Parquet pour l'extrait complet.")
-            break
-    writer.close()
-    yield sink.drain(), written
-
-
-def _parquet_pieces(reader) -> Iterator[tuple[bytes, int]]:
-    """Parquet (zstd), one row group per batch, streamed: the footer comes with the last piece."""
-    import pyarrow.parquet as pq
-
-    sink, written = _Sink(), 0
-    writer = pq.ParquetWriter(sink, reader.schema, compression="zstd")
-    try:
-        for batch in reader:
-            if batch.num_rows:
-                writer.write_batch(batch)
-                written += batch.num_rows
-                yield sink.drain(), written
-    finally:
-        writer.close()
-    yield sink.drain(), written
-
-
-def _csv_field(arr, sep: str, decimal_comma: bool):
-    """One column as CSV text: numbers with the chosen decimal mark, formula-like text neutralised, quoted
-    when it holds the separator, a quote or a line break."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    t = arr.type
-    is_text = pa.types.is_string(t) or pa.types.is_large_string(t)
-    if pa.types.is_decimal(t) or pa.types.is_floating(t):
-        if pa.types.is_floating(t):
-            arr = pc.if_else(pc.is_finite(arr), arr, pa.scalar(None, t))
-        text = arr.cast(pa.string())
-        if decimal_comma:
-            text = pc.replace_substring(text, ".", ",")
-    elif pa.types.is_timestamp(t):
-        text = pc.strftime(arr, format="%Y-%m-%d %H:%M:%S")
-    else:
-        text = arr.cast(pa.string())
-    quote_chars = "[" + ("\\" + sep if not sep.isalnum() else sep) + '"\r\n]'
-    # One scan finds the rare values that need work; most columns (codes, numbers, dates) need none.
-    if not pc.any(pc.match_substring_regex(text, (r"^[=+\-@\t\r]|" if is_text else "") + quote_chars)).as_py():
-        return text
-    if is_text:
-        text = pc.if_else(pc.match_substring_regex(text, r"^[=+\-@\t\r]"),
-                          pc.binary_join_element_wise("'", text, ""), text)
-    quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
-    return pc.if_else(pc.match_substring_regex(text, quote_chars), quoted, text)
-
-
-def _csv_pieces(reader, sep: str, decimal_comma: bool) -> Iterator[tuple[bytes, int]]:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    header = pa.array([f.name for f in reader.schema])
-    yield BOM + sep.join(_csv_field(header, sep, False).to_pylist()).encode() + b"\r\n", 0
-    written = 0
-    for batch in reader:
-        if batch.num_rows == 0:
-            continue
-        fields = [_csv_field(col, sep, decimal_comma) for col in batch.columns]
-        lines = pc.binary_join_element_wise(*fields, sep, null_handling="replace")
-        lines = pc.binary_join_element_wise(lines, "\r\n", "")  # the line break after the last field
-        written += batch.num_rows
-        yield bytes(arrow_bytes(lines)), written

@@ -23,7 +23,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 BLEU_FRANCE = "000091"
 STATUS_COLOURS = {  # status → (light fill, dark text): text + colour, never colour alone
     "on_track": ("DFFEE6", "18753C"), "watch": ("FFF4E5", "B34000"), "off_track": ("FFE9E9", "CE0500"),
-    "no_target": ("EEEEEE", "3A3A3A"), "no_data": ("EEEEEE", "3A3A3A"),
+    "no_target": ("EEEEEE", "3A3A3A"), "no_data": ("EEEEEE", "3A3A3A"), "incomplete": ("EEEEEE", "3A3A3A"),
 }
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", start_color=BLEU_FRANCE, end_color=BLEU_FRANCE)
@@ -166,6 +166,22 @@ def _fit(ws, col: int, first_row: int, last_row: int) -> float:
     return longest + 2
 
 
+def print_layout(ws, title_rows: str | None = "1:1", landscape_from_columns: int = 8) -> None:
+    """Print the sheet on A4 fitted to the page width (as many pages down as needed), the header row repeated on
+    every page, landscape when the sheet is wide."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if ws.max_column >= landscape_from_columns else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "&A — page &P / &N"
+
+
 def sheet_title(text: str, used: set[str]) -> str:
     """An Excel sheet name: ≤ 31 characters, none of []:*?/\\, unique (case-insensitive) among `used`."""
     base = SHEET_FORBIDDEN.sub(" ", text).strip().strip("'") or "Feuille"
@@ -194,167 +210,3 @@ def export_filename(kind: str, as_of: date | str | None, filters: Iterable[tuple
     parts += [f"{k}-{v}" for k, v in filters]
     stem = re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9_.-]+", "-", "_".join(parts))).strip("-.")[:150]
     return f"{stem}.{re.sub(r'[^A-Za-z0-9]', '', ext)}"
-
-
-# -- A streamed one-sheet workbook for large extracts ------------------------------------------------------
-# openpyxl (even write-only) spends ~20 µs per cell: ~5 min for a million 16-column rows. Extracts instead
-# turn each Arrow batch into SpreadsheetML with Arrow compute kernels and stream it into the zip: memory
-# stays flat and a million rows take seconds. The same rules hold: text is an inline string (never a
-# formula; formula-like text also gets Excel's quote prefix), dates are dates, a frozen styled header and
-# an autofilter.
-
-_XML_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
-_FORMULA_RE = r"^[=+\-@\t\r]"
-_EPOCH_DAYS = 25569  # 1970-01-01 as an Excel serial day number
-_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-_R_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-# The one sheet of a streamed extract, and the relationship type that points to it (OOXML part names).
-SHEET_PART = "worksheets/sheet1.xml"
-_REL_WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-_STATIC_PARTS = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        f'<Override PartName="/xl/{SHEET_PART}" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        '<Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Target="xl/workbook.xml" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/officeDocument"/></Relationships>'),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Target="{SHEET_PART}" Type="{_REL_WORKSHEET}"/>'
-        '<Relationship Id="rId2" Target="styles.xml" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"/></Relationships>'),
-    # cellXfs: 0 default, 1 header, 2 date, 3 date-time, 4 amount (#,##0.00), 5 text with quote prefix
-    "xl/styles.xml": (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet {_NS}>'
-        f'<numFmts count="2"><numFmt numFmtId="164" formatCode="{FMT_DATE}"/>'
-        '<numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm:ss"/></numFmts>'
-        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
-        '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font></fonts>'
-        '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
-        f'</fill><fill><patternFill patternType="solid"><fgColor rgb="FF{BLEU_FRANCE}"/></patternFill></fill></fills>'
-        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-        '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
-        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-        '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-        '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
-        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
-}
-
-
-def _xml_text(text: str) -> str:
-    return clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def arrow_bytes(arr) -> memoryview:
-    """The concatenated values of a string array without nulls, zero-copy."""
-    import numpy as np
-
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
-    return memoryview(arr.buffers()[2])[offsets[0]:offsets[-1]] if len(arr) else memoryview(b"")
-
-
-class XlsxStream:
-    """A one-sheet workbook written batch by batch into a binary stream (seekable or not)."""
-
-    def __init__(self, fp, sheet_name: str, schema, widths: Sequence[float] | None = None,
-                 zip64: bool = False) -> None:
-        import zipfile
-
-        self.schema, self.sheet_name, self.row = schema, sheet_name, 1
-        self.letters = [get_column_letter(i + 1) for i in range(len(schema))]
-        self.zip = zipfile.ZipFile(fp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
-        for name, text in _STATIC_PARTS.items():
-            self.zip.writestr(name, text)
-        self.sheet = self.zip.open(f"xl/{SHEET_PART}", "w", force_zip64=zip64)
-        widths = widths or [max(10, min(len(f.name) + 4, 40)) for f in schema]
-        cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
-                       for i, w in enumerate(widths, start=1))
-        header = "".join(f'<c r="{L}1" t="inlineStr" s="1"><is><t>{_xml_text(f.name)}</t></is></c>'
-                         for L, f in zip(self.letters, schema, strict=True))
-        self.sheet.write((
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS} {_R_NS}>'
-            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-            'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-            f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData><row r="1">{header}</row>'
-        ).encode())
-
-    def _cells(self, arr, letter: str, rows):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        t = arr.type
-        ref = pc.binary_join_element_wise(f'<c r="{letter}', rows, '"', "")
-        if pa.types.is_string(t) or pa.types.is_large_string(t):
-            text, style = arr.cast(pa.string()), ""
-            # One scan finds the rare values that need work; most text columns (codes, ids) need none.
-            if pc.any(pc.match_substring_regex(text, f"{_XML_ILLEGAL}|[&<>]|{_FORMULA_RE}")).as_py():
-                text = pc.replace_substring_regex(text, _XML_ILLEGAL, "")
-                for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-                    text = pc.replace_substring(text, a, b)
-                style = pc.if_else(pc.match_substring_regex(text, _FORMULA_RE), ' s="5"', "")
-            return pc.binary_join_element_wise(ref, ' t="inlineStr"', style, '><is><t xml:space="preserve">', text,
-                                               "</t></is></c>", "")
-        if pa.types.is_date(t):
-            serial = pc.add(arr.cast(pa.date32()).cast(pa.int32()), _EPOCH_DAYS).cast(pa.string())
-            return pc.binary_join_element_wise(ref, ' s="2"><v>', serial, "</v></c>", "")
-        if pa.types.is_timestamp(t):
-            micros = arr.cast(pa.timestamp("us")).cast(pa.int64()).cast(pa.float64())
-            serial = pc.add(pc.divide(micros, 86_400e6), float(_EPOCH_DAYS)).cast(pa.string())
-            return pc.binary_join_element_wise(ref, ' s="3"><v>', serial, "</v></c>", "")
-        if pa.types.is_boolean(t):
-            return pc.binary_join_element_wise(ref, ' t="b"><v>', arr.cast(pa.int8()).cast(pa.string()), "</v></c>", "")
-        if pa.types.is_decimal(t):
-            return pc.binary_join_element_wise(ref, ' s="4"><v>', arr.cast(pa.string()), "</v></c>", "")
-        if pa.types.is_floating(t):
-            finite = pc.if_else(pc.is_finite(arr), arr, pa.scalar(None, t))
-            return pc.binary_join_element_wise(ref, "><v>", finite.cast(pa.string()), "</v></c>", "")
-        if pa.types.is_integer(t):
-            return pc.binary_join_element_wise(ref, "><v>", arr.cast(pa.string()), "</v></c>", "")
-        return self._cells(arr.cast(pa.string()), letter, rows)
-
-    def write_batch(self, batch) -> None:
-        """Append an Arrow RecordBatch (same columns as the schema)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        if batch.num_rows == 0:
-            return
-        rows = pa.array(range(self.row + 1, self.row + 1 + batch.num_rows), pa.int64()).cast(pa.string())
-        cells = [self._cells(col, letter, rows) for col, letter in zip(batch.columns, self.letters, strict=True)]
-        xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "", null_handling="skip")
-        self.sheet.write(arrow_bytes(xml))
-        self.row += batch.num_rows
-
-    def write_note(self, text: str) -> None:
-        """A last row with one sentence (e.g. why the extract stops there)."""
-        self.row += 1
-        self.sheet.write(f'<row r="{self.row}"><c r="A{self.row}" t="inlineStr"><is><t xml:space="preserve">'
-                         f'{_xml_text(text)}</t></is></c></row>'.encode())
-
-    def close(self) -> None:
-        last = f"{self.letters[-1]}{max(self.row, 2)}"
-        self.sheet.write(f'</sheetData><autoFilter ref="A1:{last}"/></worksheet>'.encode())
-        self.sheet.close()
-        name = _xml_text(self.sheet_name)
-        filter_range = f"'{self.sheet_name.replace(chr(39), chr(39) * 2)}'!$A$1:${self.letters[-1]}${max(self.row, 2)}"
-        self.zip.writestr("xl/workbook.xml", (
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS} {_R_NS}>'
-            f'<bookViews><workbookView/></bookViews><sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>'
-            f'<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
-            f"{_xml_text(filter_range)}</definedName>"
-            "</definedNames></workbook>"))
-        self.zip.close()

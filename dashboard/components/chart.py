@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components.export_menu import export_menu, export_payload, export_uid
+from dashboard.components.export_menu import export_menu, export_uid, typed_payload
 from dashboard.components.table import Formatter, simple_table
 from dashboard.format import month_names
 from dashboard.i18n import normalise_lang, t
@@ -60,10 +60,13 @@ def chart_with_table(figure: go.Figure, df: pd.DataFrame, summary: str, lang: st
                      title: str | None = None, headers: Mapping[str, str] | None = None,
                      formats: Mapping[str, str | Formatter] | None = None, graph_id: str | None = None,
                      height: int | None = None, open_table: bool = False, export: bool = True,
-                     export_id: str | None = None) -> html.Figure:
+                     export_id: str | None = None, raw: pd.DataFrame | None = None,
+                     cell_kinds: Mapping[str, Sequence[str | None]] | None = None) -> html.Figure:
     """Title, summary sentence, "Exporter" menu, chart, and a "Voir les données" disclosure with the same data.
 
     `export=False` drops the menu; `export_id` names it when two charts of a page share title and columns.
+    A table whose `df` holds text formatted for the screen gives the values in `raw` (same rows) and, for a
+    column mixing units, one export kind per row in `cell_kinds` (see export_menu.typed_payload).
     """
     lang = normalise_lang(lang)
     parts: list = []
@@ -72,8 +75,8 @@ def chart_with_table(figure: go.Figure, df: pd.DataFrame, summary: str, lang: st
     uid = export_id or export_uid(graph_id, title, summary, *df.columns)
     caption = [html.H3(title, className="chart-title")] if title else []
     if export:
-        caption.append(export_menu(uid, lang, export_payload(df, title or graph_id, lang, headers, formats),
-                                   image=True, title=title))
+        caption.append(export_menu(uid, lang, typed_payload(df, title or graph_id, lang, headers, formats, raw,
+                                                            cell_kinds=cell_kinds), image=True, title=title))
     if caption:
         parts.append(html.Figcaption(caption, className="chart-caption"))
     parts.append(html.P(summary, className="chart-summary"))

@@ -31,7 +31,6 @@ from dashboard.access import check_territory, current_scope, may_comment, signed
 from dashboard.context import AppContext, current
 from dashboard.format import fmt_datetime
 from dashboard.i18n import t
-from dashboard.state import parse_search
 
 PARIS = ZoneInfo("Europe/Paris")
 KIND_ICONS = {"analyse": "◆", "risque": "⚠", "action": "➜", "decision": "⚖", "information": "ℹ"}
@@ -393,11 +392,3 @@ def on_couloir_filter(couloir, scope):
         return no_update, no_update
     scope = {**scope, "couloir": couloir or None}
     return comment_items(current(), scope), scope
-
-
-@callback(Output(ids.AUTHOR_INPUT, "children"), Input(ids.URL, "search"))
-def signed_in_as(search):
-    """Who signs the writes of this page: the signed-in identity (no name is typed in the page)."""
-    lang = "en" if parse_search(search).get("lang") == "en" else "fr"
-    me = current_scope()
-    return t("author.signed_in", lang, name=me.display_name or me.login) if me.signed_in else ""

@@ -130,7 +130,7 @@ def decision_log(ctx: AppContext, scope: dict, status: str | None = None, open_o
                  indicator: str | None = None) -> list:
     """The decisions of the scope and filters, by due date; overdue ones flagged « en retard »."""
     lang, today = scope["lang"], date.fromisoformat(scope["today"])
-    read_only = bool(scope.get("snapshot"))
+    read_only = bool(scope.get("snapshot")) or not current_scope().can_manage_committee
     as_of = datetime.fromisoformat(scope["as_of"]) if scope.get("as_of") else None
     with ctx.sessions()() as s:
         decisions = visible_decisions(ctx, service.list_decisions(

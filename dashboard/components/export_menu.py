@@ -11,7 +11,6 @@ streamed by Flask routes instead. Every workbook has a second sheet with the vie
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import logging
@@ -30,35 +29,16 @@ from openpyxl.styles import Font
 from dashboard import ids
 from dashboard.components.table import SHOWN, Formatter, export_kind, formatter, guess_format, simple_table
 from dashboard.i18n import normalise_lang, t
-from reports.xlsx import (
-    FMT_DATE,
-    FMT_DATETIME,
-    FMT_DECIMAL,
-    FMT_EUR,
-    FMT_INT,
-    FMT_MEUR,
-    FMT_PCT_VALUE,
-    FMT_RATIO,
-    TITLE_FONT,
-    Col,
-    clean_text,
-    export_filename,
-    is_formula_like,
-    put,
-    sheet_title,
-    write_table,
-)
+from dashboard.theme import status_style
+from reports.formats import KIND_FORMATS, VALUE_KINDS, media_type, rounded, table_bytes
+from reports.xlsx import FMT_DATETIME, FMT_INT, TITLE_FONT, Col, export_filename, put, sheet_title, write_table
 
 log = logging.getLogger(__name__)
 
+# The menu's formats (names of reports/formats.py's registry, which gives their media types and writers); the
+# number formats and decimals of each value kind come from there too (VALUE_KINDS).
 DATA_FORMATS = ("xlsx", "csv")
 IMAGE_FORMATS = ("png", "svg")
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The dashboard's format kinds (components/table.py) → Excel number formats (stored locale-free).
-KIND_FORMATS = {"int": FMT_INT, "count": FMT_INT, "count_compact": FMT_INT, "number": FMT_DECIMAL,
-                "days": FMT_DECIMAL, "eur": FMT_EUR, "eur_compact": FMT_EUR, "eur_cents": '#,##0.00 "€"',
-                "percent": FMT_RATIO, "date": FMT_DATE, "month": "mm/yyyy", "datetime": FMT_DATETIME,
-                "pct_value": FMT_PCT_VALUE, "eur_meur": FMT_MEUR, "year": "yyyy"}
 
 
 def export_uid(*parts: object) -> str:
@@ -107,9 +87,36 @@ def export_payload(df: pd.DataFrame, title: str | None, lang: str | None, header
         kind = export_kind(fmt)
         columns.append({"key": str(col), "header": str((headers or {}).get(col, col)), "kind": kind})
         cells = df[col].tolist()
-        values.append([_raw(formatter(fmt)(v, lang)) for v in cells] if kind == SHOWN else [_raw(v) for v in cells])
+        if kind == SHOWN:
+            values.append([_raw(formatter(fmt)(v, lang)) for v in cells])
+        elif kind == "status":  # a status code → its words, as the screen says them (without the icon)
+            values.append([None if v is None else status_style(v).label(lang) for v in cells])
+        else:
+            values.append([rounded(_raw(v), kind) for v in cells])
     rows = [list(row) for row in zip(*values, strict=True)] if values else []
     return {"title": title or "", "lang": lang, "columns": columns, "rows": rows}
+
+
+def typed_payload(df: pd.DataFrame, title: str | None, lang: str | None, headers: Mapping[str, str] | None = None,
+                  formats: Mapping[str, str | Formatter] | None = None, raw: pd.DataFrame | None = None,
+                  raw_formats: Mapping[str, str | Formatter] | None = None,
+                  cell_kinds: Mapping[str, Sequence[str | None]] | None = None) -> dict:
+    """The store of a table whose `df` may hold text already formatted for the screen: `raw` gives those
+    columns' values (same rows; `raw_formats` their kinds) and `cell_kinds` one kind per row for a column mixing
+    units ("pct_value", "eur_meur", "month", "year"…); numbers are rounded to what their kind shows."""
+    data, kinds = df.copy(), dict(formats or {})
+    for col in (raw.columns if raw is not None else []):
+        if col in data.columns:
+            data[col] = pd.Series(raw[col].tolist(), index=data.index, dtype=object)
+            kinds.pop(col, None)  # the screen's formatter was for the text, not the raw value
+    kinds.update(raw_formats or {})
+    payload = export_payload(data, title, lang, headers, kinds)
+    for j, column in enumerate(payload["columns"]):
+        if cell_kinds and column["key"] in cell_kinds:
+            column["kinds"] = list(cell_kinds[column["key"]])
+            for i, row in enumerate(payload["rows"]):
+                row[j] = rounded(row[j], _cell_kind(column, i))
+    return payload
 
 
 # The ids of a menu's buttons, download and status: a chart's (data and images) or a grid's (data only).
@@ -205,16 +212,7 @@ def table_with_export(df: pd.DataFrame, lang: str | None, title: str | None, *,
     shown = table if table is not None else simple_table(df, lang, headers=headers, formats=formats,
                                                          caption=caption if caption is not None else title,
                                                          max_rows=max_rows)
-    data, kinds = df.copy(), dict(formats or {})
-    for col in (raw.columns if raw is not None else []):
-        if col in data.columns:
-            data[col] = pd.Series(raw[col].tolist(), index=data.index, dtype=object)
-            kinds.pop(col, None)  # the screen's formatter was for the text, not the raw value
-    kinds.update(raw_formats or {})
-    payload = export_payload(data, title, lang, headers, kinds)
-    for column in payload["columns"]:
-        if cell_kinds and column["key"] in cell_kinds:
-            column["kinds"] = list(cell_kinds[column["key"]])
+    payload = typed_payload(df, title, lang, headers, formats, raw, raw_formats, cell_kinds)
     if scope:
         payload["scope"] = dict(scope)
     uid = export_id or export_uid("table", title, *df.columns)
@@ -282,7 +280,7 @@ def grid_payload(children: object, meta: dict | None) -> dict | None:
     return {**meta, "total_rows": len(all_rows),
             "columns": [{"key": c["field"], "header": str(c.get("headerName") or c["field"]), "kind": kind}
                         for c, kind in zip(columns, kinds, strict=True)],
-            "rows": [[row.get(f) for f in fields] for row in rows]}
+            "rows": [[rounded(row.get(f), kind) for f, kind in zip(fields, kinds, strict=True)] for row in rows]}
 
 
 # -- files -------------------------------------------------------------------------------------------------
@@ -309,7 +307,9 @@ def _view(search: str | None, lang: str | None = "fr", scope: Mapping[str, str |
         state, _ = parse_view_state(parse_search(search), context.reference, context.months())
     except Exception:  # noqa: BLE001 - no app context (direct calls): a name without the view
         return ExportView()
-    as_of = state.as_of or (context.months()[0] if context.months() else None)
+    # Without as_of the page shows the latest published month of monthly data (the engine's default), not the
+    # newest month of any row (a funding event dated in the current month).
+    as_of = state.as_of or (f"{context.engine().latest_month():%Y-%m}" if context.months() else None)
     merged = dict(state.filters.items())
     for dim, code in (scope or {}).items():
         if code is None:
@@ -331,7 +331,8 @@ def file_name(payload: dict, view: ExportView, ext: str) -> str:
 
 def _typed(value: object, kind: str | None) -> object:
     """Store values back to Python: ISO text of a date column → a date (Excel shows a real date)."""
-    if isinstance(value, str) and kind in ("date", "month", "datetime"):
+    spec = VALUE_KINDS.get(kind or "")
+    if isinstance(value, str) and spec is not None and spec.date:
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
@@ -392,26 +393,40 @@ def _context_sheet(ws, payload: dict, view: ExportView) -> None:
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 34, 60
 
 
-def _csv_text(value: object, decimal_comma: bool = True) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        text = repr(value) if isinstance(value, float) else str(value)
-        return text.replace(".", ",") if decimal_comma else text
-    text = clean_text(str(value))
-    return "'" + text if is_formula_like(text) else text  # formula injection: the quote keeps it text
-
-
 def table_csv(payload: dict, sep: str = ";", decimal_comma: bool = True) -> bytes:
-    """French Excel CSV: UTF-8 with BOM, `;`, decimal comma, CRLF; formula-like text neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")
-    writer.writerow([_csv_text(c["header"]) for c in payload["columns"]])
-    for row in payload["rows"]:
-        writer.writerow([_csv_text(v, decimal_comma) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """French Excel CSV (UTF-8 with BOM, `;`, decimal comma, CRLF; formula-like text neutralised), written by the
+    extracts' CSV writer (reports/formats.py): dates as ISO dates, numbers as the screen rounds them."""
+    import pyarrow as pa
+
+    from reports.formats import TableOptions
+
+    columns = payload["columns"]
+    arrays = [_arrow_column([_typed(row[j], _cell_kind(column, i)) for i, row in enumerate(payload["rows"])],
+                            decimal_comma) for j, column in enumerate(columns)]
+    table = pa.Table.from_arrays(arrays, names=[c["header"] for c in columns]) if columns else \
+        pa.table({"": pa.array([], pa.string())})
+    return table_bytes("csv", table, TableOptions(csv_sep=sep, decimal_comma=decimal_comma))
+
+
+def _arrow_column(cells: list, decimal_comma: bool = True):
+    """One column as Arrow: numbers, dates or text; a column mixing kinds (a count, a ratio, "3 / 18") is written
+    as text, its numbers with the file's decimal mark."""
+    import pyarrow as pa
+
+    def text(v) -> str | None:
+        if v is None:
+            return None
+        if isinstance(v, date):
+            return v.isoformat()
+        if isinstance(v, float) and decimal_comma:
+            return repr(v).replace(".", ",")
+        return str(v)
+
+    try:
+        arr = pa.array(cells)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array([text(v) for v in cells], pa.string())
+    return arr.cast(pa.string()) if pa.types.is_null(arr.type) else arr
 
 
 # -- images (the server's own figure, dashboard.image_export; one shared renderer, reports/renderer.py) ----
@@ -451,8 +466,9 @@ def data_download(fmt: str, payload: dict | None, search: str | None) -> tuple[d
     view = _view(search, lang, payload.get("scope"))
     name = file_name(payload, view, fmt)
     if fmt == "xlsx":
-        return dcc.send_bytes(table_xlsx(payload, view), name, type=XLSX_MIME), t("export.ready", lang, name=name)
-    return dcc.send_bytes(table_csv(payload), name, type="text/csv"), t("export.ready", lang, name=name)
+        return (dcc.send_bytes(table_xlsx(payload, view), name, type=media_type("xlsx")),
+                t("export.ready", lang, name=name))
+    return dcc.send_bytes(table_csv(payload), name, type=media_type("csv")), t("export.ready", lang, name=name)
 
 
 def _max_rows() -> int:
@@ -493,8 +509,7 @@ def image_download(fmt: str, uid: str | None, payload: dict | None, pathname: st
         log.warning("image export failed: %s", e)
         return no_update, t("export.image_failed", lang)
     name = file_name({"title": chart.title or (payload or {}).get("title")}, view, fmt)
-    mime = "image/png" if fmt == "png" else "image/svg+xml"
-    return dcc.send_bytes(data, name, type=mime), t("export.ready", lang, name=name)
+    return dcc.send_bytes(data, name, type=media_type(fmt)), t("export.ready", lang, name=name)
 
 
 def _clicked_fmt() -> str | None:

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from dashboard import tilegrid
+from dashboard.access import visible_territory
 from dashboard.components.table import Formatter, formatter
 from dashboard.i18n import normalise_lang, t
 from dashboard.reference import Reference, load_reference
@@ -54,7 +55,7 @@ def tile_map(values: Mapping[str, Value], level: str = "departement", lang: str 
     """
     lang = normalise_lang(lang)
     ref = reference or load_reference(tilegrid.REFERENCE_DIR)
-    cells = tilegrid.load(level)
+    cells = {code: cell for code, cell in tilegrid.load(level).items() if visible_territory(level, code, ref)}
     fmt = formatter(value_format)
     statuses = _is_status_map(values)
     numbers = [float(v) for v in values.values() if v is not None and not isinstance(v, str)]
@@ -71,7 +72,7 @@ def tile_map(values: Mapping[str, Value], level: str = "departement", lang: str 
             fill, shown, described = EMPTY_FILL, "—", t("map.no_value", lang)
         elif statuses:
             style = status_style(str(value))
-            fill = style.color if style.key != "no_data" else style.background
+            fill = style.color if style.key not in ("no_data", "incomplete") else style.background
             shown, described = style.icon, f"{style.icon} {style.label(lang)}"
         else:
             share = 0.5 if high == low else min(max((float(value) - low) / (high - low), 0.0), 1.0)
@@ -103,12 +104,12 @@ def tile_map(values: Mapping[str, Value], level: str = "departement", lang: str 
     if statuses:
         for key in [k for k in STATUSES if k in {status_style(str(v)).key for v in values.values() if v is not None}]:
             style = STATUSES[key]
-            swatch = style.color if key != "no_data" else style.background
+            swatch = style.color if key not in ("no_data", "incomplete") else style.background
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{style.icon} {style.label(lang)}",
                                      marker=dict(symbol="square", size=14, color=swatch,
                                                  line=dict(color=GREY_MUTED, width=1)), hoverinfo="skip"))
-    rows = max(r for r, _ in cells.values()) + 1
-    cols = max(c for _, c in cells.values()) + 1
+    rows = max((r for r, _ in cells.values()), default=0) + 1
+    cols = max((c for _, c in cells.values()), default=0) + 1
     fig.update_layout(
         shapes=shapes, template="segur", title=dict(text=title) if title else None,
         xaxis=dict(visible=False, range=[-0.6, cols - 0.4], fixedrange=True),

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.components.export_menu import grain_kind, unit_kind
 from dashboard.components.indicator_common import fmt_axis_value, fmt_period, fmt_progress, fmt_value, unit_label
+from dashboard.components.table import export_as
 from dashboard.format import fmt_date
 from dashboard.i18n import t
 from dashboard.theme import BLEU_FRANCE, GREY_MUTED, GREY_TEXT, ROUGE_MARIANNE, WARNING, status_style
@@ -163,13 +165,21 @@ def series_table(result, lang: str) -> tuple[pd.DataFrame, dict, dict]:
         "progress": [p.progress for p in result.series],
         "status": [p.status for p in result.series],
     }, columns=["period", "value", "target", "progress", "status"])
+    if any(getattr(p, "carried", False) for p in result.series):  # a stock carried forward is said so
+        df["note"] = ["carried" if getattr(p, "carried", False) else "" for p in result.series]
     headers = {k: t(f"ind.col.{k}", lang) for k in df.columns}
+    # Each formatter is tagged with how the "Exporter" menu writes its column: periods as dates, values in the
+    # unit's number format, progress as a percentage, the status in words (not its code).
+    largest = max((abs(v) for v in df["value"].tolist() + df["target"].tolist() if v is not None and v == v),
+                  default=None)
+    value_kind = unit_kind(largest, unit)
     formats = {
-        "period": lambda v, lg: fmt_period(v, grain, lg),
-        "value": lambda v, lg: fmt_value(_num(v), unit, lg),
-        "target": lambda v, lg: fmt_value(_num(v), unit, lg),
-        "progress": lambda v, lg: fmt_progress(_num(v), lg),
-        "status": lambda v, lg: f"{status_style(v).icon} {status_style(v).label(lg)}",
+        "note": lambda v, lg: t("ind.note.carried", lg) if v == "carried" else "",
+        "period": export_as(grain_kind(grain), lambda v, lg: fmt_period(v, grain, lg)),
+        "value": export_as(value_kind, lambda v, lg: fmt_value(_num(v), unit, lg)),
+        "target": export_as(value_kind, lambda v, lg: fmt_value(_num(v), unit, lg)),
+        "progress": export_as("percent", lambda v, lg: fmt_progress(_num(v), lg)),
+        "status": export_as("status", lambda v, lg: f"{status_style(v).icon} {status_style(v).label(lg)}"),
     }
     return df, headers, formats
 
@@ -178,7 +188,8 @@ def forecast_table(forecast, unit: str, lang: str) -> tuple[pd.DataFrame, dict, 
     """The forecast path as a table: month, point forecast, 80 % interval."""
     df = pd.DataFrame(forecast_path(forecast), columns=["month", "point", "low", "high"])
     headers = {k: t(f"ind.forecast.col.{k}", lang) for k in df.columns}
-    value = lambda v, lg: fmt_value(_num(v), unit, lg)  # noqa: E731
+    largest = max((abs(v) for v in df[["point", "low", "high"]].to_numpy().ravel().tolist() if v == v), default=None)
+    value = export_as(unit_kind(largest, unit), lambda v, lg: fmt_value(_num(v), unit, lg))
     return df, headers, {"month": "month", "point": value, "low": value, "high": value}
 
 

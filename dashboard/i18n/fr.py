@@ -32,7 +32,7 @@ MESSAGES: dict[str, str] = {
     "filter.vague.all": "Toutes les vagues",
     "filter.nothing_found": "Aucun résultat",
     # URL validation
-    "access.region_denied": "Accès non autorisé à cette région ({label}) : vos habilitations ne la couvrent pas. "
+    "access.region_denied": "Accès non autorisé à cette région : vos habilitations ne la couvrent pas. "
                             "La vue de votre périmètre est affichée.",
     "access.write_denied": "Enregistrement refusé : vos habilitations ne permettent pas cette écriture "
                            "(rôle ou région). Rien n'a été modifié.",
@@ -70,6 +70,7 @@ MESSAGES: dict[str, str] = {
     "status.off_track": "En retard",
     "status.no_target": "Sans cible",
     "status.no_data": "Pas de donnée",
+    "status.incomplete": "Données incomplètes",
     # Components
     "chart.see_data": "Voir les données",
     "chart.summary": "En bref",
@@ -81,6 +82,7 @@ MESSAGES: dict[str, str] = {
     "map.level.departement": "département",
     "map.level.region": "région",
     "kpi.target": "Cible : {target}",
+    "kpi.strip_title": "Chiffres clés",
     # Pages
     "overview.title": "Vue d'ensemble",
     "overview.placeholder": "La vue d'ensemble (indicateurs clés, état des objectifs, budget engagé et versé) arrive "
@@ -141,16 +143,33 @@ MESSAGES: dict[str, str] = {
     "data.col.sha256": "Empreinte SHA-256",
     "data.col.size": "Taille",
     "data.col.detected": "Format détecté",
+    "data.detected.encoding": "encodage {encoding}",
+    "data.detected.separator": "séparateur {separator}",
+    "data.detected.tab": "tabulation",
+    "data.detected.decimal": "décimale {decimal}",
+    "data.detected.header": "en-tête ligne {line}",
+    "data.detected.sheets": "feuilles {sheets}",
+    "data.detected.renamed": "colonnes renommées {columns}",
+    "data.detected.ignored": "colonnes ignorées {columns}",
+    "data.detected.converted": "converti de cp1252 en UTF-8",
+    "data.detected.empty_sheets": "feuilles sans données ignorées : {sheets}",
     "data.col.rows_read": "Lignes lues",
     "data.col.period_min": "Début de période",
     "data.col.period_max": "Fin de période",
     "data.col.superseded": "Remplacé par",
+    "data.periods.title": "Provenance par période",
+    "data.periods.lead": "Quel fichier porte chaque période de chaque source : une livraison remplace exactement les "
+                         "périodes qu'elle contient (les autres restent celles des fichiers précédents).",
+    "data.col.period_from": "Première période",
+    "data.col.period_to": "Dernière période",
+    "data.col.periods": "Périodes",
     "data.templates.title": "Modèles de fichiers à envoyer",
     "data.templates.lead": "Un modèle par source : l'en-tête attendu et une ligne d'exemple (CSV séparé par des "
                            "points-virgules, ou Excel avec la liste des colonnes). Détail : docs/sources.md.",
     "data.templates.download": "Modèle {fmt} : {title}",
     # --- territoires ---
     "terr.title": "Territoires",
+    "terr.top_title": "Carte et chiffres clés",
     "terr.lead": "Quelle région, quel département est en retard ? Carte, classement et dispersion d'un indicateur "
                  "(mois de référence : {month}).",
     "terr.indicator": "Indicateur",
@@ -196,7 +215,7 @@ MESSAGES: dict[str, str] = {
     "terr.col.target": "Cible",
     "terr.col.progress": "Progression",
     "terr.col.status": "Statut",
-    "terr.col.gap": "Écart au national (pts)",
+    "terr.col.gap": "Écart au national",
     "terr.col.trend": "Tendance",
     "terr.ranking.title": "Classement",
     "terr.ranking.lead": "Du plus avancé au moins avancé vers sa cible territorialisée ; tendance : variation depuis la "
@@ -251,8 +270,8 @@ MESSAGES: dict[str, str] = {
     "unit.points": "pts",
     "budget_strip.title": "Budget",
     "budget_strip.more": "Voir le budget détaillé",
-    "budget_strip.summary": "{committed} engagés, {paid} versés ; {at_risk} engagés sur les dispositifs d'usage "
-                            "restent à verser avant la fin des crédits PNRR (2026).",
+    "budget_strip.summary": "{committed} engagés, {paid} versés ; {at_risk} à risque : engagés, pas encore "
+                            "versés et menacés d'être perdus à la fin des crédits PNRR (2026).",
     "budget_strip.summary_short": "{committed} engagés, {paid} versés.",
     "budget_strip.envelope": "Enveloppe ouverte",
     "budget_strip.envelope_detail": "enveloppes des années 2021 à {year}",
@@ -261,8 +280,9 @@ MESSAGES: dict[str, str] = {
     "budget_strip.paid": "Versé",
     "budget_strip.of_envelope": "{pct} de l'enveloppe",
     "budget_strip.of_committed": "{pct} de l'engagé",
-    "budget_strip.at_risk": "À risque",
-    "budget_strip.at_risk_detail": "engagé non versé, payé seulement si les cibles d'usage sont atteintes",
+    "budget_strip.at_risk": "Montant à risque",
+    "budget_strip.at_risk_detail": "engagé non versé menacé : guichet proche de la clôture, cible d'usage non "
+                                   "atteinte ou commande SONS non validée",
     "objectives.title": "Objectifs",
     "objectives.lead": "Progression pondérée des indicateurs de chaque objectif, de la référence vers la cible "
                        "finale ; le statut compare à la trajectoire attendue à cette date.",
@@ -281,9 +301,11 @@ MESSAGES: dict[str, str] = {
     "alerts.none.milestone": "Aucun jalon dans les 3 prochains mois.",
     "alerts.stale_text": "données attendues le {date} (dernière période : {last}).",
     "alerts.milestone_text": "jalon du {date} : {value} ({label}) ; valeur actuelle {current}.",
-    "alerts.view_gap": "Ce territoire est à {gap} de la valeur nationale.",
-    "alerts.territories_nation": "{n} {level} à plus de 10 points sous la valeur nationale : {listing}.",
-    "alerts.territories_region": "{n} {level} à plus de 10 points sous la valeur de la région : {listing}.",
+    "alerts.view_gap": "Ce territoire est nettement en retard sur la valeur nationale (écart : {gap}).",
+    "alerts.territories_nation": "{n} {level} nettement en retard sur la valeur nationale (plus de 10 points "
+                                 "d'avancement, ou de 10 points de % pour un taux) ; écart au national : {listing}.",
+    "alerts.territories_region": "{n} {level} nettement en retard sur la valeur de la région (plus de 10 points "
+                                 "d'avancement, ou de 10 points de % pour un taux) ; écart à la région : {listing}.",
     "alerts.level.region": "région(s)",
     "alerts.level.departement": "département(s)",
     "alerts.and_more": "et {n} autre(s)",
@@ -331,6 +353,7 @@ MESSAGES: dict[str, str] = {
     "ind.unknown.valid": "Indicateurs disponibles",
     "ind.kpi.value": "Valeur — {period}",
     "ind.kpi.final": "Cible finale",
+    "ind.kpi.reference": "Repère constaté (pas de cible publiée)",
     "ind.kpi.final_value": "{value} en {month}",
     "ind.kpi.trend": "Évolution sur une période",
     "ind.kpi.trend_pct": "{pct} sur la période précédente",
@@ -347,7 +370,7 @@ MESSAGES: dict[str, str] = {
     "ind.col.target": "Cible à date",
     "ind.col.progress": "Progression",
     "ind.col.status": "Statut",
-    "ind.col.gap": "Écart à la vue (pts)",
+    "ind.col.gap": "Écart à la vue",
     "chart.legend.actual": "Valeur",
     "chart.legend.target": "Trajectoire cible",
     "chart.legend.milestones": "Jalons",
@@ -371,13 +394,18 @@ MESSAGES: dict[str, str] = {
     "ind.forecast.none_past": "Échéance finale passée : pas de prévision.",
     "ind.forecast.needed": "Rythme nécessaire",
     "ind.forecast.needed_none": "cible déjà atteinte",
+    "ind.forecast.projected": "Rythme projeté jusqu'à l'échéance",
     "ind.forecast.recent": "Rythme observé (6 derniers mois)",
     "ind.forecast.per_month": "{value} par mois",
     "ind.forecast.at_target_date": "Projection en {month}",
     "ind.forecast.interval": "{value} (intervalle à 80 % : {low} à {high})",
     "ind.forecast.see_path": "Voir la prévision mois par mois",
     "ind.forecast.caption": "Prévision mensuelle ({unit}) avec son intervalle à 80 %",
-    "ind.forecast.method": "Méthode : {method} (moyenne de modèles, validée par rétro-test).",
+    "ind.forecast.method": "Méthode : {method}, choisie par rétro-test glissant sur la série contre le rythme récent et une tendance amortie.",
+    "ind.col.note": "Note",
+    "explain.completeness": "Complétude des données",
+    "explain.forecast": "Projection : méthode et erreurs mesurées",
+    "ind.note.carried": "valeur reportée : pas de publication ce mois",
     "ind.forecast.col.month": "Mois",
     "ind.forecast.col.point": "Prévision",
     "ind.forecast.col.low": "Bas (10 %)",
@@ -411,6 +439,7 @@ MESSAGES: dict[str, str] = {
     "ind.def.notes": "À savoir avant de citer ce chiffre",
     "ind.def.official": "Cible publiée",
     "ind.def.steering": "Jalon de pilotage (non officiel)",
+    "ind.def.reference": "Repère déjà constaté (pas une cible)",
     "ind.milestone.col.date": "Échéance",
     "ind.milestone.col.value": "Cible",
     "ind.milestone.col.label": "Libellé",
@@ -472,7 +501,7 @@ MESSAGES: dict[str, str] = {
                                       "(630 M€ sur les pages des ARS, avec les 30 M€ propres de la CNSA) ; SONS 465 M€ "
                                       "d'enveloppe contre « plus de 150 M€ » de dépense déclarée en vague 1 sanitaire.",
     "budget.envelope.no_departement": "Les enveloppes ne sont pas déclinées par département : enveloppe, reste à "
-                                      "engager et taux sont sans objet ; engagé, versé et argent à risque sont filtrés.",
+                                      "engager et taux sont sans objet ; engagé, versé et montant à risque sont filtrés.",
     "budget.envelope.region_only": "Au niveau régional, seules les enveloppes territorialisées sont comptées (SUN-ES, "
                                    "appels régionaux ESMS numérique) : le reste à engager et les taux portent sur ces "
                                    "dispositifs ; {uncovered} sont engagés sur des dispositifs à enveloppe nationale.",
@@ -484,9 +513,10 @@ MESSAGES: dict[str, str] = {
     "budget.kpi.committed_detail": "Bons de commande, candidatures retenues, forfaits, nets des annulations",
     "budget.kpi.paid": "Versé",
     "budget.kpi.paid_detail": "Avances, soldes et forfaits : {rate} de l'engagé",
-    "budget.kpi.at_risk": "Argent à risque",
+    "budget.kpi.at_risk": "Montant à risque",
     "budget.kpi.at_risk_detail": "{share} du reste à payer",
-    "budget.kpi.at_risk_note": "Engagé non versé qui risque de ne pas l'être à temps : règles plus bas.",
+    "budget.kpi.at_risk_note": "Engagé non versé qui risque de ne pas l'être à temps : règles plus bas "
+                               "(définition de BUD-04, le même chiffre que la synthèse et les dossiers).",
     "budget.kpi.to_commit": "Reste à engager",
     "budget.kpi.to_pay": "Reste à payer",
     "budget.kpi.to_pay_detail": "Engagé non versé, à payer avant le {date}",
@@ -560,12 +590,12 @@ MESSAGES: dict[str, str] = {
                         "({n} engagements)",
     "budget.lag.series": "Délai de paiement",
     "budget.lag.axis": "Jours entre engagement et paiement",
-    "budget.risk.title": "Argent à risque",
+    "budget.risk.title": "Montant à risque",
     "budget.risk.none": "Aucun montant à risque pour cette vue.",
-    "budget.risk.chart_region": "Argent à risque par région",
-    "budget.risk.chart_dispositif": "Argent à risque par dispositif",
-    "budget.risk.summary_region": "{name} concentre le plus d'argent à risque : {amount}, soit {share} du total.",
-    "budget.risk.summary_dispositif": "{name} porte le plus d'argent à risque : {amount}, soit {share} du total.",
+    "budget.risk.chart_region": "Montant à risque par région",
+    "budget.risk.chart_dispositif": "Montant à risque par dispositif",
+    "budget.risk.summary_region": "{name} concentre le plus gros montant à risque : {amount}, soit {share} du total.",
+    "budget.risk.summary_dispositif": "{name} porte le plus gros montant à risque : {amount}, soit {share} du total.",
     "budget.reason.window": "Guichet clos ou fermant sous 6 mois",
     "budget.reason.target": "Cible d'usage non atteinte",
     "budget.reason.not_validated": "Commande non validée après 12 mois",
@@ -776,6 +806,7 @@ MESSAGES: dict[str, str] = {
     'snap.freeze_author': 'Votre nom (auteur)',
     'snap.freeze_submit': 'Figer',
     'snap.freeze_cancel': 'Annuler',
+    'snap.freeze_close': 'Fermer',
     'snap.need_label': 'Indiquez un libellé (p. ex. « COSUI n°14 »).',
     'snap.need_author': 'Indiquez votre nom : il est enregistré comme auteur.',
     'snap.freeze_done': 'Instantané « {label} » créé ({id}). Lien permanent :',
@@ -937,3 +968,7 @@ MESSAGES: dict[str, str] = {
     "export.table_label_untitled": "Exporter ce tableau",
     # --- end table exports ---
 }
+
+from dashboard.i18n.fr_auth import MESSAGES as _ACCESS  # noqa: E402 - sign-in, accounts, administration
+
+MESSAGES.update(_ACCESS)

@@ -55,7 +55,8 @@ def _filters(page: PageRequest, indicators: list[dict], indicator: str | None) -
 
 def _add_form(page: PageRequest, indicators: list[dict]) -> html.Section:
     regions = [{"value": r.code, "label": r.label(page.lang)}
-               for r in sorted(page.reference.regions.values(), key=lambda r: r.label(page.lang))]
+               for r in sorted(page.reference.regions.values(), key=lambda r: r.label(page.lang))
+               if page.scope.allows_region(r.code)]
     fields = new_decision_fields(page.lang, lambda name: name, indicators, regions=regions, region=page.state.region)
     return html.Section([
         html.H2(page.t("decisions.add.title"), id="decisions-add-title"),
@@ -82,7 +83,7 @@ def layout(page: PageRequest):
                       html.Div(decision_log(page.ctx, scope, indicator=indicator), id=ids.DEC_LOG)],
                      className="page-section", **{"aria-labelledby": "decisions-log-title"}),
     ]
-    if not snapshot:
+    if not snapshot and page.scope.can_manage_committee:  # decisions are recorded by the secretariat
         parts.append(_add_form(page, indicators))
     parts.append(dcc.Store(id=ids.DEC_SCOPE, data=scope))
     return parts

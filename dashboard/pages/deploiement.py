@@ -7,11 +7,13 @@ import pandas as pd
 from dash import html
 
 from dashboard import ids
-from dashboard.components import chart_with_table, data_table, kpi_tile, messages_alert, page_header
+from dashboard.components import chart_with_table, data_table, kpi_row, kpi_tile, messages_alert, page_header
 from dashboard.components.export_menu import grid_export, table_with_export
 from dashboard.components.page_controls import cached, dense_grid, link_chips, view_month, wrapped_headers
+from dashboard.components.table import export_as
 from dashboard.figures.deploiement import deadline_groups, funnel_figure, funnel_stages, orders_figure
 from dashboard.format import fmt_count, fmt_days, fmt_month, fmt_number, fmt_percent
+from dashboard.i18n import t
 from dashboard.pagekit import PageRequest, view
 from indicators.budget_views import programme_calendar
 from indicators.deployment import STALE_MONTHS, USAGE_MONTHS, editeurs, funnel, orders_by_month
@@ -44,7 +46,7 @@ def measured_label(page: PageRequest, segments: pd.DataFrame) -> str:
     return ", ".join(couloir_label(page, c).lower() for c in codes) or "—"
 
 
-def kpi_strip(page: PageRequest, total: dict, measured: str) -> html.Div:
+def kpi_strip(page: PageRequest, total: dict, measured: str) -> html.Section:
     lang, t = page.lang, page.t
     usage = (fmt_count(total["in_use"], lang, compact=False) if total["usage_measured"]
              else t("deploiement.not_measured"))
@@ -65,7 +67,7 @@ def kpi_strip(page: PageRequest, total: dict, measured: str) -> html.Div:
         kpi_tile(t("deploiement.kpi.stale"), fmt_count(total["stale_orders"], lang, compact=False), lang,
                  detail=t("deploiement.kpi.stale_detail", months=STALE_MONTHS)),
     ]
-    return html.Div(tiles, className="kpi-strip", id=ids.DEPLOIEMENT_KPIS)
+    return kpi_row(tiles, lang, ids.DEPLOIEMENT_KPIS)
 
 
 def funnel_section(page: PageRequest, segments: pd.DataFrame, total: dict, chosen: str, measured: str):
@@ -104,6 +106,13 @@ def funnel_section(page: PageRequest, segments: pd.DataFrame, total: dict, chose
     ]
 
 
+def in_use_format(lang: str):
+    """« En usage »: the count, or « non mesuré » where no source measures usage; exported as a count."""
+    def shown(v, lg) -> str:
+        return t("deploiement.not_measured", lg) if v is None or v != v else fmt_count(v, lg, compact=False)
+    return export_as("count", shown)
+
+
 def segments_tables(page: PageRequest, segments: pd.DataFrame) -> list:
     """Two grids per couloir × vague: the volumes at each stage, then the conversion rates and delays."""
     lang, t = page.lang, page.t
@@ -111,8 +120,9 @@ def segments_tables(page: PageRequest, segments: pd.DataFrame) -> list:
              for c, v in zip(segments["couloir_code"], segments["vague"], strict=True)]
     volumes = segments[["solutions", "ordered", "installed", "validated", "stale_orders"]].copy()
     volumes.insert(0, "segment", label)
-    volumes.insert(5, "in_use", [fmt_count(v, lang, compact=False) if m else t("deploiement.not_measured")
-                                 for v, m in zip(segments["in_use"], segments["usage_measured"], strict=True)])
+    # A number where usage is measured, empty where it is not: the grid shows « non mesuré », exports a count.
+    volumes.insert(5, "in_use", pd.Series([float(v) if m else None for v, m in zip(
+        segments["in_use"], segments["usage_measured"], strict=True)], index=volumes.index, dtype="float64"))
     rates = segments[["install_rate", "validation_rate", "usage_rate", "order_to_install_days",
                       "install_to_validation_days"]].copy()
     rates.insert(0, "segment", label)
@@ -120,7 +130,7 @@ def segments_tables(page: PageRequest, segments: pd.DataFrame) -> list:
     for df, grid_id, formats in (
             (volumes, ids.DEPLOIEMENT_FUNNEL_GRID, {**{c: "count" for c in ("solutions", "ordered", "installed",
                                                                             "validated", "stale_orders")},
-                                                    "in_use": "text"}),
+                                                    "in_use": in_use_format(lang)}),
             (rates, ids.DEPLOIEMENT_RATES_GRID, {"install_rate": "percent", "validation_rate": "percent",
                                                  "usage_rate": "percent", "order_to_install_days": "days",
                                                  "install_to_validation_days": "days"})):

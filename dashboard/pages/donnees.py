@@ -10,6 +10,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dashboard import ids
 from dashboard.components import data_table, empty_state, page_header, status_badge
 from dashboard.components.export_menu import grid_export, table_with_export
+from dashboard.components.load_words import detected_words
 from dashboard.components.table import export_as
 from dashboard.format import fmt_bytes, fmt_date, fmt_datetime, fmt_month, fmt_number, fmt_percent
 from dashboard.i18n import t
@@ -109,6 +110,7 @@ def files_section(page: PageRequest) -> list:
         "FROM source_file f ORDER BY f.run_id DESC, f.source, f.file_name")
     headers = {k: page.t(f"data.col.{k}") for k in df.columns}
     lang = page.lang
+    df["detected"] = [detected_words(d, lang) for d in df["detected"]]  # stored in French by the loader
     return [
         html.P(page.t("data.files.summary", count=fmt_number(len(df), lang, decimals=0))),
         grid_export(data_table(df, ids.DATA_FILES_GRID, lang, headers=headers,
@@ -120,6 +122,21 @@ def files_section(page: PageRequest) -> list:
                                        "period_max": 140, "run": 220, "superseded": 160},
                                wrap=("detected",), page_size=20), lang, page.t("data.files.title")),
     ]
+
+
+def periods_section(sources: list[dict], page: PageRequest) -> list:
+    """Which file(s) hold each run of periods of each source (etl/status.py `period_runs`)."""
+    df = pd.DataFrame([{"source": s["source"], "period_from": r["from"], "period_to": r["to"], "periods": r["count"],
+                        "file": ", ".join(r["files"]), "rows": r["rows"]}
+                       for s in sources for r in s.get("periods", [])],
+                      columns=["source", "period_from", "period_to", "periods", "file", "rows"])
+    headers = {k: page.t(f"data.col.{k}") for k in df.columns}
+    return [html.P(page.t("data.periods.lead")),
+            grid_export(data_table(df, ids.DATA_PERIODS_GRID, page.lang, headers=headers,
+                                   formats={"periods": "int", "rows": "count"},
+                                   widths={"source": 170, "period_from": 140, "period_to": 140, "periods": 110,
+                                           "file": 360, "rows": 120}, wrap=("file",), page_size=20),
+                        page.lang, page.t("data.periods.title"))]
 
 
 def templates_section(page: PageRequest) -> html.Ul:
@@ -159,10 +176,14 @@ def layout(page: PageRequest):
                     html.P(page.t("data.freshness.summary", late=late, total=len(report["sources"]),
                                   today=fmt_date(page.ctx.today(), page.lang))),
                     freshness_table(report["sources"], page), section_id=ids.DATA_FRESHNESS),
-            section(page.t("data.runs.title"), runs_table(report, page)),
-            section(page.t("data.rejects.title"), *rejects_section(page)),
-            section(page.t("data.files.title"), *files_section(page)),
         ]
+        if page.scope.can_admin_data:  # runs, rejected rows (every région's) and files: the data administrators'
+            parts += [
+                section(page.t("data.runs.title"), runs_table(report, page)),
+                section(page.t("data.rejects.title"), *rejects_section(page)),
+                section(page.t("data.files.title"), *files_section(page)),
+                section(page.t("data.periods.title"), *periods_section(report["sources"], page)),
+            ]
         parts.append(extract_section(page))  # --- exports ---
     parts.append(section(page.t("data.templates.title"), html.P(page.t("data.templates.lead")),
                          templates_section(page)))

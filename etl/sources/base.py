@@ -45,6 +45,7 @@ class Column:
     max_value: float | None = None
     aliases: tuple[str, ...] = ()  # other header spellings we accept
     example: str = ""
+    max_length: int | None = None  # characters, after trimming; required for free text (type "text")
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -53,6 +54,8 @@ class Column:
             raise ValueError(f"column {self.name}: a code column needs ref or allowed")
         if self.pattern and self.pattern not in PATTERNS:
             raise ValueError(f"column {self.name}: unknown pattern {self.pattern!r}")
+        if self.type == "text" and not self.max_length:
+            raise ValueError(f"column {self.name}: a free-text column needs max_length")
 
     @property
     def sql_type(self) -> str:
@@ -70,7 +73,13 @@ class Contract:
     availability_delay_days: int  # days after the end of a period until the file is expected
     columns: tuple[Column, ...]
     natural_key: tuple[str, ...]
-    period_column: str | None = None  # column giving the period a row belongs to
+    # The column giving the period a row belongs to: a delivery replaces exactly the periods it contains
+    # (docs/data-model.md). A month or date column gives a month (`2024-11`), a year column a year (`2024`).
+    period_column: str | None = None  # every registered source has one (etl/sources/__init__.py)
+    # The volume guard: a delivery is refused when, for a period it replaces, the row count or the total of
+    # `total_column` falls by more than this share of the published figure (unless --accept-shrink).
+    total_column: str | None = None
+    shrink_tolerance: float = 0.30
     description_fr: str = ""
     description_en: str = ""
     checks: tuple[str, ...] = field(default_factory=tuple)  # names of cross-column rules
@@ -82,14 +91,30 @@ class Contract:
         missing = [k for k in self.natural_key if k not in names]
         if missing:
             raise ValueError(f"contract {self.name}: natural key column(s) {missing} not declared")
-        if self.period_column and self.period_column not in names:
-            raise ValueError(f"contract {self.name}: period column not declared")
+        if self.period_column is not None:
+            if self.period_column not in names:
+                raise ValueError(f"contract {self.name}: period column not declared")
+            period = self.column(self.period_column)
+            if period.type not in ("month", "date", "integer") or not period.required:
+                raise ValueError(f"contract {self.name}: the period column must be a required month, date or year")
+        if self.total_column and self.column(self.total_column).type not in ("integer", "decimal", "amount_eur"):
+            raise ValueError(f"contract {self.name}: total column {self.total_column} is not a number")
+        if not 0 < self.shrink_tolerance < 1:
+            raise ValueError(f"contract {self.name}: shrink_tolerance must be between 0 and 1")
 
     def column(self, name: str) -> Column:
         for c in self.columns:
             if c.name == name:
                 return c
         raise KeyError(name)
+
+    def period_sql(self, alias: str = "") -> str:
+        """SQL of a row's period label: `2024-11` for a month or a date, `2024` for a year (our own SQL)."""
+        assert self.period_column, f"contract {self.name} has no period column"
+        col = (f"{alias}." if alias else "") + f'"{self.period_column}"'
+        if self.column(self.period_column).type == "integer":
+            return f"CAST({col} AS VARCHAR)"
+        return f"strftime({col}, '%Y-%m')"
 
     @property
     def column_names(self) -> list[str]:

@@ -30,9 +30,12 @@ ENVELOPES = Contract(
         Column("amount_eur", "amount_eur", True, "Montant de l'enveloppe", "Envelope amount", unit="EUR",
                min_value=0, aliases=("montant", "montant_eur", "enveloppe_eur"), example="77 000 000,00"),
         Column("source_label", "text", False, "Source publique du montant", "Public source of the amount",
-               aliases=("source",), example="ARS Hauts-de-France"),
+               aliases=("source",), example="ARS Hauts-de-France",
+               max_length=300),
     ),
     natural_key=("dispositif_code", "couloir_code", "region_code", "year"),
+    period_column="year",
+    total_column="amount_eur",
 )
 
 FUNDING_EVENTS = Contract(
@@ -62,7 +65,7 @@ FUNDING_EVENTS = Contract(
         Column("beneficiary_kind", "code", True, "Type d'identifiant (finess, siren, rpps)", "Identifier kind",
                allowed=("finess", "siren", "rpps"), aliases=("type_beneficiaire",), example="finess"),
         Column("beneficiary_name", "text", False, "Raison sociale", "Beneficiary name",
-               aliases=("nom", "raison_sociale"), example="CHU de Lille"),
+               aliases=("nom", "raison_sociale"), example="CHU de Lille", max_length=200),
         Column("event_type", "code", True,
                "Type : commitment (engagement), advance (avance), balance (solde), lump_sum (forfait), cancellation",
                "Event type", allowed=COMMITTED + PAID + CANCELLED,
@@ -79,6 +82,7 @@ FUNDING_EVENTS = Contract(
     ),
     natural_key=("event_id",),
     period_column="event_date",
+    total_column="amount_eur",
 )
 
 CONTRACTS = (ENVELOPES, FUNDING_EVENTS)

@@ -14,6 +14,7 @@ POPULATION_KINDS = (
     "laboratoires",
     "structures_radiologie",
     "essms",
+    "sejours_hospitaliers",  # hospital stays in the year (PMSI: MCO, SSR, HAD, psychiatry), for per-stay rates
 )
 
 POPULATIONS = Contract(
@@ -38,6 +39,8 @@ POPULATIONS = Contract(
                aliases=("effectif", "nombre", "count"), example="412"),
     ),
     natural_key=("departement_code", "population_kind", "reference_year"),
+    period_column="reference_year",
+    total_column="population_count",
 )
 
 CONTRACTS = (POPULATIONS,)

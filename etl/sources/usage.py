@@ -26,6 +26,7 @@ MES_DOCUMENTS = Contract(
     ),
     natural_key=("month", "departement_code", "couloir_code", "document_type"),
     period_column="month",
+    total_column="documents_count",
 )
 
 MES_PROFILES = Contract(
@@ -47,6 +48,7 @@ MES_PROFILES = Contract(
     ),
     natural_key=("month", "departement_code"),
     period_column="month",
+    total_column="profiles_opened",
     checks=("activated_le_opened",),
 )
 
@@ -67,6 +69,7 @@ MSSANTE = Contract(
     ),
     natural_key=("month", "departement_code", "couloir_code"),
     period_column="month",
+    total_column="messages_count",
 )
 
 USAGE_PROFESSIONNELS = Contract(
@@ -78,9 +81,11 @@ USAGE_PROFESSIONNELS = Contract(
     periodicity="monthly",
     availability_delay_days=20,
     description_fr=(
-        "Acteurs alimentant le DMP, consultations du DMP par les professionnels, échanges avec INS qualifiée."
+        "Acteurs alimentant le DMP, consultations du DMP par les professionnels, échanges avec INS qualifiée, "
+        "dossiers usagers informatisés (DUI) actifs du médico-social."
     ),
-    description_en="Actors feeding the DMP, professional consultations of the DMP, exchanges with a qualified INS.",
+    description_en=("Actors feeding the DMP, professional consultations of the DMP, exchanges with a qualified INS, "
+                    "active medico-social user records (DUI)."),
     columns=(
         month(), departement(), couloir(),
         count("feeding_actors", "Acteurs ayant alimenté le DMP dans le mois", "Actors feeding the DMP", "acteurs"),
@@ -88,9 +93,13 @@ USAGE_PROFESSIONNELS = Contract(
               "consultations"),
         count("exchanges_total", "Échanges (documents et messages) du mois", "Exchanges in the month", "échanges"),
         count("exchanges_ins_qualified", "Échanges avec INS qualifiée", "Exchanges with a qualified INS", "échanges"),
+        count("dui_active_records", "Dossiers usagers informatisés (DUI) actifs, stock fin de mois (couloir "
+              "médico-social ; vide ailleurs)", "Active user records (DUI), end-of-month stock (medico-social "
+              "strand; empty elsewhere)", "dossiers", required=False, aliases=("dui_actifs",)),
     ),
     natural_key=("month", "departement_code", "couloir_code"),
     period_column="month",
+    total_column="exchanges_total",
     checks=("ins_le_total",),
 )
 
@@ -113,6 +122,7 @@ EPRESCRIPTIONS = Contract(
     ),
     natural_key=("month", "departement_code"),
     period_column="month",
+    total_column="eprescriptions_count",
 )
 
 USAGE_ETABLISSEMENTS = Contract(
@@ -134,6 +144,7 @@ USAGE_ETABLISSEMENTS = Contract(
     ),
     natural_key=("month", "finess", "document_type"),
     period_column="month",
+    total_column="documents_count",
 )
 
 CONTRACTS = (MES_DOCUMENTS, MES_PROFILES, MSSANTE, USAGE_PROFESSIONNELS, EPRESCRIPTIONS, USAGE_ETABLISSEMENTS)

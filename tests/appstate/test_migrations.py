@@ -13,9 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from appstate import db
 from appstate.models import Base, Comment, Meteo
 
-HEAD = "0002"
+HEAD = "0004"
 TABLES = {"snapshots", "comments", "comment_revisions", "meteo", "decisions", "decision_indicators",
-          "decision_territories", "decision_revisions", "audit_events"}
+          "decision_territories", "decision_revisions", "audit_events", "users", "user_roles", "user_regions",
+          "login_throttle", "api_tokens"}
 
 
 def _diff(engine, metadata=Base.metadata) -> list:
@@ -92,10 +93,9 @@ def test_0002_adds_the_couloir_to_existing_comments_and_its_downgrade_keeps_them
                           "author, changed_at) VALUES (1, 'x', 'Avant 0002', 'risque', 'risque', 'a', :t)"),
                      {"t": datetime(2026, 1, 6)})
 
-    db.upgrade(engine)
+    db.upgrade(engine, "0002")
     assert "couloir_code" in _columns(engine, "comments")
     assert "ix_comments_couloir_code" in _indexes(engine, "comments")
-    assert _diff(engine) == []
     with engine.begin() as conn:
         assert conn.execute(text("SELECT body, couloir_code FROM comments")).one() == ("Avant 0002", None)
         conn.execute(text("UPDATE comments SET couloir_code = 'radiologie' WHERE id = 1"))
@@ -107,6 +107,38 @@ def test_0002_adds_the_couloir_to_existing_comments_and_its_downgrade_keeps_them
     assert _count(engine, "SELECT count(*) FROM comment_revisions") == 1  # no cascade through a table copy
     db.upgrade(engine)
     assert _count(engine, "SELECT count(*) FROM comments WHERE couloir_code IS NULL") == 1
+    engine.dispose()
+
+
+def test_0003_adds_access_tables_keeps_the_journal_and_its_downgrade_keeps_it_too(db_url):
+    engine = db.make_engine(db_url)
+    db.upgrade(engine, "0002")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_events (author, created_at, action, object_type, object_id, detail) "
+                          "VALUES ('a', :t, 'snapshot.create', 'snapshot', 's-1', '{}')"), {"t": datetime(2026, 1, 5)})
+    db.upgrade(engine)
+    assert {"user_id", "remote_addr"} <= _columns(engine, "audit_events")
+    assert {"ix_audit_events_user_id", "ix_audit_events_action"} <= _indexes(engine, "audit_events")
+    assert _diff(engine) == []
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT action, user_id FROM audit_events")).one() == ("snapshot.create", None)
+        conn.execute(text("INSERT INTO users (id, login, display_name, created_at, created_by) "
+                          "VALUES (1, 'c.martin', 'C. Martin', :t, 'cli')"), {"t": datetime(2026, 1, 5)})
+        conn.execute(text("INSERT INTO user_roles VALUES (1, 'lecteur', :t, 'cli')"), {"t": datetime(2026, 1, 5)})
+        flags = conn.execute(text("SELECT disabled, must_change_password FROM users")).one()
+        assert (bool(flags[0]), bool(flags[1])) == (False, False)  # server defaults
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # the same login twice
+        conn.execute(text("INSERT INTO users (login, display_name, created_at, created_by) "
+                          "VALUES ('c.martin', 'x', :t, 'cli')"), {"t": datetime(2026, 1, 5)})
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # an unknown role
+        conn.execute(text("INSERT INTO user_roles VALUES (1, 'roi', :t, 'cli')"), {"t": datetime(2026, 1, 5)})
+    with engine.begin() as conn:  # deleting a person deletes their rights (ON DELETE CASCADE)
+        conn.execute(text("DELETE FROM users WHERE id = 1"))
+        assert conn.execute(text("SELECT count(*) FROM user_roles")).scalar_one() == 0
+
+    db.downgrade(engine, "0002")
+    assert "users" not in _tables(engine) and "user_id" not in _columns(engine, "audit_events")
+    assert _count(engine, "SELECT count(*) FROM audit_events") == 1
     engine.dispose()
 
 

@@ -10,7 +10,6 @@ from appstate import service
 from dashboard import create_app
 from dashboard.components import comments
 from dashboard.context import EXTENSION
-from tests.access import NOBODY, SECRETARY, as_person
 from tests.dashboard.render import as_json, page_text, render
 
 
@@ -108,14 +107,8 @@ def test_indicator_page_embeds_the_comments_section(state_app, ctx):
     assert "Type de commentaire" in text and "Publier le commentaire" in text
 
 
-def test_writes_are_signed_by_the_signed_in_identity_in_the_page_language(state_app):
-    with as_person(state_app.server, SECRETARY):
-        assert comments.signed_in_as("?lang=en") == "Signed in: C. Martin"
-        assert comments.signed_in_as("") == "Connecté : C. Martin"
-    with as_person(state_app.server, NOBODY):
-        assert comments.signed_in_as("") == ""
+def test_author_name_is_the_given_identity_or_none():
     assert comments.author_name("  Zoé ") == "Zoé" and comments.author_name("") is None
-
 
 def test_a_comment_about_a_couloir_shows_its_badge_and_the_list_filters_by_couloir(state_app, ctx):
     comments.add(ctx, scope("USE-04"), "risque", "DRIMbox en attente", "C. Martin", couloir="radiologie")

@@ -20,6 +20,7 @@ from dashboard.context import current
 from dashboard.jobs import JobRegistry, registry, start_for_view
 from dashboard.routes_exports import view_export_link_props, workbook_href
 from reports.extracts import plan_extract
+from tests.access import EVERYTHING, as_person
 from tests.dashboard.render import as_json, render
 
 FORMULA = '=HYPERLINK("http://example.com","clic")'
@@ -40,7 +41,7 @@ def _decode(download: dict) -> bytes:
 
 
 def test_xlsx_of_a_table_has_the_values_styles_and_inert_formulas(app):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         download, message = data_download("xlsx", payload(), "?region=76&as_of=2025-09")
     assert download["filename"] == "extrait_Documents-par-region_2025-09_region-76.xlsx"
     assert "Fichier prêt" in message
@@ -67,7 +68,7 @@ def test_csv_of_a_table_is_french_excel_and_neutralises_formulas():
 
 
 def test_csv_through_the_callback_is_named_after_the_view(app):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         download, _ = data_download("csv", payload(), "?couloir=biologie")
     assert download["filename"].startswith("extrait_Documents-par-region_2025-10_couloir-biologie")
     assert download["filename"].endswith(".csv")
@@ -121,7 +122,7 @@ def test_image_failure_is_a_french_message(app, client, monkeypatch):
 
 
 def test_workbook_link_follows_the_view(app):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         ctx = current()
         href = workbook_href("?region=76&departement=31&couloir=biologie&lang=en&snapshot=cosui-13&indicateur=x",
                              ctx.reference, ctx.months())
@@ -150,7 +151,7 @@ def _wait(reg: JobRegistry, job_id: str, timeout: float = 30):
 
 
 def test_job_registry_writes_the_planned_rows(app, loaded_settings):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         job = start_for_view("?as_of=2025-10", "fact_documents", "csv", ";", "comma")
         reg = registry()
     planned = plan_extract(loaded_settings.warehouse, "fact_documents", "csv", as_of="2025-10").rows
@@ -166,10 +167,11 @@ def test_job_registry_writes_the_planned_rows(app, loaded_settings):
     r = client.get(f"/exports/jobs/{job.id}")
     assert r.status_code == 200 and r.data == path.read_bytes()
     assert "filename=extrait_fact_documents_2025-10.csv" in r.headers["Content-Disposition"]
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
 
 
 def test_download_slots_are_given_back_after_each_transfer(app, loaded_settings):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         job = start_for_view("?as_of=2025-10", "fact_documents", "csv", ";", "comma")
         reg = registry()
     assert _wait(reg, job.id).status == "done"
@@ -181,7 +183,7 @@ def test_download_slots_are_given_back_after_each_transfer(app, loaded_settings)
 
 
 def test_job_with_filters_xlsx_and_parquet(app, loaded_settings):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         xlsx = start_for_view("?region=76", "fact_documents", "xlsx")
         parquet = start_for_view("?departement=75", "fact_mes_profiles", "parquet")
         reg = registry()
@@ -195,7 +197,7 @@ def test_job_with_filters_xlsx_and_parquet(app, loaded_settings):
 def test_job_fails_fast_with_a_french_message(app):
     from reports.extracts import ExtractError
 
-    with app.server.test_request_context("/"), pytest.raises(ExtractError, match="table inconnue"):
+    with as_person(app.server, EVERYTHING), pytest.raises(ExtractError, match="table inconnue"):
         start_for_view("", "nope", "csv")
 
 
@@ -204,6 +206,7 @@ def test_bad_or_unknown_job_id_is_a_404(client):
         r = client.get(f"/exports/jobs/{job_id}")
         assert r.status_code == 404
         assert "Extraction introuvable" in r.get_data(as_text=True)
+        assert r.headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
 def test_old_files_are_cleaned_up(tmp_path):

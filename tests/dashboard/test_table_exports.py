@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from dashboard import ids
 from dashboard.components import status_badge
 from dashboard.components.export_menu import data_download, table_with_export
+from tests.access import EVERYTHING, as_person
 from tests.dashboard.render import as_json, render
 from tests.dashboard.test_grid_exports import FORMULA, decode, nodes
 
@@ -87,7 +88,7 @@ def screen(wrapper: dict) -> tuple[list[str], list[list[str]]]:
 
 
 def workbook(app, payload: dict, search: str = ""):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         download, message = data_download("xlsx", payload, search)
     assert "Fichier prêt" in message
     return download, load_workbook(io.BytesIO(decode(download)))
@@ -238,7 +239,7 @@ def test_csv_has_a_bom_and_inert_formulas():
     assert raw.startswith(b"\xef\xbb\xbf") and download["filename"].endswith(".csv")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0] == ["Bénéficiaire", "Montant", "Taux", "Date", "Statut"]
-    assert rows[1] == ["CHU de Lyon", "1250000,0", "0,853", "2025-06-15", "En retard"]
+    assert rows[1] == ["CHU de Lyon", "1250000", "0,853", "2025-06-15", "En retard"]  # whole euros, as shown
     assert rows[2][0] == "'" + FORMULA
 
 

@@ -1,7 +1,9 @@
 """Browser fixtures: the real app in a subprocess over a tiny loaded warehouse, and a watched Chromium page.
 
 `live_server` (base URL) and `page` (fails the test on a console error or a request that leaves
-127.0.0.1) are meant to be reused by every browser test.
+127.0.0.1) are meant to be reused by every browser test. `page` is signed in as `e2e.admin` (national, every
+role); `page_as(login, roles, regions)` gives a page signed in as someone else, through the login form;
+`anonymous_page` a page nobody signed in.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.dashboard.factory import build_warehouse
-from tests.e2e.browser_tools import serve_app
+from tests.e2e.browser_tools import create_account, serve_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -54,10 +56,12 @@ def browser():
         b.close()
 
 
-@pytest.fixture()
-def page(browser, live_server):
-    """A fresh page; `page.console_errors` and `page.external_requests` are checked after the test."""
+def _watched_page(browser, live_server, contexts: list, cookie: str | None):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
+    contexts.append(context)
+    if cookie:
+        name, _, value = cookie.partition("=")
+        context.add_cookies([{"name": name, "value": value, "url": str(live_server)}])
     pg = context.new_page()
     pg.set_default_timeout(45_000)  # a cold engine on a busy 2-core machine can take seconds per page
     pg.console_errors = []
@@ -66,10 +70,54 @@ def page(browser, live_server):
     pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
     pg.on("request", lambda r: None if r.url.startswith(allowed) else pg.external_requests.append(r.url))
+    return pg
+
+
+def _check_and_close(pages: list, contexts: list) -> None:
+    for context in contexts:
+        context.close()
+    for pg in pages:
+        assert pg.console_errors == [], f"console errors: {pg.console_errors}"
+        assert pg.external_requests == [], f"requests leaving 127.0.0.1: {pg.external_requests}"
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    """A fresh page signed in as `e2e.admin`; `page.console_errors` and `page.external_requests` are checked
+    after the test."""
+    contexts: list = []
+    pg = _watched_page(browser, live_server, contexts, live_server.cookie)
     yield pg
-    context.close()
-    assert pg.console_errors == [], f"console errors: {pg.console_errors}"
-    assert pg.external_requests == [], f"requests leaving 127.0.0.1: {pg.external_requests}"
+    _check_and_close([pg], contexts)
+
+
+@pytest.fixture()
+def anonymous_page(browser, live_server):
+    """A fresh page nobody signed in to (watched like `page`)."""
+    contexts: list = []
+    pg = _watched_page(browser, live_server, contexts, None)
+    yield pg
+    _check_and_close([pg], contexts)
+
+
+@pytest.fixture()
+def page_as(browser, live_server):
+    """`page_as(login, roles, regions=())`: a page signed in as that person (created on first use), through the
+    login form as a browser does; watched like `page`."""
+    pages, contexts = [], []
+
+    def _open(login: str, roles, regions=()):
+        password = create_account(live_server.data_dir, login, roles, regions)
+        pg = _watched_page(browser, live_server, contexts, None)
+        resp = pg.context.request.post(live_server + "/auth/login", headers={"Origin": str(live_server)},
+                                       form={"login": login, "password": password, "next": "/"},
+                                       max_redirects=0)
+        assert resp.status == 302, resp.text()
+        pages.append(pg)
+        return pg
+
+    yield _open
+    _check_and_close(pages, contexts)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Committee writes in Chromium: enter a name once, comment on an indicator, set its météo, log a decision.
+"""Committee writes in Chromium, signed by the signed-in person: comment on an indicator, set its météo, log a
+decision.
 
 Offline (no request leaves 127.0.0.1) and without console errors (checked by the `page` fixture).
 Screenshots go to test-artifacts/.
@@ -13,25 +14,16 @@ from tests.e2e.browser_tools import wait_for_page
 pytestmark = pytest.mark.browser
 
 
-def _enter_name(pg, name: str) -> None:
-    field = pg.get_by_label("Votre nom")
-    field.fill(name)
-    pg.wait_for_function("(n) => (localStorage.getItem('author-store') || '').includes(n)", arg=name)
-
-
-def test_comment_without_name_then_with_name(page, live_server, artifacts):
+def test_a_comment_is_signed_by_the_signed_in_person(page, live_server, artifacts):
     page.goto(live_server + "/indicateurs/USE-01")
     wait_for_page(page, "Ajouter un commentaire")
     body = page.get_by_placeholder("Ce que le comité doit savoir…")
     body.fill("Retard de raccordement de deux laboratoires")
-    page.get_by_role("button", name="Publier le commentaire").click()
-    page.get_by_text("Indiquez votre nom").wait_for()
-
-    _enter_name(page, "Claire Martin")
+    assert page.get_by_label("Votre nom").count() == 0  # no name to type: the identity signs
     page.get_by_role("button", name="Publier le commentaire").click()
     item = page.locator(".comment-list .comment").filter(has_text="Retard de raccordement de deux laboratoires")
     item.wait_for()
-    assert "Claire Martin" in item.inner_text() and "Analyse" in item.inner_text()
+    assert live_server.login in item.inner_text() and "Analyse" in item.inner_text()
     assert body.input_value() == ""
 
     page.locator(".meteo-set").first.click()
@@ -44,15 +36,10 @@ def test_comment_without_name_then_with_name(page, live_server, artifacts):
     page.locator("#comments-title-USE-01").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "comments-indicateur.png"), full_page=True)
 
-    page.reload()  # the name stays in this browser
-    wait_for_page(page, "Ajouter un commentaire")
-    page.wait_for_function("() => document.getElementById('author-input').value === 'Claire Martin'")
-
 
 def test_add_a_decision_and_see_it_in_the_log(page, live_server, artifacts):
     page.goto(live_server + "/decisions")
     wait_for_page(page, "Ajouter une décision")
-    _enter_name(page, "Claire Martin")
     page.get_by_label("Décision", exact=True).fill("Relancer les éditeurs de biologie")
     page.get_by_label("Responsable", exact=True).fill("ANS")
     page.get_by_label("Échéance", exact=True).fill("2025-11-30")

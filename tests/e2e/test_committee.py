@@ -16,7 +16,7 @@ def test_freeze_view_and_present(page, live_server, artifacts):
     wait_for_page(page, "Comité de suivi")
     page.get_by_role("button", name="Figer pour le comité").click()
     page.locator("#freeze-label").fill("COSUI e2e")
-    page.locator("#freeze-author").fill("c.martin")
+    assert page.locator("#freeze-author").input_value() == live_server.login  # signed by the identity
     page.get_by_role("button", name="Figer", exact=True).click()
     done = page.locator(".freeze-done")
     done.wait_for(timeout=60_000)
@@ -101,15 +101,13 @@ def test_comment_entered_live_on_a_slide(page, live_server, live_data_dir, artif
     assert page.locator("#section-2").get_attribute("class").endswith("is-current")
     assert page.url.endswith("#section-2")
 
-    page.get_by_label("Votre nom").fill("Claire Martin")  # the header's name field, shown with the panel
-    page.wait_for_function("() => (localStorage.getItem('author-store') || '').includes('Claire Martin')")
     chosen = panel.get_by_label("Indicateur", exact=True).input_value()
     panel.get_by_label("Type de commentaire").click()
     page.get_by_role("option", name="Risque").click()
     panel.get_by_role("button", name="Publier le commentaire").click()
     item = slide.locator(".pres-notes .comment").filter(has_text=text)
     item.wait_for()
-    assert "Claire Martin" in item.inner_text() and "Risque" in item.inner_text()
+    assert live_server.login in item.inner_text() and "Risque" in item.inner_text()
     assert body.input_value() == ""
     page.screenshot(path=str(artifacts / "presentation-live-entry.png"))
 
@@ -118,5 +116,5 @@ def test_comment_entered_live_on_a_slide(page, live_server, live_data_dir, artif
     page.keyboard.press("ArrowRight")  # the deck moves again once the panel is closed
     page.locator("#section-3.is-current").wait_for()
     [stored] = _comments_in_db(live_data_dir, text)
-    assert (stored.author, stored.kind, stored.region_code) == ("Claire Martin", "risque", None)
+    assert (stored.author, stored.kind, stored.region_code) == (live_server.login, "risque", None)
     assert chosen.startswith(f"{stored.indicator_id} — ")  # the section's lead indicator, preselected

@@ -37,7 +37,8 @@ def _render(base: str, pathname: str, search: str) -> None:
         "changedPropIds": ["_pages_location.pathname", "_pages_location.search"], "state": [],
     }
     request = urllib.request.Request(base + "/_dash-update-component", data=json.dumps(payload).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
+                                     headers={"Content-Type": "application/json", "Cookie": base.cookie},
+                                     method="POST")
     with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310 - local server
         assert response.status == 200
 

@@ -113,14 +113,17 @@ def test_loading_the_same_files_twice_is_idempotent(settings, loaded, sample_war
 def test_corrected_file_with_the_same_name_replaces_its_previous_version(settings, tmp_path):
     raw = tmp_path / "raw"
     v1 = docs_file(raw / "mes_documents_2024-12.csv",
-                   ["2024-12;75;biologie;11502-2;10", "2024-12;13;biologie;11502-2;20", "2024-12;59;hopital;11490-0;30"])
+                   ["2024-12;75;biologie;11502-2;10", "2024-12;13;biologie;11502-2;20", "2024-12;59;hopital;11490-0;30",
+                    "2024-12;69;hopital;11490-0;40"])
     sha1 = sha256_file(v1)
     assert load([v1], settings).status == "published"
-    v2 = docs_file(raw / "mes_documents_2024-12.csv", ["2024-12;75;biologie;11502-2;11", "2024-12;13;biologie;11502-2;20"])
+    # one row fewer (−25 %, total −29 %): within the 30 % tolerance of the source
+    v2 = docs_file(raw / "mes_documents_2024-12.csv", ["2024-12;75;biologie;11502-2;11", "2024-12;13;biologie;11502-2;20",
+                                                       "2024-12;69;hopital;11490-0;40"])
     sha2 = sha256_file(v2)
     assert load([v2], settings).status == "published"
     assert query(settings.warehouse, "SELECT departement_code, documents_count, file_id FROM fact_documents "
-                 "ORDER BY departement_code") == [("13", 20, sha2), ("75", 11, sha2)]
+                 "ORDER BY departement_code") == [("13", 20, sha2), ("69", 40, sha2), ("75", 11, sha2)]
     assert query(settings.warehouse, "SELECT file_id, superseded_by FROM source_file ORDER BY superseded_by") == [
         (sha1, sha2), (sha2, None)]
     # both versions stay in the archive
@@ -129,22 +132,28 @@ def test_corrected_file_with_the_same_name_replaces_its_previous_version(setting
 
 
 def test_row_with_same_natural_key_from_another_file_replaces_the_old_row(settings, tmp_path):
-    first = docs_file(tmp_path / "mes_documents_2024-12.csv", ["2024-12;75;biologie;11502-2;10",
-                                                               "2024-12;13;biologie;11502-2;20"])
-    second = docs_file(tmp_path / "mes_documents_2024-12_rectificatif.csv", ["déc. 2024;75;Biologie;11502-2;15"])
+    """An event whose date moved to another month: the new month's delivery takes it out of the old month."""
+    header = ("event_id;dispositif_code;couloir_code;region_code;beneficiary_id;beneficiary_kind;event_type;"
+              "event_date;amount_eur\n")
+    first = write_csv(tmp_path / "funding_events_2024-11.csv", header
+                      + "E1;SUNES-V1;hopital;11;750712184;finess;commitment;15/11/2024;100\n"
+                      + "E2;SUNES-V1;hopital;11;750712184;finess;commitment;20/11/2024;200\n")
+    second = write_csv(tmp_path / "funding_events_2024-12.csv", header
+                       + "E1;SUNES-V1;hopital;11;750712184;finess;commitment;02/12/2024;150\n")
     assert load([first], settings).status == "published"
     assert load([second], settings).status == "published"
-    assert query(settings.warehouse, "SELECT departement_code, documents_count, file_id FROM fact_documents "
-                 "ORDER BY departement_code") == [("13", 20, sha256_file(first)), ("75", 15, sha256_file(second))]
+    assert query(settings.warehouse, "SELECT event_id, event_date, amount_eur, file_id FROM fact_funding_event "
+                 "ORDER BY event_id") == [("E1", date(2024, 12, 2), Decimal("150.00"), sha256_file(second)),
+                                          ("E2", date(2024, 11, 20), Decimal("200.00"), sha256_file(first))]
     assert query(settings.warehouse, "SELECT count(*) FROM source_file WHERE superseded_by IS NULL") == [(2,)]
 
 
 def test_natural_key_with_empty_optional_columns_replaces_too(settings, tmp_path):
+    """Two files of one delivery (one run): a later row replaces an earlier one with the same key, NULLs equal."""
     header = "dispositif_code;couloir_code;region_code;year;amount_eur\n"
     first = write_csv(tmp_path / "budget_envelopes_a.csv", header + "SONS-V1-HOP;;;2023;100\nSONS-V1-HOP;;11;2023;5\n")
     second = write_csv(tmp_path / "budget_envelopes_b.csv", header + "SONS-V1-HOP;;;2023;250\n")
-    assert load([first], settings).status == "published"
-    assert load([second], settings).status == "published"
+    assert load([first, second], settings).status == "published"
     assert query(settings.warehouse, "SELECT region_code, amount_eur FROM fact_envelope ORDER BY region_code") == [
         ("11", Decimal("5.00")), (None, Decimal("250.00"))]
 

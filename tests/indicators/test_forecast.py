@@ -113,41 +113,47 @@ def straight_line(start: date, first: float, step: float, n: int) -> list[tuple[
 def test_straight_line_gives_the_exact_date_pace_and_message():
     series = straight_line(date(2024, 1, 1), 10e6, 1e6, 24)  # Jan 2024 10 M → Dec 2025 33 M
     f = forecast(series, 40e6, date(2026, 12, 31))
-    assert f.method == "linear"
-    assert f.reaches_target_on == date(2026, 7, 31) and f.not_before is None
+    assert f.method == "drift6"  # the recent pace is exact on a line: no other model beats it
+    assert f.reached and f.reaches_target_on == date(2026, 7, 31) and f.not_before is None
     assert f.projected_value == pytest.approx(45e6) and f.low == pytest.approx(45e6) and f.high == pytest.approx(45e6)
+    assert f.path[0][1] == pytest.approx(34e6)  # one month of pace after the last value: no jump
     assert f.pace_needed_per_month == pytest.approx(7e6 / 12)
-    assert f.recent_pace_per_month == pytest.approx(1e6)
+    assert f.recent_pace_per_month == pytest.approx(1e6) == pytest.approx(f.projected_pace_per_month)
     assert [p[0] for p in f.path] == [month_end(month_index(date(2026, 1, 1)) + i) for i in range(12)]
     nbsp = "\u00a0"
-    assert f.message_fr == (f"Au rythme actuel, la cible de 40{nbsp}M serait atteinte en juillet 2026 "
-                            f"(intervalle 80{nbsp}%{nbsp}: 45,0–45,0{nbsp}M fin 2026){nbsp}; "
-                            f"il faudrait +0,6{nbsp}M par mois contre +1,0{nbsp}M observés.")
-    assert f.message_en == ("At the current pace, the 40m target would be reached in July 2026 "
-                            "(80% interval: 45.0–45.0m at end 2026); +0.6m per month would be needed "
-                            "against +1.0m observed.")
+    assert f.message_fr == (f"Au rythme projeté (rythme des 6 derniers mois prolongé), la cible de 40{nbsp}M serait "
+                            f"atteinte en juillet 2026, avant l'échéance (fin 2026){nbsp}: 45,0{nbsp}M projetés fin 2026 "
+                            f"(intervalle 80{nbsp}%{nbsp}: 45,0–45,0{nbsp}M){nbsp}; il faut +0,6{nbsp}M par mois d'ici là, "
+                            f"la projection en prolonge +1,0{nbsp}M (+1,0{nbsp}M observés sur 6 mois).")
+    assert f.message_en == ("At the projected pace (pace of the last 6 months carried on), the 40m target would be "
+                            "reached in July 2026, before the deadline (end 2026): 45.0m projected at end 2026 "
+                            "(80% interval: 45.0–45.0m); +0.6m per month is needed until then, the projection carries "
+                            "on +1.0m (+1.0m observed over 6 months).")
+    by_name = {c.name: c for c in f.candidates}
+    assert set(by_name) == {"drift6", "drift12", "damped", "logistic", "gompertz"} and by_name["drift6"].chosen
+    assert by_name["drift6"].error_pct == pytest.approx(0, abs=1e-9) and by_name["drift6"].forecasts > 0
 
 
 def test_profiles_towards_40_million_end_2027():
     series = profiles_series()
-    f = forecast(series, 40e6, date(2027, 12, 31))
+    f = forecast(series, 40e6, date(2027, 12, 31), stock=True)
     last = series[-1][1]
-    assert set(f.method.split("+")) <= {"logistic", "gompertz", "linear", "damped"}  # one or two models averaged
+    assert f.method in ("drift6", "drift12", "damped")  # the S-curves do not beat the baselines here
     assert f.path[0][0] == date(2026, 2, 28)
-    assert f.low <= f.projected_value <= f.high
+    assert abs(f.path[0][1] - last) < 1e6  # continuous with the data (the old average jumped +1,96 M)
+    assert f.low <= f.projected_value <= f.high and f.low >= last  # a stock that never fell is not projected below
     assert f.pace_needed_per_month == pytest.approx((40e6 - last) / 23)
     assert f.recent_pace_per_month == pytest.approx((last - series[-7][1]) / 6)
-    assert "40\u00a0M" in f.message_fr and "fin 2027" in f.message_fr and "end 2027" in f.message_en
-    if f.reaches_target_on is None:
-        assert f.not_before == date(2031, 1, 31) and "pas atteinte avant janvier 2031" in f.message_fr
-        assert f.path[-1][0] == date(2031, 1, 31)
+    assert not f.reached and f.projected_value < 40e6
+    assert "40\u00a0M" in f.message_fr and "ne serait pas atteinte fin 2027" in f.message_fr
+    assert "would not be reached by end 2027" in f.message_en
 
 
 def test_insufficient_data_is_honest():
     series = straight_line(date(2025, 1, 1), 100.0, 5.0, 5)
     f = forecast(series, 200.0, date(2026, 12, 31))
     assert f == Forecast("insufficient_data", date(2026, 12, 31), 200.0, None, None, None, None, None, None, None, [],
-                         f.message_fr, f.message_en)
+                         f.message_fr, f.message_en, observed_months=5)
     assert "5 mois de données" in f.message_fr and "au moins 6" in f.message_fr and "mai 2025" in f.message_fr
     assert forecast([], 200.0, date(2026, 12, 31)).method == "insufficient_data"
     assert project(series, 12) == ("insufficient_data", [])
@@ -177,8 +183,8 @@ def test_constant_series_never_reaches_a_higher_target():
     f = forecast(series, 8.0, date(2026, 6, 30), horizon_months=24)
     assert f.reaches_target_on is None and f.not_before == date(2026, 12, 31)  # 24 months after the last one
     assert f.projected_value == f.low == f.high == 5.0
-    assert f.recent_pace_per_month == 0.0
-    assert "ne serait pas atteinte avant décembre 2026" in f.message_fr
+    assert f.recent_pace_per_month == 0.0 and f.never_at_this_pace
+    assert "ne serait pas atteinte fin juin 2026" in f.message_fr and "À ce rythme, elle ne le serait jamais." in f.message_fr
 
 
 def test_counts_are_never_projected_below_zero():
@@ -208,7 +214,7 @@ def test_deadline_passed_says_so():
     assert f.projected_value == 134.0 and f.pace_needed_per_month is None
     assert f.reaches_target_on == date(2025, 7, 31)
     assert f.message_fr.startswith("L'échéance (fin juin 2024) est passée sans que la cible de 160 soit atteinte")
-    assert "le serait en juillet 2025" in f.message_fr
+    assert "elle le serait en juillet 2025" in f.message_fr and not f.reached
 
 
 def test_seasonal_flow_keeps_the_august_dip():
@@ -225,7 +231,7 @@ def test_bad_arguments_are_programming_errors():
         forecast([], 1.0, date(2026, 1, 1), kind="prophet")
 
 
-@pytest.mark.parametrize("kind", ["logistic", "gompertz", "linear", "damped"])
+@pytest.mark.parametrize("kind", ["drift6", "drift12", "damped", "logistic", "gompertz"])
 def test_every_kind_can_be_forced(kind):
     f = forecast(profiles_series(), 40e6, date(2027, 12, 31), kind=kind)
     assert f.method == kind and f.low <= f.projected_value <= f.high
@@ -235,10 +241,10 @@ def test_every_kind_can_be_forced(kind):
 
 # (MAPE bound in % at 3, 6, 12 months, minimum 80 % interval coverage at 3 and 6 months)
 BOUNDS = {
-    "Profils MES activés": ((5, 9, 19), 0.7),
-    "Documents envoyés / mois": ((10, 12, 15), 0.65),
-    "Documents, cumul 12 mois glissants": ((3, 4, 5), 0.65),
-    "Messages MSSanté / mois": ((4, 5, 8), 0.7),
+    "Profils MES activés": ((3, 6, 14), 0.55),  # stepwise acceleration: under-covered at 3 months (docs §6)
+    "Documents envoyés / mois": ((7, 12, 10), 0.8),
+    "Documents, cumul 12 mois glissants": ((2, 3, 5), 0.8),
+    "Messages MSSanté / mois": ((4, 5, 8), 0.75),
 }
 
 
@@ -314,3 +320,69 @@ def test_negating_the_series_and_the_direction_mirrors_the_forecast(values, star
     assert a.pace_needed_per_month == (None if b.pace_needed_per_month is None else -b.pace_needed_per_month)
     assert a.recent_pace_per_month == -b.recent_pace_per_month
     assert a.path == [(d, -p, -hi, -lo) for d, p, lo, hi in b.path]
+
+
+# -- one consistent story: verdict, date, paces and sentences never disagree ------------------------------------
+
+trend_st = st.tuples(st.floats(1e3, 1e6), st.floats(-2e4, 2e4), st.floats(0, 0.05), st.integers(6, 40),
+                     st.integers(0, 2**16))
+
+
+def _trending(start: date, level: float, slope: float, noise: float, n: int, seed: int) -> list[tuple[date, float]]:
+    rng = np.random.default_rng(seed)
+    values = level + slope * np.arange(n) + rng.normal(0, noise * level, n)
+    return _dated(start, [float(v) for v in values])
+
+
+def _meets(value: float, target: float, direction: str) -> bool:
+    return value >= target - 1e-9 * abs(target) if direction == "up" else value <= target + 1e-9 * abs(target)
+
+
+@settings(max_examples=40, deadline=None)
+@given(trend_st, start_st, st.floats(-1, 3), st.sampled_from(["up", "down"]), st.integers(6, 48))
+def test_the_story_is_consistent(shape, start, target_ratio, direction, months_to_deadline):
+    series = _trending(start, *shape)
+    last_d, last = series[-1]
+    target = last * (1 + target_ratio) if direction == "up" else last * (1 - target_ratio / 3)
+    deadline = month_end(month_index(last_d) + months_to_deadline)
+    f = forecast(series, target, deadline, direction=direction, horizon_months=60)
+    if _meets(last, target, direction):
+        assert f.reached and f.reaches_target_on <= last_d and f.pace_needed_per_month is None
+        return
+    assert f.reached == _meets(f.projected_value, target, direction)
+    # the pace the sentence compares with the pace needed is the projection's: they tell the verdict
+    gap = f.projected_pace_per_month - f.pace_needed_per_month
+    tol = 1e-9 * max(abs(target), 1.0)
+    assert (gap >= -tol if direction == "up" else gap <= tol) == f.reached
+    if f.reached:
+        assert f.reaches_target_on <= deadline and f.not_before is None
+        assert all(_meets(p, target, direction) for d, p, _, _ in f.path if f.reaches_target_on <= d <= deadline)
+        assert "serait atteinte en" in f.message_fr and "would be reached in" in f.message_en
+        assert "ne serait pas atteinte" not in f.message_fr
+    else:
+        assert f.reaches_target_on is None or f.reaches_target_on > deadline
+        assert (f.reaches_target_on is None) == (f.not_before is not None)
+        assert "ne serait pas atteinte" in f.message_fr and "would not be reached by" in f.message_en
+        if f.never_at_this_pace:
+            assert "jamais" in f.message_fr and "never" in f.message_en
+    # the projected path starts from the last value (no jump)
+    steps = np.abs(np.diff([v for _, v in series]))
+    assert abs(f.path[0][1] - last) <= 3 * steps.max() + 1e-9 * abs(last)
+    # the French and English sentences carry the same month
+    if f.reaches_target_on is not None:
+        assert str(f.reaches_target_on.year) in f.message_fr and str(f.reaches_target_on.year) in f.message_en
+
+
+@settings(max_examples=15, deadline=None)
+@given(trend_st, start_st)
+def test_observed_and_projected_paces_are_reconciled_in_words(shape, start):
+    series = _trending(start, *shape)
+    last_d, last = series[-1]
+    f = forecast(series, last * 1.3 + 1.0, month_end(month_index(last_d) + 24))
+    if f.reached is None or f.pace_needed_per_month is None or f.recent_pace_per_month is None:
+        return
+    suffices = f.recent_pace_per_month >= f.pace_needed_per_month
+    if suffices and not f.reached:
+        assert "suffirait, mais la tendance retenue ralentit" in f.message_fr and "slows down" in f.message_en
+    if not suffices and f.reached:
+        assert "ne suffirait pas : la tendance retenue accélère".replace(" :", "\u00a0:") in f.message_fr

@@ -64,3 +64,16 @@ def test_no_warehouse_in_a_subprocess(tmp_path):
                           text=True, timeout=120)
     assert proc.returncode == 1
     assert "aucun entrepôt publié" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_tidy_command(env, tmp_path, capsys):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "longue.parquet"
+    assert main(["tidy", "--format", "parquet", "--out", str(out), "--ids", "USE-01", "--regions", "53",
+                 "--as-of", "2026-10"]) == 0
+    assert "Table longue écrite" in capsys.readouterr().out
+    table = pq.read_table(out)
+    assert set(table.column("region_code").to_pylist()) == {None, "53"}
+    assert main(["tidy", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--ids", "XYZ-99"]) == 1
+    assert "XYZ-99" in capsys.readouterr().err

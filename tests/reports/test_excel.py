@@ -52,8 +52,8 @@ def _rows(ws, table_name):
 def test_sheet_names_in_both_languages(workbooks, engine):
     objectives_fr = [o.label.fr for o in engine.catalogue.objectives]
     names = workbooks["national"][1].sheetnames
-    assert names[:2] == ["Lisez-moi", "Synthèse"] and names[-3:] == ["Budget", "Définitions", "Provenance"]
-    assert len(names) == 5 + len(objectives_fr)
+    assert names[:2] == ["Lisez-moi", "Synthèse"] and names[-4:] == ["Budget", "Table longue", "Définitions", "Provenance"]
+    assert len(names) == 6 + len(objectives_fr)
     assert names[2] == objectives_fr[0]
     assert workbooks["english"][1].sheetnames[:2] == ["Read me", "Summary"]
     assert workbooks["english"][1].sheetnames[-2:] == ["Definitions", "Provenance"]
@@ -82,6 +82,8 @@ def test_summary_equals_the_engine(workbooks, engine, key, view):
     _, rows = _rows(ws, "Synthese")
     assert [r["Identifiant"] for r in rows] == [i.id for i in engine.catalogue.indicators]
     for row in rows:
+        if view.region and row["Identifiant"] in ("BUD-01", "BUD-02"):
+            continue  # the Budget page's rates: test_region_budget_rates_are_the_budget_pages
         expected = result_dict(engine.compute(row["Identifiant"], AS_OF, view))
         assert _same(row["Valeur"], expected["value"])
         assert _same(row["Cible à date"], expected["target"])
@@ -92,6 +94,23 @@ def test_summary_equals_the_engine(workbooks, engine, key, view):
         assert row["Explication"] == expected["reason_fr"]
         if view.items():
             assert _same(row["Écart au national (points)"], expected["gap_points"])
+
+
+def test_region_budget_rates_are_the_budget_pages(workbooks, engine):
+    """The engine does not cut BUD-01/BUD-02 by région; the workbook shows what the dashboard's Budget page shows."""
+    from indicators.budget_views import totals
+
+    view = ViewFilters(region="11")
+    assert engine.compute("BUD-01", AS_OF, view).current is None  # the engine's "no data": not a région indicator
+    page = totals(budget_frame(engine.db, date(2026, 10, 1), view))  # dashboard/pages/budget.py's KPI tiles
+    assert page["envelope_eur"] > 0
+    _, rows = _rows(workbooks["region"][1]["Synthèse"], "Synthese")
+    by_id = {r["Identifiant"]: r for r in rows}
+    for ind_id, rate in (("BUD-01", "committed_rate"), ("BUD-02", "paid_rate")):
+        row = by_id[ind_id]
+        assert row["Valeur"] == pytest.approx(page[rate] * 100, rel=1e-12)
+        assert row["Statut"] == "Sans cible" and row["Cible à date"] is None and row["Progression"] is None
+        assert row["Explication"].startswith("Pas de cible régionale : taux de la page Budget pour cette région")
 
 
 def test_summary_formats_dates_and_status_colours(workbooks, engine):
@@ -110,7 +129,7 @@ def test_summary_formats_dates_and_status_colours(workbooks, engine):
         assert ws.cell(r, col["Statut"]).data_type == "s"
     letter = openpyxl.utils.get_column_letter(col["Statut"])
     rules = [rule for cf in ws.conditional_formatting for rule in cf.rules if letter in str(cf.sqref)]
-    assert len(rules) == 5 and any('"En retard"' in rule.formula[0] for rule in rules)
+    assert len(rules) == 6 and any('"En retard"' in rule.formula[0] for rule in rules)
     assert unit_format("EUR") == '#,##0.0,, "M€"' and unit_format("pct") == '#,##0.0 "%"'
 
 
@@ -164,6 +183,40 @@ def test_budget_totals_are_formulas_over_the_table(workbooks, engine, demo_setti
     assert total_paid == pytest.approx(float(paid), abs=0.01)
 
 
+def _table(ws, name):
+    """(header → column letter, first data row, last data row) of an Excel table of a sheet."""
+    top_left, bottom_right = ws.tables[name].ref.split(":")
+    first_col = openpyxl.utils.column_index_from_string(re.sub(r"\d", "", top_left))
+    header_row, last = int(re.sub(r"\D", "", top_left)), int(re.sub(r"\D", "", bottom_right))
+    header = [c.value for c in ws[ws.tables[name].ref][0]]
+    return ({h: openpyxl.utils.get_column_letter(first_col + i) for i, h in enumerate(header)}, header_row + 1, last)
+
+
+def test_budget_is_pivot_safe_flows_apart_from_stocks_totals_match_rows(workbooks, engine):
+    ws = workbooks["national"][1]["Budget"]
+    col, first, last = _table(ws, "Budget")
+    assert not any(h.startswith("Reste") for h in col)  # no "reste" on a yearly flow row
+    frame = budget_frame(engine.db, date(2026, 10, 1))
+    assert last - first + 1 == len(frame)
+    for name, key in (("Enveloppe (€)", "envelope_eur"), ("Engagé (€)", "committed_eur"), ("Versé (€)", "paid_eur")):
+        rows = sum(ws[f"{col[name]}{r}"].value or 0 for r in range(first, last + 1))
+        assert rows == pytest.approx(frame[key].sum(min_count=1) or 0, abs=0.01)
+    s_col, s_first, s_last = _table(ws, "Restes")
+    envelope = frame.envelope_eur.sum()
+    committed = frame.committed_eur.sum()
+    values = {h: [ws[f"{c}{r}"].value for r in range(s_first, s_last + 1)] for h, c in s_col.items()}
+    assert sum(v or 0 for v in values["Enveloppe cumulée (€)"]) == pytest.approx(envelope, abs=0.01)
+    # the total of « Reste à engager » is the envelope minus what was committed against an envelope: the rows add up
+    with_env = [(e, c) for e, c in zip(values["Enveloppe cumulée (€)"], values["Engagé cumulé (€)"], strict=True) if e]
+    assert sum(v or 0 for v in values["Reste à engager (€)"]) == pytest.approx(sum(e - c for e, c in with_env), abs=0.01)
+    assert all(v is None or v >= -0.01 for v in values["Reste à verser (€)"])
+    for h in ("Enveloppe cumulée (€)", "Engagé cumulé (€)", "Versé cumulé (€)", "Reste à engager (€)",
+              "Reste à verser (€)"):
+        c = s_col[h]
+        assert ws[f"{c}{s_last + 2}"].value == f"=SUM({c}{s_first}:{c}{s_last})"
+    assert sum(values["Engagé cumulé (€)"]) == pytest.approx(committed, abs=0.01)
+
+
 def test_readme_definitions_provenance(workbooks, engine):
     wb = workbooks["region"][1]
     ws = wb["Lisez-moi"]
@@ -210,7 +263,7 @@ def test_formula_like_catalogue_text_stays_text(tiny_engine, tmp_path):
             for cell in row:
                 if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
                     if ws.title == "Budget" and cell.data_type == "f":
-                        assert re.fullmatch(r"=(SUBTOTAL\(109,|SUM\()[H-J]2:[H-J]\d+\)|=[HI]\d+-[IJ]\d+", cell.value)
+                        assert re.fullmatch(r"=(SUBTOTAL\(109,|SUM\()([H-J]|[N-R])2:\2\d+\)", cell.value), cell.value
                         continue  # our own totals
                     assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
                     assert cell.quotePrefix, (ws.title, cell.coordinate)

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from reports.xlsx import SHEET_PART, Col, export_filename, safe_cell, sheet_title, table_name, write_table
+from reports.xlsx import Col, export_filename, safe_cell, sheet_title, table_name, write_table
+from reports.xlsx_stream import SHEET_PART
 
 FORMULA_LIKE = ['=HYPERLINK("http://x","y")', "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "#N/A"]
 
