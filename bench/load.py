@@ -107,7 +107,7 @@ def slow_download(base: str, path: str, until: float, rate_bps: int, rec: Record
     chunk, pause = 64 * 1024, threading.Event()
     while time.monotonic() < until:
         t0 = time.perf_counter()
-        got, ok = 0, False
+        got, status = 0, 0
         try:
             with socket.create_connection((host, int(port)), timeout=120) as sock:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, chunk)
@@ -116,18 +116,20 @@ def slow_download(base: str, path: str, until: float, rate_bps: int, rec: Record
                 while time.monotonic() < until:
                     piece = sock.recv(chunk)
                     if not piece:
-                        ok = got > 0
                         break
+                    if not got:
+                        status = int(piece.split(b" ", 2)[1]) if piece.startswith(b"HTTP/") else 0
                     got += len(piece)
                     pause.wait(len(piece) / rate_bps)
-                else:
-                    ok = True  # cut by the end of the run, not by the server
-        except OSError:
-            ok = False
+        except (OSError, ValueError):
+            status = 0
+        kind = "slow download" if status == 200 else f"slow download refusé ({status or 'coupé'})"
         with rec.lock:
-            rec.times["slow download"].append(time.perf_counter() - t0)
-            if not ok:
-                rec.errors["slow download"] += 1
+            rec.times[kind].append(time.perf_counter() - t0)
+            if status not in (200, 503):
+                rec.errors[kind] += 1
+        if status == 503:  # "réessayez dans une minute": a patient client waits a little before trying again
+            pause.wait(5)
 
 
 def _pct(values: list[float], q: int) -> float:
