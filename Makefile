@@ -46,8 +46,8 @@ bench: $(VENV)/.stamp-dev
 	$(PY) -m bench dashboard --scale 1
 	$(PY) -m bench exports --scale 1
 	$(PY) -m bench packs
-	$(PY) -m bench load --users 50 --seconds 60 --slow 2 --slow 10
 	$(PY) -m bench auth
+	$(PY) -m bench load --users 50 --seconds 60 --slow 2 --slow 10
 
 demo: $(VENV)/.stamp-runtime
 	$(PY) -m etl demo --scale $(SCALE)

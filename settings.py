@@ -27,6 +27,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_TODAY", "", "Override today's date (YYYY-MM-DD) for demo data and freshness; empty = real date."),
     Setting("SEGUR_WARMUP", "full", "Views computed in the background after each publish: full (national, each "
             "région and each couloir), regions, national, or off."),
+    Setting("SEGUR_PUBLIC_URL", "", "The dashboard's public address, written into exported files (workbook link, "
+            "snapshot permalink), e.g. https://segur.example.fr/ (default: http://HOST:PORT/). Never taken from "
+            "a request's Host header."),
+    Setting("SEGUR_AUTH", "local", "Sign-in: local (accounts in the app-state database, argon2) or oidc."),
+    Setting("SEGUR_PUBLIC_READ", "", "Anonymous read-only access: empty (none, sign-in required) or national "
+            "(national figures only, no comments, no writes)."),
+    Setting("SEGUR_SECRET_KEY", "", "Key signing the session cookies (default: generated once into "
+            "<SEGUR_DATA_DIR>/secret_key, mode 0600). Same value for every worker."),
+    Setting("SEGUR_SESSION_HOURS", "10", "How long a sign-in lasts (hours)."),
+    Setting("SEGUR_BEHIND_HTTPS", "0", "1 when served over HTTPS (reverse proxy): Secure cookies, HSTS."),
+    Setting("SEGUR_PROXY_HOPS", "0", "Number of reverse proxies whose X-Forwarded-For/Proto/Host headers are trusted."),
+    Setting("SEGUR_TRUSTED_ORIGINS", "", "Extra origins (comma-separated, e.g. https://pilotage.sante.gouv.fr) "
+            "allowed to send state-changing requests besides the request's own host."),
+    Setting("SEGUR_LOGIN_MAX_FAILURES", "5", "Failed sign-ins per login (×4 per client address) before a lock-out."),
+    Setting("SEGUR_LOGIN_LOCK_MINUTES", "15", "Window and lock-out duration of the sign-in throttling (minutes)."),
+    Setting("SEGUR_OIDC_DISCOVERY_URL", "", "OIDC: the provider's .well-known/openid-configuration URL."),
+    Setting("SEGUR_OIDC_CLIENT_ID", "", "OIDC: client id registered at the provider."),
+    Setting("SEGUR_OIDC_CLIENT_SECRET", "", "OIDC: client secret (keep it out of the repository)."),
+    Setting("SEGUR_OIDC_SCOPES", "openid email profile", "OIDC: scopes requested (ProConnect: openid email "
+            "given_name usual_name)."),
+    Setting("SEGUR_OIDC_REDIRECT_URL", "", "OIDC: callback URL registered at the provider (default: "
+            "<this site>/auth/oidc/callback)."),
+    Setting("SEGUR_OIDC_PROVIDER_NAME", "", "OIDC: name on the sign-in button (e.g. ProConnect)."),
     Setting("SEGUR_JOBS_DIR", "", "Directory of background job files (default: <SEGUR_DATA_DIR>/exports); app instances "
             "given the same directory serve each other's jobs."),
     Setting("SEGUR_JOBS_QUOTA_MB", "2048", "Disk space all job files may take together (MB); a new job is refused beyond."),
@@ -52,29 +75,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_THREADS", "8", "Threads per gunicorn worker: a slow client or a render holds one thread, not a worker."),
     Setting("SEGUR_WORKER_TIMEOUT", "60", "Seconds a gunicorn worker may stop answering its heartbeat before it is "
             "restarted (a thread busy with a slow client does not count)."),
-    Setting("SEGUR_PUBLIC_URL", "", "The dashboard's public address, written into exported files (workbook link, "
-            "snapshot permalink), e.g. https://segur.example.fr/ (default: http://HOST:PORT/). Never taken from "
-            "a request's Host header."),
-    Setting("SEGUR_AUTH", "local", "Sign-in: local (accounts in the app-state database, argon2) or oidc."),
-    Setting("SEGUR_PUBLIC_READ", "", "Anonymous read-only access: empty (none, sign-in required) or national "
-            "(national figures only, no comments, no writes)."),
-    Setting("SEGUR_SECRET_KEY", "", "Key signing the session cookies (default: generated once into "
-            "<SEGUR_DATA_DIR>/secret_key, mode 0600). Same value for every worker."),
-    Setting("SEGUR_SESSION_HOURS", "10", "How long a sign-in lasts (hours)."),
-    Setting("SEGUR_BEHIND_HTTPS", "0", "1 when served over HTTPS (reverse proxy): Secure cookies, HSTS."),
-    Setting("SEGUR_PROXY_HOPS", "0", "Number of reverse proxies whose X-Forwarded-For/Proto/Host headers are trusted."),
-    Setting("SEGUR_TRUSTED_ORIGINS", "", "Extra origins (comma-separated, e.g. https://pilotage.sante.gouv.fr) "
-            "allowed to send state-changing requests besides the request's own host."),
-    Setting("SEGUR_LOGIN_MAX_FAILURES", "5", "Failed sign-ins per login (×4 per client address) before a lock-out."),
-    Setting("SEGUR_LOGIN_LOCK_MINUTES", "15", "Window and lock-out duration of the sign-in throttling (minutes)."),
-    Setting("SEGUR_OIDC_DISCOVERY_URL", "", "OIDC: the provider's .well-known/openid-configuration URL."),
-    Setting("SEGUR_OIDC_CLIENT_ID", "", "OIDC: client id registered at the provider."),
-    Setting("SEGUR_OIDC_CLIENT_SECRET", "", "OIDC: client secret (keep it out of the repository)."),
-    Setting("SEGUR_OIDC_SCOPES", "openid email profile", "OIDC: scopes requested (ProConnect: openid email "
-            "given_name usual_name)."),
-    Setting("SEGUR_OIDC_REDIRECT_URL", "", "OIDC: callback URL registered at the provider (default: "
-            "<this site>/auth/oidc/callback)."),
-    Setting("SEGUR_OIDC_PROVIDER_NAME", "", "OIDC: name on the sign-in button (e.g. ProConnect)."),
     Setting("HOST", "127.0.0.1", "Address the dashboard listens on."),
     Setting("PORT", "8050", "Port the dashboard listens on."),
 )
@@ -166,6 +166,8 @@ class Settings:
     warmup: str
     host: str
     port: int
+    access: AccessSettings = AccessSettings()
+    public_url: str = ""
     jobs_dir: Path | None = None
     jobs_quota_mb: int = 2048
     jobs_max_age_h: float = 24
@@ -181,8 +183,6 @@ class Settings:
     rate_per_person: str = "30/minute"
     rate_overall: str = "300/minute"
     rate_storage: str = "memory://"
-    access: AccessSettings = AccessSettings()
-    public_url: str = ""
 
     @property
     def dashboard_url(self) -> str:
@@ -232,6 +232,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         warmup=_raw("SEGUR_WARMUP", env),
         host=_raw("HOST", env),
         port=int(_raw("PORT", env)),
+        public_url=_public_url(_raw("SEGUR_PUBLIC_URL", env)),
+        access=_access(env),
         jobs_dir=_path(jobs_dir) if jobs_dir else None,
         jobs_quota_mb=_number("SEGUR_JOBS_QUOTA_MB", env),
         jobs_max_age_h=_number("SEGUR_JOBS_MAX_AGE_H", env, float),
@@ -247,8 +249,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         rate_per_person=_rate("SEGUR_RATE_PER_PERSON", env),
         rate_overall=_rate("SEGUR_RATE_OVERALL", env),
         rate_storage=_raw("SEGUR_RATE_STORAGE", env),
-        public_url=_public_url(_raw("SEGUR_PUBLIC_URL", env)),
-        access=_access(env),
     )
 
 
