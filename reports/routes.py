@@ -173,7 +173,7 @@ def workbook():
     except CatalogueError as e:
         return _unavailable(f"le catalogue des indicateurs est invalide :\n{e}")
     buffer = io.BytesIO()
-    build_workbook(engine, as_of, view, lang, dashboard_url=request.host_url).save(buffer)
+    build_workbook(engine, as_of, view, lang, dashboard_url=request.host_url, snapshot=_arg("snapshot")).save(buffer)
     data = buffer.getvalue()
     chunks = (data[i:i + (1 << 16)] for i in range(0, len(data), 1 << 16))
     return _download(chunks, FORMATS["xlsx"], export_filename("workbook", as_of, view.items(), "xlsx"), len(data))

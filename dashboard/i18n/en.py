@@ -814,6 +814,7 @@ MESSAGES: dict[str, str] = {
     'comite.pack_xlsx': 'Excel workbook (national)',
     'comite.pack_region': 'Région of the fiche',
     'comite.pack_region_pdf': 'Regional PDF fiche',
+    'comite.pack_region_pptx': 'Regional PowerPoint deck',
     'comite.pack_choose': 'Choose a snapshot first.',
     'pres.title': 'Presentation mode',
     'pres.prev': 'Previous',
