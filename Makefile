@@ -4,10 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SCALE ?= 1
 
-.PHONY: run test lint bench demo load clean help
+.PHONY: run serve test lint bench demo load clean help
 
 help:
 	@echo "make run    — installe, génère les données de démonstration si besoin, sert le tableau de bord"
+	@echo "make serve  — sert en production avec gunicorn (gunicorn.conf.py), voir le README"
 	@echo "make test   — installe les dépendances de test et lance toute la suite"
 	@echo "make lint   — ruff"
 	@echo "make bench  — benchmarks (python -m bench …)"
@@ -30,6 +31,9 @@ run: $(VENV)/.stamp-runtime
 		($(PY) -m appstate users demo || true); fi
 	$(PY) app.py
 
+serve: $(VENV)/.stamp-runtime
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py --pid data/gunicorn.pid app:server
+
 test: $(VENV)/.stamp-dev
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
@@ -42,6 +46,8 @@ bench: $(VENV)/.stamp-dev
 	$(PY) -m bench dashboard --scale 1
 	$(PY) -m bench exports --scale 1
 	$(PY) -m bench packs
+	$(PY) -m bench auth
+	$(PY) -m bench load --users 50 --seconds 60 --slow 2 --slow 10
 
 demo: $(VENV)/.stamp-runtime
 	$(PY) -m etl demo --scale $(SCALE)

@@ -8,14 +8,14 @@ from dashboard import create_app, warmup
 from dashboard.context import current
 from settings import load_settings
 
-settings = load_settings()
-app = create_app(settings)
-server = app.server
 try:
+    settings = load_settings()
+    app = create_app(settings)
+    server = app.server
     with server.app_context():
         warmer = warmup.install(server, current(), settings.warmup)
-except ValueError as e:  # a bad SEGUR_WARMUP: say so, no traceback
-    sys.exit(str(e))
+except ValueError as e:  # a bad setting (SEGUR_WARMUP, SEGUR_AUTH, the OIDC ones, the secret key): say so, no traceback
+    sys.exit(f"erreur de configuration : {e}")
 
 if __name__ == "__main__":
     warmer.ensure_started()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 
@@ -26,6 +27,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_TODAY", "", "Override today's date (YYYY-MM-DD) for demo data and freshness; empty = real date."),
     Setting("SEGUR_WARMUP", "full", "Views computed in the background after each publish: full (national, each "
             "région and each couloir), regions, national, or off."),
+    Setting("SEGUR_PUBLIC_URL", "", "The dashboard's public address, written into exported files (workbook link, "
+            "snapshot permalink), e.g. https://segur.example.fr/ (default: http://HOST:PORT/). Never taken from "
+            "a request's Host header."),
     Setting("SEGUR_AUTH", "local", "Sign-in: local (accounts in the app-state database, argon2) or oidc."),
     Setting("SEGUR_PUBLIC_READ", "", "Anonymous read-only access: empty (none, sign-in required) or national "
             "(national figures only, no comments, no writes)."),
@@ -46,6 +50,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_OIDC_REDIRECT_URL", "", "OIDC: callback URL registered at the provider (default: "
             "<this site>/auth/oidc/callback)."),
     Setting("SEGUR_OIDC_PROVIDER_NAME", "", "OIDC: name on the sign-in button (e.g. ProConnect)."),
+    Setting("SEGUR_JOBS_DIR", "", "Directory of background job files (default: <SEGUR_DATA_DIR>/exports); app instances "
+            "given the same directory serve each other's jobs."),
+    Setting("SEGUR_JOBS_QUOTA_MB", "2048", "Disk space all job files may take together (MB); a new job is refused beyond."),
+    Setting("SEGUR_JOBS_MAX_AGE_H", "24", "Hours a job file is kept (removed by a periodic clean-up)."),
+    Setting("SEGUR_JOBS_WORKERS", "2", "Background jobs one app process runs at once."),
+    Setting("SEGUR_JOBS_PER_PERSON", "2", "Extracts and packs one person may have queued or running at once."),
+    Setting("SEGUR_JOBS_GLOBAL", "8", "Extracts and packs queued or running at once, all people together."),
+    Setting("SEGUR_EXPORT_MAX_ROWS", "50000", "Rows of a synchronous export (a table's « Exporter » menu); more goes to "
+            "a background extract."),
+    Setting("SEGUR_RATE_PER_PERSON", "30/minute", "Heavy requests (exports, images, packs, extracts) one person may make "
+            "(a `limits` rate: N/second|minute|hour)."),
+    Setting("SEGUR_RATE_OVERALL", "300/minute", "Heavy requests all people together may make."),
+    Setting("SEGUR_RATE_STORAGE", "memory://", "Where the rate counters live (`limits` storage URI; memory:// counts per "
+            "process)."),
+    Setting("SEGUR_MAX_BODY_KB", "8192", "Largest request body accepted (kB); larger gets a 413."),
+    Setting("SEGUR_MAX_URL_CHARS", "4096", "Longest query string, and longest URL sent to a callback (characters)."),
+    Setting("SEGUR_ACCEL_REDIRECT", "", "nginx internal location of the job directory (e.g. /_segur_jobs/): job files are "
+            "then sent by nginx (X-Accel-Redirect), not by Python."),
+    Setting("SEGUR_IMAGE_IDLE_S", "120", "Seconds without an image export before the chart renderer (Chromium) closes."),
+    Setting("SEGUR_WORKERS", "2", "gunicorn worker processes (gunicorn.conf.py)."),
+    Setting("SEGUR_THREADS", "8", "Threads per gunicorn worker: a slow client or a render holds one thread, not a worker."),
+    Setting("SEGUR_WORKER_TIMEOUT", "60", "Seconds a gunicorn worker may stop answering its heartbeat before it is "
+            "restarted (a thread busy with a slow client does not count)."),
     Setting("HOST", "127.0.0.1", "Address the dashboard listens on."),
     Setting("PORT", "8050", "Port the dashboard listens on."),
 )
@@ -57,6 +84,11 @@ def _raw(name: str, env: dict[str, str] | None = None) -> str:
         if s.name == name:
             return env.get(name, s.default)
     raise KeyError(f"unknown setting {name!r}")
+
+
+def value(name: str, env: dict[str, str] | None = None) -> str:
+    """The raw text of one declared setting (for gunicorn.conf.py, which reads its own few)."""
+    return _raw(name, env)
 
 
 def _path(value: str) -> Path:
@@ -93,6 +125,16 @@ def _access(env: dict[str, str] | None) -> AccessSettings:
     def raw(name: str) -> str:
         return _raw(name, env).strip()
 
+    def number(name: str, kind=int):
+        value = raw(name)
+        try:
+            out = kind(value)
+        except ValueError:
+            raise ValueError(f"{name}={value!r} : attendu un nombre positif") from None
+        if out < 0:
+            raise ValueError(f"{name}={value!r} : attendu un nombre positif")
+        return out
+
     auth, public = raw("SEGUR_AUTH").lower() or "local", raw("SEGUR_PUBLIC_READ").lower()
     if auth not in ("local", "oidc"):
         raise ValueError(f"SEGUR_AUTH={auth!r} : attendu local ou oidc")
@@ -100,11 +142,10 @@ def _access(env: dict[str, str] | None) -> AccessSettings:
         raise ValueError(f"SEGUR_PUBLIC_READ={public!r} : attendu vide ou national")
     return AccessSettings(
         auth=auth, public_read=public, secret_key=raw("SEGUR_SECRET_KEY"),
-        session_hours=float(raw("SEGUR_SESSION_HOURS") or 10), behind_https=_flag(raw("SEGUR_BEHIND_HTTPS")),
-        proxy_hops=int(raw("SEGUR_PROXY_HOPS") or 0),
+        session_hours=number("SEGUR_SESSION_HOURS", float), behind_https=_flag(raw("SEGUR_BEHIND_HTTPS")),
+        proxy_hops=number("SEGUR_PROXY_HOPS"),
         trusted_origins=tuple(o.strip().rstrip("/") for o in raw("SEGUR_TRUSTED_ORIGINS").split(",") if o.strip()),
-        login_max_failures=int(raw("SEGUR_LOGIN_MAX_FAILURES") or 5),
-        login_lock_minutes=int(raw("SEGUR_LOGIN_LOCK_MINUTES") or 15),
+        login_max_failures=number("SEGUR_LOGIN_MAX_FAILURES"), login_lock_minutes=number("SEGUR_LOGIN_LOCK_MINUTES"),
         oidc_discovery_url=raw("SEGUR_OIDC_DISCOVERY_URL"), oidc_client_id=raw("SEGUR_OIDC_CLIENT_ID"),
         oidc_client_secret=raw("SEGUR_OIDC_CLIENT_SECRET"), oidc_scopes=raw("SEGUR_OIDC_SCOPES"),
         oidc_redirect_url=raw("SEGUR_OIDC_REDIRECT_URL"), oidc_provider_name=raw("SEGUR_OIDC_PROVIDER_NAME"),
@@ -124,6 +165,29 @@ class Settings:
     host: str
     port: int
     access: AccessSettings = AccessSettings()
+    public_url: str = ""
+    jobs_dir: Path | None = None
+    jobs_quota_mb: int = 2048
+    jobs_max_age_h: float = 24
+    jobs_workers: int = 2
+    jobs_per_person: int = 2
+    jobs_global: int = 8
+    export_max_rows: int = 50_000
+    max_body_kb: int = 8192
+    max_url_chars: int = 4096
+    accel_redirect: str = ""
+    image_idle_s: float = 120
+    rate_per_person: str = "30/minute"
+    rate_overall: str = "300/minute"
+    rate_storage: str = "memory://"
+
+    @property
+    def dashboard_url(self) -> str:
+        """The base address written into exports: SEGUR_PUBLIC_URL, else http://HOST:PORT/ (always ends with /)."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/"
 
     @property
     def reference_dir(self) -> Path:
@@ -141,6 +205,10 @@ class Settings:
     def snapshots_dir(self) -> Path:
         return self.data_dir / "snapshots"
 
+    @property
+    def job_dir(self) -> Path:
+        return self.jobs_dir or self.data_dir / "exports"
+
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Build the settings from the environment (or the mapping given)."""
@@ -149,6 +217,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     raw_dir = _raw("SEGUR_RAW_DIR", env)
     app_db = _raw("SEGUR_APP_DB", env)
     geojson = _raw("SEGUR_GEOJSON", env)
+    jobs_dir = _raw("SEGUR_JOBS_DIR", env)
     return Settings(
         data_dir=data_dir,
         warehouse=_path(warehouse) if warehouse else data_dir / "warehouse.duckdb",
@@ -160,5 +229,56 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         warmup=_raw("SEGUR_WARMUP", env),
         host=_raw("HOST", env),
         port=int(_raw("PORT", env)),
+        public_url=_public_url(_raw("SEGUR_PUBLIC_URL", env)),
         access=_access(env),
+        jobs_dir=_path(jobs_dir) if jobs_dir else None,
+        jobs_quota_mb=_number("SEGUR_JOBS_QUOTA_MB", env),
+        jobs_max_age_h=_number("SEGUR_JOBS_MAX_AGE_H", env, float),
+        jobs_workers=_number("SEGUR_JOBS_WORKERS", env),
+        jobs_per_person=_number("SEGUR_JOBS_PER_PERSON", env),
+        jobs_global=_number("SEGUR_JOBS_GLOBAL", env),
+        export_max_rows=_number("SEGUR_EXPORT_MAX_ROWS", env),
+        max_body_kb=_number("SEGUR_MAX_BODY_KB", env),
+        max_url_chars=_number("SEGUR_MAX_URL_CHARS", env),
+        accel_redirect=_raw("SEGUR_ACCEL_REDIRECT", env),
+        image_idle_s=_number("SEGUR_IMAGE_IDLE_S", env, float),
+        rate_per_person=_rate("SEGUR_RATE_PER_PERSON", env),
+        rate_overall=_rate("SEGUR_RATE_OVERALL", env),
+        rate_storage=_raw("SEGUR_RATE_STORAGE", env),
     )
+
+
+def _public_url(value: str) -> str:
+    """SEGUR_PUBLIC_URL checked (http or https, a host, no query) and ending with a slash."""
+    value = value.strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"SEGUR_PUBLIC_URL: adresse invalide « {value} » (attendu : http(s)://hôte/chemin/, "
+                         "par exemple https://segur.example.fr/)")
+    return value if value.endswith("/") else value + "/"
+
+
+def _rate(name: str, env: dict[str, str] | None) -> str:
+    """A `limits` rate such as 30/minute; a clear message when it is not one."""
+    from limits import parse
+
+    value = _raw(name, env)
+    try:
+        parse(value)
+    except ValueError:
+        raise SystemExit(f"{name}={value!r} : attendu un débit comme 30/minute") from None
+    return value
+
+
+def _number(name: str, env: dict[str, str] | None, kind=int):
+    """A positive number setting; a clear message (no traceback) when it is not one."""
+    value = _raw(name, env)
+    try:
+        number = kind(value)
+    except ValueError:
+        number = -1
+    if number <= 0:
+        raise SystemExit(f"{name}={value!r} : attendu un nombre positif")
+    return number

@@ -18,9 +18,12 @@ from appstate.labels import COMMENT_KIND_LABELS, METEO_LEVEL_LABELS, label
 from appstate.meteo import LEVEL_RANK, current_meteos
 from indicators import fmt
 
-# The order the committee reads changes in; severity: the first three high, the next three medium.
-RANKS = ("status_off_track", "milestone_missed", "decision_overdue", "worse", "big_move", "better",
+# The order the committee reads changes in: statuses that worsened (to off track, then to watch), targets
+# missed, overdue decisions, then the largest moves (worse moves weigh more, see reports.diff). Severity: the
+# first four high, the next three medium, the others low.
+RANKS = ("status_off_track", "worse", "milestone_missed", "decision_overdue", "big_move", "better",
          "milestone_reached", "decision_due", "info", "data", "comment", "small_move")
+HIGH_RANKS, MEDIUM_RANKS = 4, 7
 COMMENT_WEIGHT = {"risque": 5, "decision": 4, "action": 3, "analyse": 2, "information": 1}
 
 
@@ -56,8 +59,22 @@ class Change:
 def make_change(kind: str, indicator_id: str | None, territory: str | None, before, after, rank: str,
                 score: float, fr: str, en: str, **kw) -> Change:
     position = RANKS.index(rank)
-    severity = "high" if position <= 2 else "medium" if position <= 5 else "low"
+    severity = "high" if position < HIGH_RANKS else "medium" if position < MEDIUM_RANKS else "low"
     return Change(kind, indicator_id, territory, before, after, severity, score, fr, en, rank, **kw)
+
+
+def capped(changes: list, limit: int | None) -> tuple[list, int]:
+    """The first `limit` changes (most important first) and every high-severity one after them: a list cut
+    to fit a page never drops a worsened status, a missed target or an overdue decision. Returns (shown,
+    number left out). Works on anything with a `severity` (Change, a pack's ChangeLine, their dicts)."""
+    if limit is None or len(changes) <= limit:
+        return list(changes), 0
+
+    def severity(c) -> str | None:
+        return c.get("severity") if isinstance(c, dict) else getattr(c, "severity", None)
+
+    shown = list(changes[:limit]) + [c for c in changes[limit:] if severity(c) == "high"]
+    return shown, len(changes) - len(shown)
 
 
 def short(text: str, n: int = 140) -> str:
@@ -117,7 +134,7 @@ def _meteo(session: Session, since: datetime, moment: datetime) -> list[Change]:
             rank, 1.0 + LEVEL_RANK[m.level],
             f"Météo de {m.target_id} : {was_fr} → {label(METEO_LEVEL_LABELS, m.level, 'fr')} ({m.author}) : "
             f"{short(m.justification)}",
-            f"Weather of {m.target_id}: {was_en} → {label(METEO_LEVEL_LABELS, m.level, 'en')} ({m.author}): "
+            f"Météo (manual status) of {m.target_id}: {was_en} → {label(METEO_LEVEL_LABELS, m.level, 'en')} ({m.author}): "
             f"{short(m.justification)}",
             direction="worse" if worse else "better" if old else None,
             detail={"target_type": key[0], "target_id": key[1]}))

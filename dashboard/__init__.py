@@ -5,14 +5,16 @@ from __future__ import annotations
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import api, auth, callbacks, routes, routes_committee, routes_exports, shell
+from dashboard import api, auth, callbacks, guards, rate_limits, routes, routes_committee, routes_exports, shell
 from dashboard.components import identity
 from dashboard.context import AppContext, install
 from dashboard.i18n import t
 from dashboard.theme import register_plotly_template
+from reports import renderer
 from settings import Settings, load_settings
 
 # French first: <html lang="fr"> from the first byte (a clientside callback switches it with the toggle).
+# Dash's scripts sit bare in <body>: the shell's own <footer> is the page's one contentinfo landmark.
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="fr">
     <head>
@@ -23,11 +25,9 @@ INDEX_STRING = """<!DOCTYPE html>
     </head>
     <body>
         {%app_entry%}
-        <footer>
-            {%config%}
-            {%scripts%}
-            {%renderer%}
-        </footer>
+        {%config%}
+        {%scripts%}
+        {%renderer%}
     </body>
 </html>"""
 
@@ -52,6 +52,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.index_string = INDEX_STRING
     install(app.server, AppContext.build(settings))
+    guards.register(app.server, settings)  # body, URL and asset limits: French 4xx, no traceback
+    renderer.shared(settings.image_idle_s)
+    rate_limits.install(app.server, settings.rate_per_person, settings.rate_overall, settings.rate_storage)
     app.layout = shell.layout()
     callbacks.register(app)
     identity.register(app)  # header: who is signed in, sign-out

@@ -114,6 +114,13 @@ class AppContext:
         """Today, or SEGUR_TODAY when set (demo data and freshness are computed against it)."""
         return date.fromisoformat(self.settings.today) if self.settings.today else date.today()
 
+    def default_month(self) -> str | None:
+        """The as-of month a view or a freeze takes when none is chosen: the last month of published monthly data
+        (not after today), as YYYY-MM; None without a warehouse."""
+        if not self.warehouse.available():
+            return None
+        return f"{self.engine().latest_month():%Y-%m}"
+
     def months(self, snapshot_id: str | None = None) -> list[str]:
         """Published months, newest first ([] without a warehouse); a snapshot's months up to its as-of month."""
         if snapshot_id:

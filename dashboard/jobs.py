@@ -1,14 +1,18 @@
-"""Large extracts prepared in the background: a small job registry (one per app) over a 2-thread pool.
+"""Large extracts prepared in the background: a bounded queue kept as files in one job directory.
 
-A job validates and counts first (`plan_extract`: bad input fails at once, with the French message),
-then writes `<data_dir>/exports/<job>.<ext>` batch by batch, recording the exact rows written (the
-extract's progress callback) against the COUNT of the same query. Its state is also kept as
-`<job>.json` next to the file, so any worker process can report progress and serve the file.
-Files older than a day are removed when a new job starts.
+A job validates and counts first (`plan_extract`: bad input fails at once, with the French message), passes
+the limits (dashboard/job_limits.py: per person, global, disk quota), then is saved as `<job>.json`
+("queued", with what to re-plan it from) and claimed by one process (`<job>.lock`, created exclusively) that
+writes `<job>.<ext>` batch by batch, recording rows written against the COUNT and a heartbeat. Any process
+sharing the directory (another worker, another app instance: SEGUR_JOBS_DIR) reports progress and serves the
+file; a job whose process died (no heartbeat for STALE_S) or that was never claimed is taken over by the next
+process's maintenance pass, so the queue survives a worker restart. The same pass removes files older than
+the retention (not only when a job starts).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -16,13 +20,17 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import flask
 
+from dashboard import job_limits
 from dashboard.access import current_scope
+from dashboard.job_limits import JobRefused, Limits, owner_key
 from reports.extracts import ExtractError, plan_extract
 from reports.xlsx import export_filename
 
@@ -30,6 +38,8 @@ log = logging.getLogger(__name__)
 
 JOB_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 MAX_AGE_S = 24 * 3600
+STALE_S = 90  # a running job without a heartbeat for this long has lost its process
+MAINTENANCE_S = 30
 EXTENSION = "segur-jobs"
 
 
@@ -46,60 +56,111 @@ class Job:
     error: str = ""
     truncated: bool = False
     created: float = field(default_factory=time.time)
-    owner: str = ""  # the login of the person who started it: only they may fetch the file
+    owner: str = ""  # the login of who started it ("" for nobody): only they fetch the file; limits key on it
+    params: dict = field(default_factory=dict)  # warehouse, filters, as_of, csv_sep, decimal_comma: to re-plan
+    heartbeat: float = field(default_factory=time.time)
+    kind: str = "extract"  # or "pack": a committee pack being built in a request (counted, never re-run)
 
     @property
     def finished(self) -> bool:
         return self.status in ("done", "failed")
 
+    def active(self, now: float) -> bool:
+        """Queued, or running with a live process (a dead one's job counts again once taken over)."""
+        return not self.finished and (self.status == "queued" or now - self.heartbeat < STALE_S)
+
+    @classmethod
+    def from_json(cls, text: str) -> Job:
+        data = json.loads(text)
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
 
 class JobRegistry:
-    """Jobs of one app: start, look up (memory, else the state file on disk), serve, clean up."""
+    """Jobs of a job directory: admit, queue, claim and run, look up, serve, clean up."""
 
-    def __init__(self, out_dir: Path, workers: int = 2, max_age_s: float = MAX_AGE_S) -> None:
+    def __init__(self, out_dir: Path, workers: int = 2, max_age_s: float = MAX_AGE_S,
+                 limits: Limits | None = None, maintenance_s: float | None = None) -> None:
         self.out_dir = Path(out_dir)
         self.max_age_s = max_age_s
-        self._jobs: dict[str, Job] = {}
+        self.limits = limits or Limits()
+        self._jobs: dict[str, Job] = {}  # the jobs this process runs
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="segur-extract")
+        self._stop = threading.Event()
+        self.maintenance_s = maintenance_s
+        if maintenance_s:
+            threading.Thread(target=self._maintain, name="segur-jobs-maintenance", daemon=True).start()
 
     def path(self, job: Job) -> Path:
         return self.out_dir / f"{job.id}.{job.fmt}"
 
     def start(self, warehouse, table: str, fmt: str, filters=None, as_of: str | None = None, csv_sep: str = ";",
               decimal_comma: bool = True, owner: str = "") -> Job:
-        """Plan now (ExtractError for bad input or an XLSX too large), write in the background."""
+        """Plan now (ExtractError for bad input or an XLSX too large), admit (JobRefused), queue, run."""
         plan = plan_extract(warehouse, table, fmt, filters, as_of, csv_sep, decimal_comma)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
         self.cleanup()
         job = Job(uuid.uuid4().hex, table, fmt,
                   export_filename(table, as_of, (filters.items() if filters else []), fmt), rows_total=plan.rows_out,
-                  owner=owner)
+                  owner=owner, params={"warehouse": str(warehouse), "filters": dict(filters.items()) if filters else {},
+                                       "as_of": as_of, "csv_sep": csv_sep, "decimal_comma": decimal_comma})
+        with job_limits.admission(self.out_dir):
+            now = time.time()
+            why = job_limits.refusal(self._active(now), owner_key(owner), self.limits,
+                                     job_limits.used_bytes(self.out_dir))
+            if why:
+                raise JobRefused(why)
+            self._save(job)
+        self._submit(job, plan)
+        return job
+
+    @contextmanager
+    def hold(self, owner: str, what: str) -> Iterator[Job]:
+        """Count a piece of heavy work done in the request itself (a committee pack build) against the same
+        limits: JobRefused when over; its marker is removed when the block ends."""
+        job = Job(uuid.uuid4().hex, "pack", "pdf", what, status="running", owner=owner, kind="pack")
+        with job_limits.admission(self.out_dir):
+            why = job_limits.refusal(self._active(time.time()), owner_key(owner), self.limits, 0, kind="pack")
+            if why:
+                raise JobRefused(why)
+            self._save(job)
         with self._lock:
             self._jobs[job.id] = job
-        self._save(job)
-        self._pool.submit(self._run, job, plan)
-        return job
+        try:
+            yield job
+        finally:
+            with self._lock:
+                self._jobs.pop(job.id, None)
+            (self.out_dir / f"{job.id}.json").unlink(missing_ok=True)
+
+    def _active(self, now: float) -> list[tuple[str, str]]:
+        return [(owner_key(j.owner), j.kind) for j in self.jobs() if j.active(now)]
 
     def get(self, job_id: str | None) -> Job | None:
         if not job_id or not JOB_ID_RE.match(job_id):
             return None
-        with self._lock:
-            job = self._jobs.get(job_id)
-        if job is not None:
-            return job
-        try:  # started by another worker process
-            return Job(**json.loads((self.out_dir / f"{job_id}.json").read_text()))
+        try:  # the state file is the truth: the job may run in another process
+            return Job.from_json((self.out_dir / f"{job_id}.json").read_text())
         except (OSError, ValueError, TypeError):
-            return None
+            with self._lock:
+                return self._jobs.get(job_id)
+
+    def jobs(self) -> list[Job]:
+        """Every job of the directory (this process's and the others')."""
+        out = []
+        for state in self.out_dir.glob("*.json"):
+            job = self.get(state.stem)
+            if job is not None:
+                out.append(job)
+        return out
 
     def cleanup(self, now: float | None = None) -> int:
-        """Delete files (extracts, states, partial files) older than max_age_s; returns how many."""
+        """Delete files (extracts, states, partial files, locks) older than max_age_s; returns how many."""
         now = now or time.time()
         removed = 0
         for p in self.out_dir.glob("*"):
             try:
-                if p.is_file() and now - p.stat().st_mtime > self.max_age_s:
+                if p.is_file() and p.name != ".admission.lock" and now - p.stat().st_mtime > self.max_age_s:
                     p.unlink()
                     removed += 1
             except OSError:
@@ -109,39 +170,122 @@ class JobRegistry:
                 del self._jobs[job_id]
         return removed
 
+    def recover(self, now: float | None = None) -> list[str]:
+        """Claim and run the jobs no live process holds: never claimed, or whose process stopped beating."""
+        now = now or time.time()
+        taken = []
+        for job in self.jobs():
+            if job.finished or job.id in self._jobs or job.kind != "extract":
+                continue
+            lock = self.out_dir / f"{job.id}.lock"
+            if lock.exists() and now - job.heartbeat < STALE_S:
+                continue
+            if lock.exists():  # its process died: one taker only (the rename succeeds once)
+                try:
+                    os.replace(lock, lock.with_name(f".{job.id}.{uuid.uuid4().hex}.stale"))
+                except OSError:
+                    continue
+            try:
+                plan = self._replan(job)
+            except ExtractError as e:
+                job.status, job.error = "failed", str(e)
+                self._save(job)
+                continue
+            log.info("job %s taken over (was %s)", job.id, job.status)
+            job.status = "queued"
+            self._submit(job, plan)
+            taken.append(job.id)
+        for stale in self.out_dir.glob(".*.stale"):
+            stale.unlink(missing_ok=True)
+        return taken
+
+    def close(self) -> None:
+        self._stop.set()
+        self._pool.shutdown(wait=True)
+
+    # -- running -------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _replan(job: Job):
+        from indicators.query import ViewFilters
+
+        p = job.params
+        return plan_extract(Path(p["warehouse"]), job.table, job.fmt, ViewFilters(**(p.get("filters") or {})),
+                            p.get("as_of"), p.get("csv_sep", ";"), p.get("decimal_comma", True))
+
+    def _submit(self, job: Job, plan) -> None:
+        with self._lock:
+            self._jobs[job.id] = job
+        self._pool.submit(self._claim_and_run, job, plan)
+
+    def _claim_and_run(self, job: Job, plan) -> None:
+        try:
+            fd = os.open(self.out_dir / f"{job.id}.lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:  # another process runs it
+            with self._lock:
+                self._jobs.pop(job.id, None)
+            return
+        os.write(fd, f"{os.uname().nodename} {os.getpid()}\n".encode())
+        os.close(fd)
+        self._run(job, plan)
+
     def _save(self, job: Job) -> None:
         state = self.out_dir / f"{job.id}.json"
-        tmp = state.with_suffix(".json.tmp")
+        tmp = state.with_name(f".{job.id}.{threading.get_ident()}.tmp")
         tmp.write_text(json.dumps(asdict(job)))
         os.replace(tmp, state)
 
     def _run(self, job: Job, plan) -> None:
-        job.status = "running"
+        job.status, job.heartbeat = "running", time.time()
         self._save(job)
         try:
             job.bytes = plan.write(self.path(job), lambda done, total: self._progress(job, done, total))
             job.rows_done, job.truncated, job.status = plan.rows_out, plan.truncated, "done"
         except Exception as e:  # noqa: BLE001 - reported to the user, logged with its trace
-            log.exception("extract job %s (%s.%s)", job.id, job.table, job.fmt)
+            if not isinstance(e, JobRefused):
+                log.exception("extract job %s (%s.%s)", job.id, job.table, job.fmt)
             job.status, job.error = "failed", str(e) if isinstance(e, ExtractError) else f"{type(e).__name__}: {e}"
         finally:
+            job.heartbeat = time.time()
             self._save(job)
 
     def _progress(self, job: Job, done: int, total: int) -> None:
-        """Rows written so far, of the total the COUNT found (saved: other worker processes poll the file)."""
-        job.rows_done, job.rows_total = done, total
+        """Rows written so far, of the total the COUNT found (saved: other processes poll the file); the file
+        stops when the directory goes over its quota (JobRefused: a French message on the job)."""
+        job.rows_done, job.rows_total, job.heartbeat = done, total, time.time()
         self._save(job)
+        used = job_limits.used_bytes(self.out_dir)
+        if used > self.limits.quota_bytes:
+            raise JobRefused(job_limits.over_quota(used, self.limits))
+
+    def _maintain(self) -> None:
+        """Every maintenance_s: heartbeats of this process's running jobs, take-overs, clean-up."""
+        while not self._stop.wait(self.maintenance_s):
+            try:
+                with self._lock:
+                    running = [j for j in self._jobs.values() if j.status == "running"]
+                for job in running:
+                    job.heartbeat = time.time()
+                    if job.id in self._jobs:  # a pack hold may have ended meanwhile: do not bring its marker back
+                        self._save(job)
+                self.recover()
+                self.cleanup()
+            except Exception:  # noqa: BLE001 - the next pass tries again
+                log.exception("job maintenance")
 
 
 def registry(server: flask.Flask | None = None) -> JobRegistry:
-    """The registry of the app serving the request (created on first use, under settings.data_dir/exports)."""
+    """The registry of the app serving the request (created on first use, over settings.job_dir)."""
     from dashboard.context import EXTENSION as CONTEXT
 
     server = server or flask.current_app
     with _registry_lock:
         reg = server.extensions.get(EXTENSION)
         if reg is None:
-            reg = JobRegistry(server.extensions[CONTEXT].settings.data_dir / "exports")
+            s = server.extensions[CONTEXT].settings
+            reg = JobRegistry(s.job_dir, workers=s.jobs_workers, max_age_s=s.jobs_max_age_h * 3600,
+                              limits=Limits(s.jobs_per_person, s.jobs_global, s.jobs_quota_mb * 1024 * 1024),
+                              maintenance_s=MAINTENANCE_S)
             server.extensions[EXTENSION] = reg
         return reg
 
@@ -155,11 +299,17 @@ SEPARATORS = {";": ";", ",": ",", "tab": "\t"}
 def start_for_view(search: str | None, table: str, fmt: str, sep: str | None = ";",
                    decimal: str | None = "comma") -> Job:
     """Start an extract of `table` for the view of the page URL `search` (filters, as-of: the latest month
-    when none is chosen, as the export routes do). ExtractError (French message) for bad input."""
+    when none is chosen, as the export routes do), owned by the signed-in person. ExtractError (French
+    message) for bad input, JobRefused when the limits are reached."""
+    from dashboard import rate_limits
     from dashboard.context import current
     from dashboard.state import parse_search, parse_view_state
     from indicators.query import ViewFilters
 
+    try:
+        rate_limits.check("export")
+    except rate_limits.RateLimited as e:
+        raise JobRefused(str(e)) from e
     context = current()
     months = context.months()
     state, messages = parse_view_state(parse_search(search), context.reference, months)
@@ -168,7 +318,7 @@ def start_for_view(search: str | None, table: str, fmt: str, sep: str | None = "
     if sep not in SEPARATORS:
         raise ExtractError(f"séparateur inconnu « {sep} » (attendu : ; , ou tab)")
     filters = ViewFilters(state.region, state.departement, state.couloir, state.dispositif, state.vague)
-    return registry().start(context.settings.warehouse, table, fmt, filters, state.as_of or (months[0] if months else None),
+    return registry().start(context.settings.warehouse, table, fmt, filters, state.as_of or context.default_month(),
                             SEPARATORS[sep], decimal != "point", owner=current_scope().login)
 
 

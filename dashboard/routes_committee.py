@@ -19,6 +19,8 @@ import flask
 
 from dashboard.access import current_scope
 from dashboard.context import current
+from dashboard.job_limits import JobRefused
+from dashboard.rate_limits import RateLimited
 from reports.formats import media_types
 
 log = logging.getLogger(__name__)
@@ -73,12 +75,23 @@ def pack_inputs(context, snapshot_id: str, lang: str):
     return changes, state.get("comments", []), state.get("decisions", [])
 
 
+def _key_dir(context, snapshot_id: str, fmt: str, region: str | None, lang: str) -> Path:
+    return context.settings.data_dir / "cache" / "packs" / snapshot_id / f"{fmt}-{region or 'national'}-{lang}"
+
+
+def cached_pack(context, snapshot_id: str, fmt: str, region: str | None, lang: str) -> Path | None:
+    """The pack file if it was built already (served at once, no limit applies)."""
+    key_dir = _key_dir(context, snapshot_id, fmt, region, lang)
+    done = sorted(key_dir.glob(f"*.{fmt}")) if key_dir.is_dir() else []
+    return done[0] if done else None
+
+
 def build_cached(context, snapshot_id: str, fmt: str, region: str | None, lang: str) -> Path:
     """The pack file, built on first request into the cache (built in a temporary directory, then renamed)."""
     from reports.pack import build_pack
 
     frozen = context.snapshot(snapshot_id)
-    key_dir = context.settings.data_dir / "cache" / "packs" / snapshot_id / f"{fmt}-{region or 'national'}-{lang}"
+    key_dir = _key_dir(context, snapshot_id, fmt, region, lang)
     with _build_lock:
         done = sorted(key_dir.glob(f"*.{fmt}")) if key_dir.is_dir() else []
         if done:
@@ -122,7 +135,16 @@ def register(server: flask.Flask) -> None:
                 context.snapshot(snapshot_id)
             except SnapshotError as e:
                 raise PackRequestError(str(e), 404) from e
-            path = build_cached(context, snapshot_id, fmt, region, lang)
+            path = cached_pack(context, snapshot_id, fmt, region, lang)
+            if path is None:  # a build: counted against the person's and everybody's limits (dashboard/jobs.py)
+                from dashboard import rate_limits
+                from dashboard.jobs import registry
+
+                rate_limits.check("export")
+                with registry(server).hold(current_scope().login, f"{snapshot_id}.{fmt}"):
+                    path = build_cached(context, snapshot_id, fmt, region, lang)
+        except (JobRefused, RateLimited) as e:
+            return _error(str(e), 429)
         except PackRequestError as e:
             return _error(str(e), e.status)
         except ImportError as e:

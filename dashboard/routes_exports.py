@@ -3,7 +3,8 @@ the "Exporter la vue (Excel)" link of the shell.
 
     GET /exports/workbook.xlsx?<view query>          (reports/routes.py, with the dashboard's settings/engine)
     GET /exports/extract/<table>.<fmt>?<view query>  (idem)
-    GET /exports/jobs/<job_id>                        a file prepared in the background (dashboard/jobs.py)
+    GET /exports/jobs/<job_id>                        a file prepared in the background (dashboard/jobs.py):
+                                                      ranges, or nginx's X-Accel-Redirect (SEGUR_ACCEL_REDIRECT)
 """
 
 from __future__ import annotations
@@ -35,9 +36,24 @@ def register(server: flask.Flask) -> None:
         if path is None or not path.is_file():
             return flask.Response("Extraction introuvable : le lien a expiré (24 h) ou l'identifiant est invalide. "
                                   "Relancez l'extraction depuis la page Données.\n", status=404,
-                                  mimetype="text/plain; charset=utf-8")
-        return flask.send_file(path, mimetype=FORMATS[job.fmt], as_attachment=True, download_name=job.file_name,
-                               max_age=0, conditional=True)
+                                  mimetype="text/plain")  # Flask adds the charset
+        return job_file_response(path, FORMATS[job.fmt], job.file_name)
+
+
+def job_file_response(path, mimetype: str, download_name: str) -> flask.Response:
+    """A finished job file: sent by the front server when SEGUR_ACCEL_REDIRECT names its internal location
+    (nginx X-Accel-Redirect: Python is free at once), else by send_file (sendfile, ETag, Range requests)."""
+    from dashboard.context import current
+
+    accel = current().settings.accel_redirect
+    if accel:
+        resp = flask.Response(status=200, mimetype=mimetype)
+        resp.headers["X-Accel-Redirect"] = accel.rstrip("/") + "/" + path.name
+        resp.headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+    return flask.send_file(path, mimetype=mimetype, as_attachment=True, download_name=download_name, max_age=0,
+                           conditional=True)
 
 
 def workbook_href(search: str | None, reference, months) -> str:

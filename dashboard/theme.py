@@ -57,6 +57,7 @@ STATUSES: dict[str, StatusStyle] = {
     "off_track": StatusStyle("off_track", "✖", ERROR, "#FFE9E9"),
     "no_target": StatusStyle("no_target", "○", INFO, "#E8EDFF"),
     "no_data": StatusStyle("no_data", "…", GREY_TEXT, "#EEEEEE"),
+    "incomplete": StatusStyle("incomplete", "◌", GREY_TEXT, "#EEEEEE"),  # data missing: no colour to trust
 }
 
 

@@ -7,7 +7,6 @@ connection to the old file (still valid after the rename) and see the new one wh
 from __future__ import annotations
 
 import fcntl
-import getpass
 import hashlib
 import os
 import secrets
@@ -157,7 +156,7 @@ class _Loader:
             sheets = f", feuille(s) {', '.join(staged.detected.sheets)}" if staged.detected.sheets else ""
             report.error = str(EtlError(
                 f"aucune ligne de données sous l'en-tête (ligne {staged.detected.header_line}{sheets}) : fichier "
-                "refusé, un fichier vide ne remplace aucune période ; vérifiez l'export", file=report.file))
+                "refusé, un fichier vide ne remplace aucune période ; vérifiez l'export", file=staged.path.name))
             self.drop_staging(staged)
             return None
         self.con.execute(staged.drop_sql())  # the typed table keeps the raw text (r_*) it needs
@@ -307,7 +306,7 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
                 failed = any(f.error for f in report.files) or (not lenient and report.problems_count)
                 if not (failed and not lenient):
                     slices.rebuild(con, loader.touched)
-                    _guard_volumes(con, report, accept_shrink, author)
+                    slices.guard_volumes(con, report, accept_shrink, author)
                 if failed and not lenient or report.shrinks and not accept_shrink:
                     report.status = "failed"
                 else:
@@ -323,7 +322,7 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
                 building.unlink(missing_ok=True)
             else:
                 if report.shrinks:  # never published without its audit entry
-                    _journal_accepted_shrink(settings, report)
+                    slices.journal_accepted_shrink(settings, report)
                 _fsync(building)
                 os.replace(building, settings.warehouse)
     except EtlError as e:
@@ -340,32 +339,6 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
     report.finished_at = datetime.now()
     _write_run_report(settings, report)
     return report
-
-
-def _guard_volumes(con: duckdb.DuckDBPyConnection, report: RunReport, accept_shrink: bool,
-                   author: str | None) -> None:
-    """Record in the report the published periods this run shrinks beyond tolerance, and whether accepted."""
-    shrinks = slices.find_shrinks(con)
-    if not shrinks:
-        return
-    report.shrinks = [s.to_dict() for s in shrinks]
-    report.message = slices.shrink_message(shrinks, accepted=accept_shrink)
-    if accept_shrink:
-        report.shrink_accepted_by = author or getpass.getuser()
-
-
-def _journal_accepted_shrink(settings: Settings, report: RunReport) -> None:
-    """One audit event for a deliberately accepted shrink (who, which run, which periods)."""
-    from appstate.audit import record_event
-    from appstate.db import session_factory
-
-    try:
-        with session_factory(settings.app_db).begin() as session:
-            record_event(session, report.shrink_accepted_by or getpass.getuser(), "etl.accept_shrink", "load_run",
-                         report.run_id, {"shrinks": report.shrinks, "files": [f.file for f in report.files]})
-    except Exception as e:  # the app-state database is down or unwritable: do not publish unrecorded
-        raise EtlError(f"journal d'audit impossible à écrire ({type(e).__name__} : {e}) : la baisse acceptée "
-                       "n'a pas été publiée") from e
 
 
 def _record_run(con: duckdb.DuckDBPyConnection, report: RunReport, files: list[Path]) -> None:

@@ -27,6 +27,8 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 SUPPORTED_SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES
 HEADER_SCAN_LINES = 20
+MAX_HEADERS_SHOWN = 40  # header cells named in a "missing columns" message
+QUOTED_HEADER_CHARS = 80
 HEAD_LINE_CHARS = 65_536  # of each of the first lines, read to detect the layout (csv's own limit is 131 072)
 _CHUNK = 8 * 1024 * 1024
 
@@ -165,9 +167,13 @@ def map_header(contract: Contract, header: list[str], file: str) -> tuple[dict[s
             if close:
                 original = next(h for h in found if normalise_header(h) == close[0])
                 hints.append(f"'{original}' pour '{m}' ?")
+        shown = [h if len(h) <= QUOTED_HEADER_CHARS else h[:QUOTED_HEADER_CHARS - 1] + "…"
+                 for h in found[:MAX_HEADERS_SHOWN]]
+        if len(found) > MAX_HEADERS_SHOWN:
+            shown.append(f"… ({len(found)} colonnes en tout)")
         msg = (
             f"colonne(s) obligatoire(s) manquante(s) pour la source {contract.name} : {', '.join(missing)} ; "
-            f"colonnes trouvées : {', '.join(found) or '(aucune)'}"
+            f"colonnes trouvées : {', '.join(shown) or '(aucune)'}"
         )
         if hints:
             msg += " ; vouliez-vous dire " + " ".join(hints)
@@ -413,6 +419,10 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, workdir: P
         raise scan.encoding_error
     encoding = scan.encoding
     assert encoding is not None
+    with path.open("rb") as fh:
+        if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            raise EtlError("encodage UTF-16 (« Unicode » d'Excel) non pris en charge : enregistrez le fichier en "
+                           "« CSV UTF-8 »", file=path.name, step="read")
     head = _read_csv_head(path, encoding)
     if not any(line.strip() for line in head):
         raise EtlError("fichier vide : aucun en-tête ni aucune ligne", file=path.name)
@@ -459,13 +469,21 @@ _LINE_TOO_LONG = re.compile(r"CSV Error on Line: (\d+).*Maximum line size of (\d
                             re.S)
 
 
+_QUOTED_NEW_LINES = re.compile(r"CSV Error on Line: (\d+).*does not support null_padding in conjunction with quoted new "
+                               r"lines", re.S)
+
+
 def reader_reason(e: Exception) -> str:
     """DuckDB's reader error, short: its first paragraph without the quoted line (which may be huge)."""
     text = str(e)
     m = _LINE_TOO_LONG.search(text)
     if m:
-        return (f"la ligne {m.group(1)} fait {int(m.group(3)):,} octets, au-delà de la limite de {int(m.group(2)):,} "
-                "(une cellule démesurée ?)").replace(",", "\u202f")
+        size, limit = (f"{int(v):,}".replace(",", "\u202f") for v in (m.group(3), m.group(2)))
+        return f"la ligne {m.group(1)} fait {size} octets, au-delà de la limite de {limit} (une cellule démesurée ?)"
+    m = _QUOTED_NEW_LINES.search(text)
+    if m:
+        return (f"un guillemet (\") ouvert vers la ligne {m.group(1)} n'est jamais refermé : vérifiez les guillemets "
+                "de cette ligne")
     head = text.split("\n\n", 1)[0].splitlines()
     kept = [ln if len(ln) <= 200 else ln[:199] + "…" for ln in head if not ln.startswith("Original Line")]
     return " ; ".join(kept)

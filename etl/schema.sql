@@ -133,7 +133,8 @@ CREATE TABLE fact_mssante (
 CREATE TABLE fact_usage_pro (
     month DATE NOT NULL, departement_code VARCHAR NOT NULL, couloir_code VARCHAR NOT NULL,
     feeding_actors BIGINT NOT NULL, dmp_consultations BIGINT NOT NULL, exchanges_total BIGINT NOT NULL,
-    exchanges_ins_qualified BIGINT NOT NULL, file_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL
+    exchanges_ins_qualified BIGINT NOT NULL, dui_active_records BIGINT, file_id VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL
 );
 CREATE TABLE fact_eprescription (
     month DATE NOT NULL, departement_code VARCHAR NOT NULL, eprescriptions_count BIGINT NOT NULL,

@@ -8,13 +8,17 @@ count or total falls by more than its contract's tolerance is a shrink, refused 
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 import duckdb
 from babel.numbers import format_decimal, format_percent
 
+from etl.errors import EtlError
+from etl.report import RunReport
 from etl.sources import CONTRACTS, Contract
+from settings import Settings
 
 PUBLISHED = "published_period"
 DELIVERED = "delivered_period"
@@ -126,7 +130,8 @@ def shrink_message(shrinks: list[Shrink], accepted: bool) -> str:
                      "journal d'audit.")
     else:
         lines.append("Rien n'a été publié. Si la baisse est voulue (données retirées ou corrigées à la source), "
-                     "relancez avec --accept-shrink ; sinon demandez au producteur le fichier complet.")
+                     "relancez avec --accept-shrink ; sinon demandez au producteur le fichier complet, ou chargez "
+                     "ensemble les fichiers de tous les producteurs de ces périodes (ils forment une seule livraison).")
     return "\n".join(lines)
 
 
@@ -137,3 +142,30 @@ def provenance(con: duckdb.DuckDBPyConnection) -> list[dict]:
         "LEFT JOIN source_file f USING (file_id) ORDER BY p.source, p.period, f.file_name").fetchall()
     return [{"source": s, "period": per, "file": name, "file_id": fid, "rows": n,
              "total": None if t is None else float(t)} for s, per, name, fid, n, t in rows]
+
+
+def guard_volumes(con: duckdb.DuckDBPyConnection, report: RunReport, accept_shrink: bool,
+                  author: str | None) -> None:
+    """Record in the report the published periods this run shrinks beyond tolerance, and whether accepted."""
+    shrinks = find_shrinks(con)
+    if not shrinks:
+        return
+    report.shrinks = [s.to_dict() for s in shrinks]
+    report.message = shrink_message(shrinks, accepted=accept_shrink)
+    if accept_shrink:
+        report.shrink_accepted_by = author or getpass.getuser()
+
+
+def journal_accepted_shrink(settings: Settings, report: RunReport) -> None:
+    """One audit event for a deliberately accepted shrink (who, which run, which periods)."""
+    from appstate.audit import record_event
+    from appstate.db import session_factory
+
+    try:
+        with session_factory(settings.app_db).begin() as session:
+            record_event(session, report.shrink_accepted_by or getpass.getuser(), "etl.accept_shrink", "load_run",
+                         report.run_id, {"shrinks": report.shrinks, "files": [f.file for f in report.files]})
+    except Exception as e:  # the app-state database is down or unwritable: do not publish unrecorded
+        raise EtlError(f"journal d'audit impossible à écrire ({type(e).__name__} : {e}) : la baisse acceptée "
+                       "n'a pas été publiée") from e
+

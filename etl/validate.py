@@ -240,8 +240,15 @@ class Validator:
         # be the row's position): problems_table checks them on the typed table instead.
         any_rule = " OR ".join(f"({cond})" for cond in conditions if not _joins(cond)) or "false"
         keep = "__empty" if staged.is_view else "__line"
-        # The raw text (r_*) stays for the messages: rows found by the later rules only are known afterwards.
-        stored = ", ".join(q("r_" + col.name) for col in c.columns)
+        # The raw text (r_*) stays for the messages. The rules checked later (reference codes, duplicate keys, known
+        # solutions) quote only their own columns, on rows not known yet: those keep every raw value; any other
+        # column's raw text is quoted only on a row breaking a rule found here, so only such rows keep it (storing
+        # millions of strings no message will quote is a good part of the typing cost).
+        later = {col.name for col in c.columns if col.type == "code" and col.ref} | set(c.natural_key)
+        later |= {"solution_id"} & set(c.column_names)
+        stored = ", ".join(q("r_" + col.name) if col.name in later
+                           else f"CASE WHEN __bad THEN {q('r_' + col.name)} END AS {q('r_' + col.name)}"
+                           for col in c.columns)
         # Layer by layer, so that each cleaned value is computed once however many expressions use it.
         select = (
             f"SELECT {keep}, __sheet, {stored}, {', '.join(q(col.name) for col in c.columns)}, __bad FROM ("
@@ -289,7 +296,7 @@ class Validator:
             q.append(
                 f"SELECT __line, __sheet, {_lit(column) if column else 'NULL'} AS column_name, "
                 f"({value_sql})::VARCHAR AS value, {_lit(rule)} AS rule, {message} AS message FROM __SRC__ "
-                f"WHERE {where}"
+                f"WHERE ({where})"
             )
 
         raw_present = "{r} IS NOT NULL AND trim({r}) <> ''"
@@ -378,7 +385,10 @@ class Validator:
         joined = " OR ".join(f"({cond})" for cond in conditions if _joins(cond))
         where = f"__bad OR {joined}" if joined else "__bad"
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * FROM {typed} src_row WHERE {where}")
-        union = " UNION ALL ".join(q.replace("__SRC__", f"{bad} src_row") for q in queries)
+        # A rule found while typing can only hold on a row flagged `__bad` (the only rows whose every raw value
+        # was kept, see parse).
+        union = " UNION ALL ".join(q.replace("__SRC__", f"{bad} src_row") + ("" if _joins(cond) else " AND __bad")
+                                   for q, cond in zip(queries, conditions, strict=True))
         # The lines of each duplicate key are listed by a window over every row: only when a key repeats
         # (a grouping says so, much cheaper); otherwise that query would find nothing.
         nk = ", ".join(f'"{k}"' for k in staged.contract.natural_key)

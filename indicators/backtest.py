@@ -51,11 +51,12 @@ def _baseline(kind: str, months: np.ndarray, values: np.ndarray, ahead: int) -> 
 
 
 def backtest(series: Sequence[tuple[date, float]], cutoffs: Sequence[date], horizons: Sequence[int] = (3, 6, 12),
-             kind: str = "auto") -> list[BacktestResult]:
+             kind: str = "auto", stock: bool = False) -> list[BacktestResult]:
     """For each cutoff, forecast from the data observed up to it; score each horizon that has an actual.
 
     `kind` is a forecast kind ("auto", "logistic", …) or a baseline of BASELINES (point only, no interval).
     Cutoffs with fewer than 6 points before them, and horizons without an observed value, are skipped.
+    `stock`: the series is a level (no season is fitted), as the engine says for `last` measures.
     """
     if kind not in KINDS and kind not in BASELINES:
         raise ValueError(f"kind: expected one of {', '.join(KINDS + BASELINES)}, got {kind!r}")
@@ -73,7 +74,7 @@ def backtest(series: Sequence[tuple[date, float]], cutoffs: Sequence[date], hori
             method = kind
             path = [(d, p, p, p) for d, p in _baseline(kind, months[keep], values[keep], ahead)]
         else:
-            method, path = project(train, ahead, kind)
+            method, path = project(train, ahead, kind, stock)
         for h in horizons:
             actual = observed.get(last + h)
             if actual is None or actual == 0 or h > len(path):

@@ -3,11 +3,9 @@ consumption, the programme calendar, payment lag, money at risk and the benefici
 
 Money moves by commitment: a commitment (SONS order, selected SUN-ES application, ESMS numérique project,
 yearly forfait) is followed by payments and cancellations that name it in `commitment_ref`. As of a month,
-only events dated up to the end of that month count. Money at risk is what is committed and not yet paid:
-- on a usage dispositif whose window has closed or closes within 6 months of the as-of month ("window"),
-  or whose usage target is not met yet, i.e. no lump sum paid on the commitment ("target");
-- on a SONS order with no balance 12 months after the order ("not_validated"): the 70 % balance is only
-  paid after validation (MOM / VA), so no balance means no validation on record.
+only events dated up to the end of that month count. Money at risk is defined once, in indicators/at_risk.py
+(its rules declared on BUD-04 in indicators.yaml): here it is split by dispositif, région and reason for
+one as-of month, and its total is BUD-04's value for that month (tested).
 """
 
 from __future__ import annotations
@@ -25,7 +23,6 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
-    and_,
     case,
     cast,
     func,
@@ -37,8 +34,10 @@ from sqlalchemy import (
 )
 
 from etl.sources.budget import CANCELLED, FINAL_PAYMENTS, PAID
+from indicators.at_risk import DEFAULT_RULES, risk_reason
 from indicators.budget import envelope_select, view_clauses
 from indicators.compute import month_end
+from indicators.measures import AtRiskMeasure
 from indicators.query import ViewFilters
 from indicators.tables import FACTS, derived_commitment_state, derived_funding_month, dim_dispositif, has_derived
 
@@ -51,9 +50,6 @@ dim_funding_window = Table("dim_funding_window", MetaData(), Column("dispositif_
 PNRR_END = date(2026, 12, 31)
 GROUPINGS = {"dispositif": "dispositif_code", "couloir": "couloir_code", "vague": "vague",
              "region": "region_code", "year": "year"}
-RISK_REASONS = ("window", "target", "not_validated")
-WINDOW_MONTHS = 6
-VALIDATION_MONTHS = 12
 QUANTILES = {"p10": 0.10, "p25": 0.25, "median": 0.50, "p75": 0.75, "p90": 0.90}
 _AMOUNTS = ("envelope_eur", "committed_eur", "paid_eur", "to_commit_eur", "to_pay_eur")
 
@@ -192,19 +188,8 @@ def programme_calendar(db, view: ViewFilters | None = None) -> pd.DataFrame:
     return out
 
 
-def _risk_reason(open_eur, lump_sums, balances, commitment_date, end: date):
-    """Why an open commitment is at risk as of `end` (see the module docstring), NULL when it is not."""
-    kind, close = dim_dispositif.c.kind, dim_dispositif.c.window_close
-    return case(
-        (open_eur <= 0, null()),
-        (and_(kind == "usage", close <= add_months(end, WINDOW_MONTHS)), "window"),
-        (and_(kind == "usage", func.coalesce(lump_sums, 0) == 0), "target"),
-        (and_(kind == "equipement", func.coalesce(balances, 0) == 0,
-              commitment_date <= add_months(end, -VALIDATION_MONTHS)), "not_validated"),
-        else_=null())
-
-
-def commitments_select(as_of: date, view: ViewFilters | None = None, derived: bool = False):
+def commitments_select(as_of: date, view: ViewFilters | None = None, derived: bool = False,
+                       rules: AtRiskMeasure = DEFAULT_RULES):
     """One row per commitment dated up to the as-of month: what is committed (net of cancellations), paid,
     still open, the risk reason (None when not at risk), the first balance/lump-sum date, the last event.
 
@@ -221,7 +206,7 @@ def commitments_select(as_of: date, view: ViewFilters | None = None, derived: bo
                        st.c.departement_code, st.c.beneficiary_id, st.c.beneficiary_kind, st.c.beneficiary_name,
                        st.c.commitment_date, committed.label("committed_eur"), st.c.paid_eur,
                        open_eur.label("open_eur"),
-                       _risk_reason(open_eur, st.c.lump_sums, st.c.balances, st.c.commitment_date, end)
+                       risk_reason(open_eur, st.c.lump_sums, st.c.balances, st.c.commitment_date, end, rules)
                        .label("risk_reason"), st.c.final_date,
                        func.greatest(st.c.commitment_date, st.c.valid_from).label("last_event_date"))
                 .select_from(source)
@@ -242,7 +227,7 @@ def commitments_select(as_of: date, view: ViewFilters | None = None, derived: bo
     committed = c.c.amount_eur - func.coalesce(flows.c.cancelled_eur, 0)
     paid = func.coalesce(flows.c.paid_eur, 0)
     open_eur = func.greatest(committed - paid, 0)
-    reason = _risk_reason(open_eur, flows.c.lump_sums, flows.c.balances, c.c.event_date, end)
+    reason = risk_reason(open_eur, flows.c.lump_sums, flows.c.balances, c.c.event_date, end, rules)
     source = c.outerjoin(flows, flows.c.ref == c.c.event_id).outerjoin(
         dim_dispositif, dim_dispositif.c.dispositif_code == c.c.dispositif_code)
     return (select(c.c.event_id.label("commitment_id"), c.c.dispositif_code, c.c.couloir_code, c.c.vague,
@@ -264,10 +249,11 @@ _PARTS_COLUMNS = ["part", "dispositif_code", "region_code", "reason", "beneficia
                   "last_event_date", *QUANTILES]
 
 
-def _parts_select(as_of: date, view: ViewFilters, limit: int, derived: bool = False):
+def _parts_select(as_of: date, view: ViewFilters, limit: int, derived: bool = False,
+                  rules: AtRiskMeasure = DEFAULT_RULES):
     """Money at risk, payment lag and the top beneficiaries in one statement over one scan of the commitments
     (a materialised CTE): each part fills its own columns of a common layout, the others are NULL."""
-    s = commitments_select(as_of, view, derived).cte("commitments").prefix_with("MATERIALIZED")
+    s = commitments_select(as_of, view, derived, rules).cte("commitments").prefix_with("MATERIALIZED")
     typed = {"dispositif_code": String, "region_code": String, "reason": String, "beneficiary_id": String,
              "beneficiary_kind": String, "beneficiary_name": String, "commitments": BigInteger,
              "committed_eur": Numeric(18, 2), "paid_eur": Numeric(18, 2), "open_eur": Numeric(18, 2),
@@ -297,12 +283,15 @@ def _parts_select(as_of: date, view: ViewFilters, limit: int, derived: bool = Fa
     return union_all(risk, lags, select(*top.c))
 
 
-def commitment_views(db, as_of: date, view: ViewFilters | None = None, limit: int = 100) -> dict[str, pd.DataFrame]:
+def commitment_views(db, as_of: date, view: ViewFilters | None = None, limit: int = 100,
+                     rules: AtRiskMeasure = DEFAULT_RULES) -> dict[str, pd.DataFrame]:
     """{"risk", "lag", "beneficiaries"}: what `money_at_risk`, `payment_lag` and `beneficiaries` return, from
-    one query (the commitments of a national view are the costly part: read them once), kept per publish."""
+    one query (the commitments of a national view are the costly part: read them once), kept per publish.
+    `rules`: the catalogue's (`indicators.at_risk.risk_rules`), so that the split adds up to BUD-04."""
     view = view or ViewFilters()
-    key = f"indicators.budget_views.commitment_views|{as_of}|{view.key()}|{limit}"
-    return db.cached(key, lambda: _split_parts(db.frame(_parts_select(as_of, view, limit, has_derived(db)))))
+    key = (f"indicators.budget_views.commitment_views|{as_of}|{view.key()}|{limit}"
+           f"|{rules.window_months}|{rules.validation_months}")
+    return db.cached(key, lambda: _split_parts(db.frame(_parts_select(as_of, view, limit, has_derived(db), rules))))
 
 
 def _split_parts(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -324,19 +313,21 @@ def _split_parts(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {"risk": risk, "lag": lag, "beneficiaries": top}
 
 
-def money_at_risk(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFrame:
+def money_at_risk(db, as_of: date, view: ViewFilters | None = None,
+                  rules: AtRiskMeasure = DEFAULT_RULES) -> pd.DataFrame:
     """Money at risk by dispositif × région × reason (euros and number of commitments), largest first."""
-    return commitment_views(db, as_of, view)["risk"].copy()
+    return commitment_views(db, as_of, view, rules=rules)["risk"].copy()
 
 
-def payment_lag(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFrame:
+def payment_lag(db, as_of: date, view: ViewFilters | None = None, rules: AtRiskMeasure = DEFAULT_RULES) -> pd.DataFrame:
     """Days from commitment to its first balance or lump sum, per dispositif: number of commitments paid
     so far and the 10th, 25th, 50th, 75th, 90th percentiles (commitments not paid yet are left out)."""
-    return commitment_views(db, as_of, view)["lag"].copy()
+    return commitment_views(db, as_of, view, rules=rules)["lag"].copy()
 
 
-def beneficiaries(db, as_of: date, view: ViewFilters | None = None, limit: int = 100) -> pd.DataFrame:
+def beneficiaries(db, as_of: date, view: ViewFilters | None = None, limit: int = 100,
+                  rules: AtRiskMeasure = DEFAULT_RULES) -> pd.DataFrame:
     """The `limit` beneficiaries × dispositifs with the most committed-not-paid money: identifier and kind
     (FINESS, SIREN, RPPS), name, committed, paid, open, at risk, last event date and status
     ("at_risk" when some of it is at risk, "open" when something is left to pay, else "paid")."""
-    return commitment_views(db, as_of, view, limit)["beneficiaries"].copy()
+    return commitment_views(db, as_of, view, limit, rules)["beneficiaries"].copy()

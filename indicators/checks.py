@@ -17,14 +17,15 @@ from typing import Any
 
 import etl
 from etl.sources import CONTRACTS, Column
+from indicators.measures import KINDS
 from indicators.model import ID_PATTERN, Baseline, Filter, Indicator, LeafMeasure, Measure, Target
 from indicators.yamlfile import Loc
 
 Found = list[tuple[Loc, str]]
 NUMERIC_TYPES = frozenset({"integer", "decimal", "amount_eur"})
 DATE_TYPES = frozenset({"date", "month"})
-ADDITIVE_KINDS = frozenset({"sum", "count", "count_distinct", "difference"})  # what cumulative/rolling may add up
-SPLITTABLE_KINDS = frozenset({"sum", "count", "count_distinct", "last", "cumulative", "rolling", "difference"})
+ADDITIVE_KINDS = frozenset(k for k, cls in KINDS.items() if cls.accumulable)  # what cumulative/rolling may add up
+SPLITTABLE_KINDS = frozenset(k for k, cls in KINDS.items() if cls.additive)  # a share of the nation's total
 # Dimension → columns that give it (in order of preference). `solution_id` reaches the éditeur through dim_solution.
 DIMENSION_COLUMNS: dict[str, tuple[str, ...]] = {
     "region": ("region_code", "departement_code"),
@@ -140,7 +141,7 @@ def check_indicator(ind: Indicator, tables: dict[str, Table], ref: Reference,
         if node.kind in ("cumulative", "rolling") and node.of.kind not in ADDITIVE_KINDS:
             found.append(((*loc, "of", "kind"), f"{node.kind} adds up a flow "
                                                 f"({', '.join(sorted(ADDITIVE_KINDS))}), got {node.of.kind!r}"))
-        elif node.kind not in ("ratio", "cumulative", "rolling", "difference"):
+        elif node.leaf:
             if node.table not in tables:
                 found.append(((*loc, "table"), unknown("table", node.table, tables)))
             else:

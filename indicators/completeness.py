@@ -9,7 +9,7 @@ Below the indicator's threshold (`completeness.min_territories`) the status is �
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -105,6 +105,32 @@ def gaps(engine, table: str, as_of: date) -> list[date]:
     return engine._cached(("gaps", table, as_of), q)
 
 
+def _covered(engine, table: str, as_of: date) -> frozenset[str]:
+    """The départements a monthly source covers: every one that delivered at least once up to `as_of`."""
+    months = deliveries(engine, table)
+    return engine._cached(("covered", table, as_of),
+                          lambda: frozenset().union(*(d for m, d in months.items() if m <= as_of)))
+
+
+def by_territory(engine, ind: Indicator, as_of: date, view_complete: Completeness, dim: str,
+                 keys: list[str]) -> dict[str, Completeness]:
+    """Each région's or département's completeness for the view's month, in one pass (breakdown rows)."""
+    ref = engine.territory()
+    sources = [(c, deliveries(engine, t).get(view_complete.period, frozenset()))
+               for t in monthly_tables(ind.measure) if (c := _covered(engine, t, as_of))]
+    out = {}
+    for key in keys:
+        scope = {key} if dim == "departement" else set(ref.departements_of(key))
+        worst = None
+        for covered, delivered in sources:
+            mine = covered & scope
+            if mine and (worst is None or len(delivered & mine) / len(mine) < worst[0] / worst[1]):
+                worst = (len(delivered & mine), len(mine))
+        out[key] = replace(view_complete, territories_reported=worst[0] if worst else None,
+                           territories_expected=worst[1] if worst else None)
+    return out
+
+
 def monthly_tables(measure) -> list[str]:
     return sorted({leaf.table for leaf in measure.leaves() if leaf.date == "month" and leaf.table in MONTHLY_TABLES})
 
@@ -146,7 +172,7 @@ def assess(engine, ind: Indicator, as_of: date, view: ViewFilters, period: date 
     reported = expected = None
     for t in tables:
         months = deliveries(engine, t)
-        covered = frozenset().union(*(d for m, d in months.items() if m <= as_of))
+        covered = _covered(engine, t, as_of)
         if not covered:
             continue
         covered = covered if scope is None else covered & scope

@@ -9,10 +9,8 @@ and freshness.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
-from functools import cached_property
+from dataclasses import replace
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -22,136 +20,29 @@ from etl.sources import CONTRACTS
 from etl.status import expected_next
 from indicators import fmt
 from indicators.catalog import load_catalogue
-from indicators.completeness import Completeness, gaps
+from indicators.completeness import gaps
 from indicators.db import Warehouse
-from indicators.forecast import Forecast, forecast
+from indicators.forecast import forecast
 from indicators.lru import MISSING, LruCache
 from indicators.model import (
-    AvgMeasure,
     CountDistinctMeasure,
-    CountMeasure,
     CumulativeMeasure,
     DifferenceMeasure,
-    Indicator,
-    LastMeasure,
     RatioMeasure,
     RollingMeasure,
-    SumMeasure,
 )
+from indicators.periods import as_float, month_end, month_start, parse_month, series_total
 from indicators.query import NotApplicable, ViewFilters, first_seen_select, leaf_select, supports
+from indicators.result import build_result, with_breakdown
 from indicators.status import Assessment, assess, milestone_state, reason, target_at, trajectory_points
 from indicators.tables import dim_departement, source_file
 from indicators.territory import TerritoryRef, target_factor
+from indicators.types import BreakdownRow, FreshnessView, IndicatorResult, MilestoneView, Point
 
 PROGRAMME_START = date(2021, 1, 1)
 # Computed pieces kept per published file (leaf rows and frames, results): ≈ 20–40 per view, so a few hundred
 # views; the least recently used go first (indicators/lru.py).
 ENGINE_CACHE_ENTRIES = 10_000
-FLOW_KINDS = (SumMeasure, CountMeasure)
-
-
-def month_start(d: date) -> date:
-    return date(d.year, d.month, 1)
-
-
-def month_end(d: date) -> date:
-    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    return nxt - timedelta(days=1)
-
-
-def parse_month(text: str | date | None) -> date | None:
-    if text is None or isinstance(text, date):
-        return month_start(text) if text else None
-    y, m = text.split("-")[:2]
-    return date(int(y), int(m), 1)
-
-
-@dataclass(frozen=True)
-class Point:
-    period: date  # first day of the period
-    period_end: date
-    value: float | None
-    target: float | None
-    progress: float | None
-    progress_raw: float | None
-    expected: float | None
-    status: str
-    carried: bool = False  # a stock carried forward from an earlier delivery (no data this month)
-
-
-@dataclass(frozen=True)
-class BreakdownRow:
-    key: str
-    label: str
-    value: float | None
-    target: float | None
-    progress: float | None
-    progress_raw: float | None
-    status: str
-    why_fr: str | Callable[[], str]  # the status sentence, or how to write it: most rows are never read
-    why_en: str | Callable[[], str]
-    gap_points: float | None  # vs the view's total, in percentage points of progress (or of value for %)
-    trend: float | None
-
-    @cached_property
-    def reason_fr(self) -> str:
-        return self.why_fr if isinstance(self.why_fr, str) else self.why_fr()
-
-    @cached_property
-    def reason_en(self) -> str:
-        return self.why_en if isinstance(self.why_en, str) else self.why_en()
-
-
-@dataclass(frozen=True)
-class MilestoneView:
-    date: date
-    value: float
-    label_fr: str | None
-    label_en: str | None
-    state: str  # reached | missed | due_soon | upcoming
-    actual: float | None
-
-
-@dataclass(frozen=True)
-class FreshnessView:
-    last_period: date | None
-    expected_next: date | None
-    stale: bool
-
-
-@dataclass
-class IndicatorResult:
-    indicator: Indicator
-    as_of: date
-    filters: ViewFilters
-    grain: str
-    series: list[Point]
-    current: Point | None
-    status: str
-    reason_fr: str
-    reason_en: str
-    trend: float | None
-    trend_pct: float | None
-    target_factor: float | None
-    target_note_fr: str
-    milestones: list[MilestoneView]
-    freshness: FreshnessView
-    breakdown_dim: str | None = None
-    breakdown: list[BreakdownRow] | None = None
-    forecast: Forecast | None = None
-    national: Point | None = None  # the unfiltered value when the view is filtered
-    gap_points: float | None = None
-    not_applicable: str | None = None  # why the view's filters cannot apply to this indicator
-    leaves_sql: list[str] = field(default_factory=list)
-    target_note_en: str = ""
-    completeness: Completeness | None = None
-
-    @property
-    def id(self) -> str:
-        return self.indicator.id
-
-    def label(self, lang: str) -> str:
-        return getattr(self.indicator.label, lang)
 
 
 class Engine:
@@ -169,7 +60,10 @@ class Engine:
 
     # -- warehouse helpers ------------------------------------------------------------------------
 
-    def _cached(self, key, fn):
+    def cached(self, key, fn):
+        """`fn()` computed once per published warehouse and kept under `key` (a tuple; the engine's own keys
+        are namespaced by their first element): the public way for pages and reports to memoise a figure
+        that must be dropped with the file it was computed from."""
         version = self.db.require_version()
         with self._cache_lock:
             if self._cache_version != version:
@@ -185,8 +79,10 @@ class Engine:
                 self._cache.put(key, value)
         return value
 
+    _cached = cached  # the name the engine's own modules used before it was public
+
     def territory(self) -> TerritoryRef:
-        self._cached(("territory-version",), lambda: None)  # drops a stale TerritoryRef after a publish
+        self.cached(("territory-version",), lambda: None)  # drops a stale TerritoryRef after a publish
         if self._territory is None:
             rows = self.db.rows(select(dim_departement.c.departement_code, dim_departement.c.region_code,
                                        dim_departement.c.label, dim_departement.c.population_k))
@@ -200,7 +96,7 @@ class Engine:
             row = self.db.rows(select(func.max(source_file.c.period_max))
                                .where(source_file.c.source.in_(monthly), source_file.c.superseded_by.is_(None)))
             return row[0][0]
-        last = self._cached(("latest_month",), q)
+        last = self.cached(("latest_month",), q)
         if last is None:
             return month_start(self.today)
         return month_start(min(last, self.today))
@@ -225,7 +121,7 @@ class Engine:
                 wide = self._leaf(measure, as_of, replace(view, region=None, departement=None), dim,
                                   first_seen_from)
                 col = wide[code] if code in wide else pd.Series(
-                    np.nan if isinstance(measure, AvgMeasure | LastMeasure) else 0.0, index=wide.index)
+                    np.nan if measure.empty_month != "zero" else 0.0, index=wide.index)
                 return col.to_frame("_total")
         # The départements of a région are columns of the national breakdown by département: one query serves
         # every région's view (the overview compares a région's départements).
@@ -245,12 +141,12 @@ class Engine:
             return self._leaf_rows(stmt)
 
         shape = (measure.model_dump_json(), view.key(), breakdown, first_seen_from)
-        rows = self._cached(("leaf-rows", *shape, full_as_of), query)
-        full = self._cached(("leaf", *shape, full_as_of), lambda: self._leaf_frame(measure, rows, full_as_of))
+        rows = self.cached(("leaf-rows", *shape, full_as_of), query)
+        full = self.cached(("leaf", *shape, full_as_of), lambda: self._leaf_frame(measure, rows, full_as_of))
         if as_of == full_as_of:
             return full
-        first = self._cached(("leaf-first", *shape, full_as_of), lambda: self._first_periods(rows))
-        return self._cached(("leaf", *shape, as_of), lambda: self._truncated(full, first, as_of))
+        first = self.cached(("leaf-first", *shape, full_as_of), lambda: self._first_periods(rows))
+        return self.cached(("leaf", *shape, as_of), lambda: self._truncated(full, first, as_of))
 
     @staticmethod
     def _first_periods(rows: pd.DataFrame) -> pd.Series:
@@ -288,16 +184,21 @@ class Engine:
             wide = df.pivot(index="period", columns="key", values="value")
         else:
             wide = df.set_index("period")[["value"]].rename(columns={"value": "_total"})
-        if isinstance(measure, LastMeasure):  # a stock holds until the next value
+        if measure.empty_month == "carry":  # a stock holds until the next value
             return wide.reindex(idx.union(wide.index)).sort_index().ffill().reindex(idx)
         wide = wide.reindex(idx)
-        return wide if isinstance(measure, AvgMeasure) else wide.fillna(0.0)
+        return wide if measure.empty_month == "missing" else wide.fillna(0.0)
 
     def evaluate(self, measure, as_of: date, view: ViewFilters, breakdown: str | None = None) -> pd.DataFrame:
         """Monthly values (rows: months from the programme start to as_of; columns: breakdown keys)."""
-        if isinstance(measure, SumMeasure | CountMeasure | CountDistinctMeasure | AvgMeasure | LastMeasure):
+        if measure.leaf:
+            lacking = [t for t in measure.requires if t not in self.cached(("tables",), self.db.tables)]
+            if lacking:
+                raise NotApplicable(f"l'entrepôt a été publié sans la table {', '.join(lacking)} : le recharger "
+                                    "(python -m etl load)", f"the warehouse was published without the "
+                                    f"{', '.join(lacking)} table: reload it (python -m etl load)")
             frame = self._leaf(measure, as_of, view, breakdown)
-            if isinstance(measure, AvgMeasure | LastMeasure) or measure.date != "month":
+            if measure.empty_month != "zero" or measure.date != "month":
                 return frame
             return without_missing_months(self, measure.table, frame, as_of)  # missing, not zero
         if isinstance(measure, RatioMeasure):
@@ -333,13 +234,12 @@ class Engine:
         view = filters or ViewFilters()
         if grain not in ind.grains:  # e.g. envelope-based budget rates are yearly
             grain = ind.grains[0]
-        from indicators.result import build_result, with_breakdown  # late: result builds on this module's types
 
         key = ("result", ind.id, as_of_m, view.key(), breakdown, grain, with_forecast)
         if breakdown:  # the view's own result is computed once, whatever breakdowns are asked of it
             base = self.compute(indicator_id, as_of_m, view, None, grain, with_forecast)
-            return self._cached(key, lambda: with_breakdown(self, base, breakdown))
-        return self._cached(key, lambda: build_result(self, ind, as_of_m, view, grain, with_forecast))
+            return self.cached(key, lambda: with_breakdown(self, base, breakdown))
+        return self.cached(key, lambda: build_result(self, ind, as_of_m, view, grain, with_forecast))
 
     def compute_all(self, as_of=None, filters: ViewFilters | None = None, with_forecast: bool = False):
         return [self.compute(i.id, as_of, filters, with_forecast=with_forecast) for i in self.catalogue.indicators]
@@ -355,22 +255,7 @@ def without_missing_months(engine: Engine, table: str, frame: pd.DataFrame, as_o
     return out
 
 
-def series_total(frame: pd.DataFrame) -> pd.Series:
-    if frame.empty or "_total" not in frame:
-        return pd.Series(np.nan, index=frame.index, dtype=float)
-    return frame["_total"].astype(float)
-
-
-def as_float(x) -> float | None:
-    if x is None:
-        return None
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if np.isnan(f) else f
-
-
 __all__ = ["Assessment", "BreakdownRow", "Engine", "FreshnessView", "IndicatorResult", "MilestoneView",
-           "NotApplicable", "Point", "ViewFilters", "assess", "expected_next", "fmt", "forecast",
+           "NotApplicable", "Point", "ViewFilters", "as_float", "assess", "expected_next", "fmt", "forecast",
+           "month_end", "month_start", "parse_month", "series_total",
            "milestone_state", "reason", "target_at", "target_factor", "trajectory_points"]

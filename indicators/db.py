@@ -147,18 +147,21 @@ class Warehouse:
         return value
 
     def months(self) -> list[str]:
-        """Months (YYYY-MM, newest first) for which monthly facts or funding events are published."""
+        """Months (YYYY-MM, newest first) an as-of choice can show and a committee can freeze: months with monthly
+        facts or funding events, up to the last month of published monthly facts (a payment planned ahead is not
+        a published month). Without any monthly fact, the funding events' months."""
         def compute() -> list[str]:
             monthly = ["fact_documents", "fact_mes_profiles", "fact_mssante", "fact_usage_pro", "fact_eprescription",
                        "fact_usage_etablissement"]
             present = self.tables()
             parts = [f"SELECT DISTINCT month AS m FROM {t}" for t in monthly if t in present]  # noqa: S608 (constants)
+            last = self.query(f"SELECT strftime(max(m), '%Y-%m') FROM ({' UNION '.join(parts)})")[0][0] if parts else None  # noqa: S608
             if "fact_funding_event" in present:
                 parts.append("SELECT DISTINCT date_trunc('month', event_date) AS m FROM fact_funding_event")
             if not parts:
                 return []
             rows = self.query(f"SELECT DISTINCT strftime(m, '%Y-%m') FROM ({' UNION '.join(parts)}) ORDER BY 1 DESC")  # noqa: S608
-            return [r[0] for r in rows]
+            return [r[0] for r in rows if last is None or r[0] <= last]
         return self.cached("months", compute)
 
     def require_version(self) -> Version:

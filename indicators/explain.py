@@ -9,78 +9,9 @@ from sqlalchemy import select
 from indicators.cli_compute import forecast_dict
 from indicators.compute import Engine, month_end, parse_month
 from indicators.forecast_text import explanation
-from indicators.model import (
-    AvgMeasure,
-    CountDistinctMeasure,
-    CountMeasure,
-    CumulativeMeasure,
-    DifferenceMeasure,
-    LastMeasure,
-    RatioMeasure,
-    RollingMeasure,
-    SumMeasure,
-)
 from indicators.query import NotApplicable, ViewFilters, leaf_select
 from indicators.tables import CONTRACT_OF_TABLE, load_run, source_file
-
-WORDS = {
-    "fr": {"set": "renseigné", "empty": "vide", "and": " et ", "where": " où ",
-           "sum": "somme de {col} par mois ({date})", "count": "nombre de lignes de {table} datées par {date}",
-           "distinct": "nombre de {column} distincts dans {table}", "days": "jours entre {first} et {last}",
-           "avg": "moyenne de {what} ({table})", "last": "dernière valeur connue (stock) de {col}",
-           "since": " depuis le {start:%d/%m/%Y}", "cumulative": "cumul{since} de ({of})",
-           "rolling": "total glissant sur {months} mois de ({of})"},
-    "en": {"set": "not empty", "empty": "empty", "and": " and ", "where": " where ",
-           "sum": "sum of {col} per month ({date})", "count": "number of {table} rows dated by {date}",
-           "distinct": "number of distinct {column} in {table}", "days": "days between {first} and {last}",
-           "avg": "average of {what} ({table})", "last": "last known value (stock) of {col}",
-           "since": " since {start:%d/%m/%Y}", "cumulative": "running total{since} of ({of})",
-           "rolling": "rolling {months}-month total of ({of})"},
-}
-
-
-def _filters_text(filters, lang: str = "fr") -> str:
-    w = WORDS["fr" if lang == "fr" else "en"]
-    parts = []
-    for col, f in filters.items():
-        if f.values is not None:
-            parts.append(f"{col} ∈ {{{', '.join(str(v) for v in f.values)}}}")
-        elif f.not_null:
-            parts.append(f"{col} {w['set']}")
-        elif f.is_null:
-            parts.append(f"{col} {w['empty']}")
-        else:
-            parts.append(w["and"].join(x for x in (f"{col} ≥ {f.gte}" if f.gte is not None else "",
-                                                  f"{col} ≤ {f.lte}" if f.lte is not None else "") if x))
-    return (w["where"] + ", ".join(parts)) if parts else ""
-
-
-def describe(measure, lang: str = "fr") -> str:
-    """The formula in words, in French (default) or English."""
-    w = WORDS["fr" if lang == "fr" else "en"]
-    where = _filters_text(getattr(measure, "filters", {}) or {}, lang)
-    if isinstance(measure, SumMeasure):
-        return w["sum"].format(col=f"{measure.table}.{measure.column}", date=measure.date) + where
-    if isinstance(measure, CountMeasure):
-        return w["count"].format(table=measure.table, date=measure.date) + where
-    if isinstance(measure, CountDistinctMeasure):
-        return w["distinct"].format(column=measure.column, table=measure.table) + where
-    if isinstance(measure, AvgMeasure):
-        what = measure.column or w["days"].format(first=measure.days_between[0], last=measure.days_between[1])
-        return w["avg"].format(what=what, table=measure.table) + where
-    if isinstance(measure, LastMeasure):
-        return w["last"].format(col=f"{measure.table}.{measure.column}") + where
-    if isinstance(measure, RatioMeasure):
-        scale = f" × {measure.scale:g}" if measure.scale != 1 else ""
-        return f"({describe(measure.numerator, lang)}) ÷ ({describe(measure.denominator, lang)}){scale}"
-    if isinstance(measure, CumulativeMeasure):
-        since = w["since"].format(start=measure.start) if measure.start else ""
-        return w["cumulative"].format(since=since, of=describe(measure.of, lang))
-    if isinstance(measure, RollingMeasure):
-        return w["rolling"].format(months=measure.months, of=describe(measure.of, lang))
-    if isinstance(measure, DifferenceMeasure):
-        return f"({describe(measure.left, lang)}) − ({describe(measure.right, lang)})"
-    return measure.kind
+from indicators.words import describe
 
 
 def progress_rule(ind, lang: str = "fr") -> str:

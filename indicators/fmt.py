@@ -19,6 +19,7 @@ UNIT_SUFFIX = {
     "medecins": ("médecins", "doctors"), "solutions": ("solutions", "solutions"), "jours": ("jours", "days"),
     "acteurs": ("acteurs", "actors"), "ordonnances": ("ordonnances", "prescriptions"),
     "consultations": ("consultations", "consultations"), "structures": ("structures", "facilities"),
+    "dossiers": ("dossiers", "records"), "boites": ("boîtes", "mailboxes"),
     "count": ("", ""),
 }
 _SCALES = {"fr": ((1e9, "Md"), (1e6, "M"), (1e3, "k")), "en": ((1e9, "bn"), (1e6, "M"), (1e3, "k"))}
@@ -60,6 +61,33 @@ def value(v: float | None, unit: str, lang: str = "fr", digits: int = 1) -> str:
     text = number(v, lang, digits)
     suffix = UNIT_SUFFIX.get(unit, (unit, unit))[0 if lang == "fr" else 1]
     return f"{text}\u00a0{suffix}" if suffix else text
+
+
+GAP_UNITS = {"pct_points": ("pts de %", "pct pts"), "progress_points": ("pts d'avancement", "progress pts")}
+
+
+def gap(g: float | None, gap_unit: str, lang: str = "fr") -> str:
+    """A territory's gap to the national value in the indicator's own unit, signed and labelled:
+    `+12 jours`, `−3,2 pts de %` (rates), `−8,5 pts d'avancement` (counts and amounts, where a région's value
+    is a part of the nation's: their progress towards the target is compared instead)."""
+    if g is None or (isinstance(g, float) and math.isnan(g)):
+        return "—"
+    if gap_unit in GAP_UNITS:
+        rounded = round(abs(g), 1)
+        sign = "+" if g > 0 and rounded else "−" if g < 0 and rounded else ""
+        body = format_decimal(rounded, format="#,##0.0", locale=_locale(lang))
+        return f"{sign}{body}\u00a0{GAP_UNITS[gap_unit][0 if lang == 'fr' else 1]}"
+    text = value(abs(g), gap_unit, lang)
+    zero = not any(ch in "123456789" for ch in text)
+    return ("" if zero else "+" if g > 0 else "−") + text
+
+
+def gap_unit_label(gap_unit: str, lang: str = "fr") -> str:
+    """What a gap is counted in, for a column header: `jours`, `pts de %`, `pts d'avancement`."""
+    i = 0 if lang == "fr" else 1
+    if gap_unit in GAP_UNITS:
+        return GAP_UNITS[gap_unit][i]
+    return UNIT_SUFFIX.get(gap_unit, (gap_unit, gap_unit))[i]
 
 
 def percent(ratio: float | None, lang: str = "fr", digits: int = 0) -> str:

@@ -17,7 +17,7 @@ from datetime import date
 import numpy as np
 
 from indicators import forecast_models as fm
-from indicators.forecast_choice import MIN_TRAIN, ORIGIN_STEP, choose, errors, half_width, scale, score
+from indicators.forecast_choice import MIN_TRAIN, ORIGIN_STEP, SCURVE_ORIGINS, choose, errors, half_width, scale, score
 from indicators.forecast_text import Story, insufficient_messages, message
 
 MIN_POINTS = 6
@@ -162,7 +162,7 @@ def _fit_model(months: np.ndarray, values: np.ndarray, kind: str, stock: bool) -
     for k in kinds:
         mine = origins
         if k in fm.ACCELERATING:
-            mine = [o for o in origins[::-1][::ORIGIN_STEP] if o + 1 >= fm.SCURVE_MIN_POINTS]
+            mine = [o for o in origins[::-1][::ORIGIN_STEP] if o + 1 >= fm.SCURVE_MIN_POINTS][:SCURVE_ORIGINS]
         scored[k] = errors(k, y, observed, mine, damped)
     chosen = choose(scored, kind)
     step = fm.fitter(chosen, y, damped)

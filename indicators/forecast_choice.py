@@ -17,7 +17,8 @@ from indicators import forecast_models as fm
 MIN_TRAIN = 4  # observed months an origin needs behind it
 MAX_HORIZON = 60  # longest horizon scored in the backtest
 SCORE_HORIZON = 12  # the choice compares each origin's mean error over the next 12 months
-ORIGIN_STEP = 3  # S-curves are scored at every third origin (they cost a fit each)
+ORIGIN_STEP = 3  # S-curves are scored at every third origin (they cost a fit each)…
+SCURVE_ORIGINS = 8  # … the last eight of them (two years)
 MARGIN = 0.10  # an accelerating model must beat the best baseline by 10 % to replace it
 NEAREST = 8  # fewest errors behind an interval bound; neighbours within ±25 % of the horizon otherwise
 COVERAGE = 0.8  # the interval: point ± the 80 % quantile of the absolute errors at that horizon

@@ -85,6 +85,16 @@ def _curve(kind: str, theta: np.ndarray, t: np.ndarray) -> np.ndarray:
     return cap / (1 + np.exp(-z)) if kind == "logistic" else cap * np.exp(-np.exp(-z))
 
 
+def _curve_jacobian(kind: str, theta: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """d curve / d theta (analytic: scipy's finite differences would double the cost)."""
+    f = _curve(kind, theta, t)
+    if kind == "logistic":
+        dz = f * (1 - f / np.exp(theta[0]))
+    else:
+        dz = f * np.exp(-np.clip(theta[1] + theta[2] * t, -60.0, 60.0))
+    return np.column_stack([f, dz, dz * t])
+
+
 def _scurve_start(kind: str, t: np.ndarray, y: np.ndarray) -> np.ndarray | None:
     """A grid over the ceiling; for each, a weighted line in the linearised space; the best in y-space."""
     caps = y.max() * np.geomspace(1.005, SATURATION_CAP, 40)[:, None]
@@ -118,6 +128,7 @@ def scurve(kind: str, y: np.ndarray) -> Step | None:
         start[0] = min(max(start[0], lo + 1e-9), hi - 1e-9)
         try:
             fit = least_squares(lambda th: (_curve(kind, th, t) - y) / top, start,
+                                jac=lambda th: _curve_jacobian(kind, th, t) / top,
                                 bounds=([lo, -np.inf, -np.inf], [hi, np.inf, np.inf]), max_nfev=200)
         except ValueError:
             return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -64,6 +64,19 @@ class CatalogueModel(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+
+class _Kind(CatalogueModel):
+    """What the engine, the checks and the territorial targets need to know of a measure kind, declared on the
+    kind itself (SQLMesh's per-kind strategy) rather than tested for by type across modules. A new kind states
+    its traits here, its SQL in indicators.query (a leaf) and its words in indicators.explain."""
+
+    leaf: ClassVar[bool] = False  # read from one table (indicators.query builds its SQL)
+    flow: ClassVar[bool] = False  # a monthly flow: periods add up (quarter = sum of its months)
+    empty_month: ClassVar[str] = "zero"  # a month without rows: "zero", "missing" (a mean) or "carry" (a stock)
+    additive: ClassVar[bool] = True  # a territory's value is a part of the nation's (counts, amounts)
+    accumulable: ClassVar[bool] = False  # cumulative / rolling may add it up month after month
+    requires: ClassVar[tuple[str, ...]] = ()  # derived warehouse tables it reads (etl/derived.py)
+
 class Filter(CatalogueModel):
     """One condition on a column: listed values, not null, null, or a range (bounds included)."""
 
@@ -97,8 +110,10 @@ FilterSpec = Annotated[
 ]
 
 
-class _Leaf(CatalogueModel):
+class _Leaf(_Kind):
     """A measure read from one warehouse table."""
+
+    leaf: ClassVar[bool] = True
 
     table: Str = Field(description="Warehouse table: the `table` of a source contract (etl/sources).")
     date: Str = Field(description="Column dating each row: a date or month column (`year` / `reference_year` "
@@ -117,12 +132,16 @@ class SumMeasure(_Leaf):
 
     kind: Literal["sum"]
     column: Str
+    flow: ClassVar[bool] = True
+    accumulable: ClassVar[bool] = True
 
 
 class CountMeasure(_Leaf):
     """Flow: number of rows dated in the period."""
 
     kind: Literal["count"]
+    flow: ClassVar[bool] = True
+    accumulable: ClassVar[bool] = True
 
 
 class CountDistinctMeasure(_Leaf):
@@ -130,12 +149,15 @@ class CountDistinctMeasure(_Leaf):
 
     kind: Literal["count_distinct"]
     column: Str
+    accumulable: ClassVar[bool] = True  # cumulative: distinct over the whole span (indicators.compute)
 
 
 class AvgMeasure(_Leaf):
     """Mean of `column`, or of the days between two date columns, over the rows dated in the period."""
 
     kind: Literal["avg"]
+    empty_month: ClassVar[str] = "missing"
+    additive: ClassVar[bool] = False
     column: Str | None = None
     days_between: tuple[Str, Str] | None = Field(None, description="[start_column, end_column]: days from start to end.")
 
@@ -151,9 +173,32 @@ class LastMeasure(_Leaf):
 
     kind: Literal["last"]
     column: Str
+    empty_month: ClassVar[str] = "carry"
 
 
-class _Composite(CatalogueModel):
+class AtRiskMeasure(_Leaf):
+    """Money at risk at each month's end: committed, not paid yet, and liable to be lost (indicators/at_risk.py).
+
+    An open commitment is at risk when it is on a usage dispositif whose window closes within
+    `window_months` of the month ("window") or whose usage target is not met yet, i.e. no lump sum paid on
+    it ("target"); or on an equipment (SONS) order with no balance `validation_months` after the order
+    ("not_validated": the 70 % balance follows validation, MOM / VA). Read from the funding events."""
+
+    kind: Literal["at_risk"]
+    table: Literal["fact_funding_event"] = "fact_funding_event"
+    date: Literal["event_date"] = "event_date"
+    requires: ClassVar[tuple[str, ...]] = ("derived_commitment_state",)
+    window_months: Annotated[int, Strict(), Field(ge=0, le=60)] = 6
+    validation_months: Annotated[int, Strict(), Field(ge=1, le=60)] = 12
+
+    @model_validator(mode="after")
+    def _no_filters(self) -> AtRiskMeasure:
+        if self.filters:
+            raise ValueError("at_risk takes no filters: the view's filters (région, dispositif…) apply to it")
+        return self
+
+
+class _Composite(_Kind):
     def leaves(self) -> Iterator[LeafMeasure]:
         for child in self.children().values():
             yield from child.leaves()
@@ -166,6 +211,7 @@ class RatioMeasure(_Composite):
     """numerator / denominator × scale."""
 
     kind: Literal["ratio"]
+    additive: ClassVar[bool] = False
     numerator: Measure
     denominator: Measure
     scale: Annotated[float, Strict(), Field(gt=0)] = 1.0
@@ -200,6 +246,7 @@ class DifferenceMeasure(_Composite):
     """left − right (e.g. committed − paid)."""
 
     kind: Literal["difference"]
+    accumulable: ClassVar[bool] = True
     left: Measure
     right: Measure
 
@@ -207,14 +254,17 @@ class DifferenceMeasure(_Composite):
         return {"left": self.left, "right": self.right}
 
 
-LeafMeasure = Union[SumMeasure, CountMeasure, CountDistinctMeasure, AvgMeasure, LastMeasure]  # noqa: UP007
+LeafMeasure = Union[SumMeasure, CountMeasure, CountDistinctMeasure, AvgMeasure, LastMeasure, AtRiskMeasure]  # noqa: UP007
 Measure = Annotated[
     Union[  # noqa: UP007
-        SumMeasure, CountMeasure, CountDistinctMeasure, AvgMeasure, LastMeasure,
+        SumMeasure, CountMeasure, CountDistinctMeasure, AvgMeasure, LastMeasure, AtRiskMeasure,
         RatioMeasure, CumulativeMeasure, RollingMeasure, DifferenceMeasure,
     ],
     Field(discriminator="kind"),
 ]
-MEASURE_KINDS = ("sum", "count", "count_distinct", "avg", "last", "ratio", "cumulative", "rolling", "difference")
+KIND_CLASSES = (SumMeasure, CountMeasure, CountDistinctMeasure, AvgMeasure, LastMeasure, AtRiskMeasure, RatioMeasure,
+                CumulativeMeasure, RollingMeasure, DifferenceMeasure)
+KINDS = {cls.model_fields["kind"].annotation.__args__[0]: cls for cls in KIND_CLASSES}  # kind name → class
+MEASURE_KINDS = tuple(KINDS)
 for _composite in (RatioMeasure, CumulativeMeasure, RollingMeasure, DifferenceMeasure):
     _composite.model_rebuild()

@@ -13,6 +13,7 @@ from pydantic import Field, Strict, field_validator, model_validator
 
 from indicators.measures import (  # noqa: F401  (re-exported: the engine imports measures from here)
     MEASURE_KINDS,
+    AtRiskMeasure,
     AvgMeasure,
     Bool,
     CatalogueModel,
@@ -40,7 +41,7 @@ PATTERN_EXAMPLES = {ID_PATTERN: "USE-01", OBJECTIVE_ID_PATTERN: "OBJ-ALIM", TAG_
 
 Unit = Literal[
     "EUR", "pct", "documents", "profils", "messages", "etablissements", "medecins", "solutions", "jours",
-    "acteurs", "ordonnances", "consultations", "structures", "count",
+    "acteurs", "ordonnances", "consultations", "structures", "dossiers", "boites", "count",
 ]
 UNIT_LABELS: dict[str, tuple[str, str]] = {  # unit → (French, English) label
     "EUR": ("€", "€"), "pct": ("%", "%"), "documents": ("documents", "documents"),
@@ -48,7 +49,8 @@ UNIT_LABELS: dict[str, tuple[str, str]] = {  # unit → (French, English) label
     "etablissements": ("établissements", "establishments"), "medecins": ("médecins", "doctors"),
     "solutions": ("solutions", "solutions"), "jours": ("jours", "days"), "acteurs": ("acteurs", "actors"),
     "ordonnances": ("ordonnances", "prescriptions"), "consultations": ("consultations", "consultations"),
-    "structures": ("structures", "facilities"), "count": ("nombre", "count"),
+    "structures": ("structures", "facilities"), "dossiers": ("dossiers", "records"),
+    "boites": ("boîtes aux lettres", "mailboxes"), "count": ("nombre", "count"),
 }
 Grain = Literal["month", "quarter", "year"]
 Dimension = Literal["region", "departement", "couloir", "dispositif", "vague", "editeur", "document_type"]
@@ -109,6 +111,8 @@ class Milestone(CatalogueModel):
     label: Text | None = None
     source: Str | None = Field(None, description="Public source of the target (site, article).")
     official: Bool = Field(True, description="false: a steering milestone proposed here, not a published target.")
+    reference: Bool = Field(False, description="true: a level already observed (a published figure), shown for "
+                                               "comparison and never used as a target: no status is derived from it.")
 
 
 class TerritorialTarget(CatalogueModel):
@@ -142,9 +146,29 @@ class Target(CatalogueModel):
                                                                         "the last one is the final target.")
     territorial: TerritorialTarget | None = None
 
+    @model_validator(mode="after")
+    def _references_last(self) -> Target:
+        seen_reference = False
+        for m in self.milestones:
+            if seen_reference and not m.reference:
+                raise ValueError("a reference milestone (an observed level) cannot come before a target milestone: "
+                                 "list the targets first, or drop `reference: true`")
+            seen_reference |= m.reference
+        return self
+
+    @property
+    def targets(self) -> tuple[Milestone, ...]:
+        """The milestones that are targets (not observed reference levels)."""
+        return tuple(m for m in self.milestones if not m.reference)
+
+    @property
+    def has_target(self) -> bool:
+        return bool(self.targets)
+
     @property
     def final(self) -> Milestone:
-        return self.milestones[-1]
+        """The final target; for an indicator with reference levels only, the last reference."""
+        return (self.targets or self.milestones)[-1]
 
 
 class Indicator(CatalogueModel):

@@ -12,7 +12,16 @@ from datetime import date
 from sqlalchemy import Select, and_, distinct, func, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from indicators.model import AvgMeasure, CountDistinctMeasure, CountMeasure, Filter, LastMeasure, SumMeasure
+from indicators.at_risk import at_risk_select
+from indicators.model import (
+    AtRiskMeasure,
+    AvgMeasure,
+    CountDistinctMeasure,
+    CountMeasure,
+    Filter,
+    LastMeasure,
+    SumMeasure,
+)
 from indicators.tables import FACTS, dim_departement, table
 
 YEAR_COLUMNS = {"year", "reference_year"}
@@ -122,6 +131,10 @@ def first_seen_select(measure: CountDistinctMeasure, as_of_end: date, view: View
 def leaf_select(measure, as_of_end: date, view: ViewFilters, breakdown: str | None, start: date | None = None,
                 first_seen: bool = False) -> Select:
     """Monthly value of a leaf measure up to `as_of_end`, grouped by the breakdown key if any."""
+    if isinstance(measure, AtRiskMeasure):
+        for dim in [d for d, _ in view.items()] + ([breakdown] if breakdown else []):
+            dimension_expr(measure.table, dim)  # NotApplicable for a dimension the funding events lack
+        return at_risk_select(measure, as_of_end, view, breakdown)
     t = table(measure.table)
     if isinstance(measure, SumMeasure | LastMeasure):
         value = func.sum(t.c[measure.column])

@@ -6,40 +6,36 @@ from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, literal_column, select
 
 from etl.status import expected_next
-from indicators import completeness
-from indicators.compute import (
-    BreakdownRow,
-    Engine,
-    FreshnessView,
-    IndicatorResult,
-    MilestoneView,
-    Point,
-    as_float,
-    month_end,
-    month_start,
-    series_total,
-)
+from indicators import completeness, fmt
 from indicators.forecast import forecast
-from indicators.model import CountMeasure, Indicator, SumMeasure
+from indicators.labels import dimension_labels
+from indicators.model import Indicator
+from indicators.periods import as_float, month_end, month_start, series_total
 from indicators.query import NotApplicable, ViewFilters
 from indicators.status import assess, milestone_state, reason, target_at
-from indicators.tables import FACTS, LABEL_TABLES, source_file
+from indicators.tables import FACTS, source_file
 from indicators.territory import TargetNote, is_additive, target_factor
+from indicators.types import BreakdownRow, FreshnessView, IndicatorResult, MilestoneView, Point
+
+if TYPE_CHECKING:
+    from indicators.compute import Engine
 
 
 def _trajectory(ind: Indicator, factor: float | None) -> list[tuple[date, float]] | None:
-    if factor is None:
+    """Baseline then target milestones, scaled for the scope; None without a target (reference levels only)."""
+    if factor is None or not ind.target.has_target:
         return None
-    b = ind.baseline
+    b, targets = ind.baseline, ind.target.targets
     if is_additive(ind):
-        return [(b.date, b.value * factor)] + [(m.date, m.value * factor) for m in ind.target.milestones]
-    return [(b.date, b.value)] + [(m.date, b.value + (m.value - b.value) * factor) for m in ind.target.milestones]
+        return [(b.date, b.value * factor)] + [(m.date, m.value * factor) for m in targets]
+    return [(b.date, b.value)] + [(m.date, b.value + (m.value - b.value) * factor) for m in targets]
 
 
 def _resample(s: pd.Series, grain: str, flow: bool) -> pd.Series:
@@ -97,7 +93,7 @@ def _data_end(engine: Engine, ind: Indicator, as_of: date) -> date:
             if i:
                 ends.append(months[i - 1])
         return min(ends) if ends else as_of
-    return engine._cached(("data_end", ind.id, as_of), q)
+    return engine.cached(("data_end", ind.id, as_of), q)
 
 
 def _months_with_data(engine: Engine, table: str, column: str) -> list[date]:
@@ -107,14 +103,14 @@ def _months_with_data(engine: Engine, table: str, column: str) -> list[date]:
         found = engine.db.rows(select(func.date_trunc(literal_column("'month'"), col)).where(col.is_not(None))
                                .distinct())
         return sorted({pd.Timestamp(m).date() for (m,) in found})
-    return engine._cached(("data-months", table, column), q)
+    return engine.cached(("data-months", table, column), q)
 
 
 def _freshness(engine: Engine, ind: Indicator) -> FreshnessView:
     def q():
         return engine.db.rows(select(func.max(source_file.c.period_max)).where(
             source_file.c.source.in_(list(ind.sources)), source_file.c.superseded_by.is_(None)))[0][0]
-    last = engine._cached(("fresh", ind.id), q)
+    last = engine.cached(("fresh", ind.id), q)
     nxt = expected_next(last, ind.freshness.periodicity, ind.freshness.delay_days) if last else None
     return FreshnessView(last, nxt, bool(nxt is None or nxt < engine.today))
 
@@ -127,26 +123,10 @@ def _series(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, brea
     return frame
 
 
-def _labels(engine: Engine, dim: str, lang: str = "fr") -> dict[str, str]:
-    """Display label per breakdown key."""
-    ref = engine.territory()
-    if dim == "region":
-        return ref.region_label_fr if lang == "fr" else ref.region_label_en
-    if dim == "departement":
-        return {d: f"{d} {label}" for d, label in ref.dep_label.items()}
-    if dim == "vague":
-        return {"1": "Vague 1" if lang == "fr" else "Wave 1", "2": "Vague 2" if lang == "fr" else "Wave 2"}
-    if dim in LABEL_TABLES:
-        tbl, key = LABEL_TABLES[dim]
-        col = tbl.c.label_fr if lang == "fr" else tbl.c.label_en
-        return dict(engine._cached(("labels", dim, lang), lambda: engine.db.rows(select(tbl.c[key], col))))
-    return {}
-
-
 def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, grain: str,
                  with_forecast: bool) -> IndicatorResult:
     ref = engine.territory()
-    flow = isinstance(ind.measure, SumMeasure | CountMeasure)
+    flow = ind.measure.flow
     factor, note = target_factor(ind, ref, view.region, view.departement, view.couloir)
     if (view.dispositif or view.vague) and is_additive(ind):
         factor, note = None, TargetNote.of("no_part_target")
@@ -171,13 +151,16 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
     if current is not None and traj:
         a = assess(current.value, traj[0][1], current.target, final_value, ind.status.on_track, ind.status.watch)
         status = a.status
-        reason_fr = reason(a, final_value, final_date, current.period_end, ind.unit, "fr")
-        reason_en = reason(a, final_value, final_date, current.period_end, ind.unit, "en")
+        words = {"value": current.value, "baseline": traj[0][1], "direction": ind.direction}
+        reason_fr = reason(a, final_value, final_date, current.period_end, ind.unit, "fr", **words)
+        reason_en = reason(a, final_value, final_date, current.period_end, ind.unit, "en", **words)
     else:
         status = "no_data" if current is None else "no_target"
         a = assess(None if current is None else current.value, 0, None, 0, 1, 0.5)
         reason_fr = reason(a, final_value, final_date, month_end(as_of), ind.unit, "fr")
         reason_en = reason(a, final_value, final_date, month_end(as_of), ind.unit, "en")
+        if current is not None and not ind.target.has_target:
+            reason_fr, reason_en = (reference_reason(ind, lang) for lang in ("fr", "en"))
     if complete is not None and not complete.complete:  # a colour would mislead: say what is missing
         at = next((p for p in points if p.period <= data_month <= p.period_end), current)
         current = None if at is None else replace(at, status="incomplete")
@@ -188,9 +171,9 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
 
     milestones = []
     monthly_points = {p.period: p for p in (points if grain == "month" else _points(ind, monthly, traj, as_of, "month"))}
-    for m in ind.target.milestones:
+    for i, m in enumerate(ind.target.targets):  # reference levels are not milestones to reach or miss
         m_value = m.value * factor if (traj and is_additive(ind) and factor is not None) else (
-            traj[ind.target.milestones.index(m) + 1][1] if traj else m.value)
+            traj[i + 1][1] if traj else m.value)
         at = monthly_points.get(month_start(min(m.date, month_end(as_of))))
         actual = at.value if at else None
         milestones.append(MilestoneView(m.date, m_value, m.label.fr if m.label else None,
@@ -206,6 +189,7 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
                                   with_forecast=False)
         result.national = national.current
         result.gap_points = _gap(ind, current, national.current)
+        result.gap, result.gap_unit = _shown_gap(ind, current, national.current, result.gap_points)
 
     if with_forecast and current is not None and traj and final_date > current.period_end:
         # published values only: a carried-forward stock never feeds the models (nor a season)
@@ -213,6 +197,15 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
                     if pd.notna(v) and ts.date() not in carried]
         result.forecast = forecast(observed, final_value, final_date, ind.direction, unit=ind.unit, stock=not flow)
     return result
+
+
+def reference_reason(ind: Indicator, lang: str) -> str:
+    """The status sentence of an indicator with observed reference levels and no target."""
+    ref = ind.target.final
+    level = f"{fmt.value(ref.value, ind.unit, lang)} ({fmt.month(ref.date, lang)})"
+    if lang == "fr":
+        return f"Pas de cible publiée : le repère {level} est un niveau déjà constaté, montré pour comparaison."
+    return f"No published target: the reference {level} is a level already observed, shown for comparison."
 
 
 def _mark_carried(points: list[Point], carried: set[date]) -> list[Point]:
@@ -228,7 +221,7 @@ def with_breakdown(engine: Engine, base: IndicatorResult, breakdown: str) -> Ind
     ind = base.indicator
     if base.not_applicable or breakdown not in ind.dimensions:
         return base
-    flow = isinstance(ind.measure, SumMeasure | CountMeasure)
+    flow = ind.measure.flow
     try:
         rows = _breakdown(engine, ind, base.as_of, base.filters, breakdown, base.current, flow, base.grain)
     except NotApplicable:
@@ -250,20 +243,37 @@ def _check_declared(ind: Indicator, view: ViewFilters) -> None:
 
 
 def _gap(ind: Indicator, here: Point | None, nation: Point | None) -> float | None:
+    """How far ahead (+) or behind (−) the nation a scope is, whatever the direction: in points of value for a
+    rate, of progress towards the target otherwise (the thresholds of the alerts compare this)."""
     if here is None or nation is None or here.value is None or nation.value is None:
         return None
     if ind.unit == "pct":
-        return here.value - nation.value
+        return (here.value - nation.value) * (1 if ind.direction == "up" else -1)
     if here.progress_raw is None or nation.progress_raw is None:
         return None
     return (here.progress_raw - nation.progress_raw) * 100
+
+
+def _shown_gap(ind: Indicator, here: Point | None, nation: Point | None, points: float | None):
+    """The gap as a reader takes it: the difference of values in the indicator's unit (points of % for a rate,
+    days for a lag) when a scope's value compares with the nation's; for a count or an amount (a part of the
+    national total) the progress points. Returns (gap, gap unit for fmt.gap)."""
+    if is_additive(ind):
+        return points, "progress_points"
+    if here is None or nation is None or here.value is None or nation.value is None:
+        return None, ("pct_points" if ind.unit == "pct" else ind.unit)
+    return here.value - nation.value, ("pct_points" if ind.unit == "pct" else ind.unit)
 
 
 def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, dim: str, total: Point | None,
                flow: bool, grain: str) -> list[BreakdownRow]:
     frame = _resample(_series(engine, ind, as_of, view, dim).astype(float), grain, flow)
     ref = engine.territory()
-    labels = _labels(engine, dim)
+    labels = dimension_labels(engine, dim)
+    data_month = month_start(_data_end(engine, ind, as_of))
+    view_complete = completeness.assess(engine, ind, as_of, view, data_month, grain, flow)
+    territories = (completeness.by_territory(engine, ind, as_of, view_complete, dim, [str(k) for k in frame.columns])
+                   if view_complete is not None and dim in ("region", "departement") else {})
     values = frame.to_numpy(dtype=float)
     starts = [ts.date() for ts in frame.index]
     rows = []
@@ -287,12 +297,19 @@ def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, d
                    final_value, ind.status.on_track, ind.status.watch) if traj else \
             assess(cur.value if cur else None, 0, None, 0, 1, 0.5)
         end = cur.period_end if cur else month_end(as_of)
+        points = _gap(ind, cur, total)
+        words = {"value": cur.value if cur else None, "baseline": traj[0][1] if traj else None,
+                 "direction": ind.direction}
+        why_fr = partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "fr", **words)
+        why_en = partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "en", **words)
+        row_complete = territories.get(str(key), view_complete)  # did this territory deliver?
+        status = a.status
+        if row_complete is not None and not row_complete.complete:
+            status, why_fr, why_en = "incomplete", row_complete.sentence("fr"), row_complete.sentence("en")
         rows.append(BreakdownRow(
             str(key), labels.get(str(key), str(key)), cur.value if cur else None, cur.target if cur else None,
-            a.progress, a.progress_raw, a.status,
-            partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "fr"),
-            partial(reason, a, final_value, ind.target.final.date, end, ind.unit, "en"),
-            _gap(ind, cur, total), (cur.value - prev.value) if cur and prev else None,
+            a.progress, a.progress_raw, status, why_fr, why_en,
+            points, (cur.value - prev.value) if cur and prev else None, *_shown_gap(ind, cur, total, points),
         ))
     rows.sort(key=lambda r: (r.value is None, -(r.progress_raw if r.progress_raw is not None else -1e9),
                              r.key))

@@ -31,7 +31,7 @@ def rollup(catalogue, results: dict[str, IndicatorResult]) -> list[ObjectiveResu
             r = results.get(ind_id)
             status = r.status if r else "no_data"
             counts[status] = counts.get(status, 0) + 1
-            cur = r.current if r else None
+            cur = r.current if r and r.status != "incomplete" else None  # incomplete data colours nothing
             if cur is None or cur.progress is None or cur.expected is None:
                 continue
             ratio = cur.progress_raw / cur.expected if cur.expected > 0 else (1.0 if cur.progress_raw >= 0 else 0.0)

@@ -10,6 +10,7 @@ import settings
 from etl.sources import CONTRACTS
 from indicators.catalog import Catalogue
 from indicators.model import UNIT_LABELS, CatalogueFile, Filter, Indicator, Measure, Milestone
+from indicators.words import describe as words
 
 SCHEMA_PATH = Path("docs/indicators.schema.json")
 MARKDOWN_PATH = Path("docs/indicators.md")
@@ -85,7 +86,7 @@ def describe(m: Measure) -> str:
         "avg": lambda: (f"moyenne de {_column(m.table, m.column)}" if m.column else
                         f"délai moyen en jours entre {_column(m.table, m.days_between[0])} et "
                         f"{_column(m.table, m.days_between[1])}"),
-    }[m.kind]()
+    }.get(m.kind, lambda: words(m, "fr"))()  # a kind without a doc sentence of its own: its words
     conditions = [_filter(c, f) for c, f in m.filters.items()]
     where = f", où {' ; '.join(conditions)}" if conditions else ""
     return f"{text} (période : `{m.date}`){where}"
@@ -97,7 +98,9 @@ def _milestone(ms: Milestone, unit: str) -> str:
         text += f" — {ms.label.fr}"
     if ms.source:
         text += f" (source : {ms.source})"
-    if not ms.official:
+    if ms.reference:
+        text += " *(repère déjà constaté, pas une cible : aucun statut n'en découle)*"
+    elif not ms.official:
         text += " *(jalon de pilotage, non officiel)*"
     return text
 

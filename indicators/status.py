@@ -66,8 +66,10 @@ def assess(value: float | None, baseline: float, target_now: float | None, final
 
 
 def reason(a: Assessment, final_value: float, final_date: date, period_end: date, unit: str,
-           lang: str) -> str:
-    """One sentence saying why the status is what it is."""
+           lang: str, value: float | None = None, baseline: float | None = None, direction: str = "up") -> str:
+    """One sentence saying why the status is what it is, in words that fit the direction: a value that moved
+    away from its target is said so with the values (never "-88 % of the target reached"), and a target to
+    go down to reads as a decrease to make."""
     fr = lang == "fr"
     if a.status == "no_data":
         return "Pas de donnée pour cette période et ce périmètre." if fr else "No data for this period and scope."
@@ -76,6 +78,9 @@ def reason(a: Assessment, final_value: float, final_date: date, period_end: date
                 else "No target defined for this scope at this date.")
     target = fmt.value(final_value, unit, lang)
     year = final_date.year
+    if value is not None and baseline is not None and (direction == "down" or (a.progress_raw or 0) < 0):
+        return _reason_in_values(a, fmt.value(value, unit, lang), fmt.value(baseline, unit, lang), target,
+                                 final_date, period_end, direction, lang)
     progress = fmt.percent(a.progress_raw if a.progress_raw is not None and a.progress_raw < 0 else a.progress, lang)
     expected = fmt.percent(a.expected, lang)
     if period_end >= final_date:
@@ -85,6 +90,38 @@ def reason(a: Assessment, final_value: float, final_date: date, period_end: date
     if fr:
         return f"{progress} de la cible {year} ({target}) ; la trajectoire attend {expected} à cette date."
     return f"{progress} of the {year} target ({target}); the trajectory expects {expected} by now."
+
+
+def _reason_in_values(a: Assessment, value: str, baseline: str, target: str, final_date: date, period_end: date,
+                      direction: str, lang: str) -> str:
+    """The status sentence of a value to bring down, or of one that moved away from its target."""
+    fr, down = lang == "fr", direction == "down"
+    month, year = fmt.month(final_date, lang), final_date.year
+    if down and not target.startswith("0"):  # "0 € or less" reads oddly: nothing less than nothing
+        target = f"{target} ou moins" if fr else f"{target} or less"
+    expected = fmt.percent(a.expected, lang)
+    if (a.progress_raw or 0) < 0:
+        if fr:
+            where = "au-dessus" if down else "en dessous"
+            aim = f"la cible {year} est {target}"
+            lead = f"Échéance {month} passée : " if period_end >= final_date else ""
+            return f"{lead}{value}, {where} de la référence ({baseline}) : l'écart à la cible s'est creusé ({aim})."
+        where = "above" if down else "below"
+        aim = f"the {year} target is {target}"
+        lead = f"Deadline {month} passed: " if period_end >= final_date else ""
+        return f"{lead}{value}, {where} the baseline ({baseline}): further from the target ({aim})."
+    done = fmt.percent(a.progress, lang)
+    if period_end >= final_date:
+        if fr:
+            return (f"Échéance {month} passée : {value} pour une cible de {target} (référence {baseline}) ; "
+                    f"{done} de la baisse attendue faite.")
+        return (f"Deadline {month} passed: {value} against a target of {target} (baseline {baseline}); "
+                f"{done} of the expected decrease made.")
+    if fr:
+        return (f"{value} pour une cible {year} de {target} (référence {baseline}) : {done} de la baisse "
+                f"attendue faite ; la trajectoire en attend {expected} à cette date.")
+    return (f"{value} against a {year} target of {target} (baseline {baseline}): {done} of the expected "
+            f"decrease made; the trajectory expects {expected} by now.")
 
 
 def milestone_state(value_at_date: float | None, target: float, due: date, as_of_end: date, direction: str) -> str:

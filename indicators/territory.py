@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators.model import AvgMeasure, Indicator, RatioMeasure
+from indicators.model import Indicator
 
 NON_ADDITIVE_UNITS = {"pct", "jours"}
 # How a scope's target was obtained, in both languages (`{couloir}` is filled in).
@@ -75,7 +75,7 @@ class TerritoryRef:
 
 def is_additive(ind: Indicator) -> bool:
     """Whether a territory's value is a part of the national value (counts, amounts) or a rate."""
-    return ind.unit not in NON_ADDITIVE_UNITS and not isinstance(ind.measure, RatioMeasure | AvgMeasure)
+    return ind.unit not in NON_ADDITIVE_UNITS and ind.measure.additive
 
 
 def target_factor(ind: Indicator, ref: TerritoryRef, region: str | None = None, departement: str | None = None,

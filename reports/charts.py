@@ -11,8 +11,6 @@ from __future__ import annotations
 import csv
 import math
 import re
-import threading
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -223,27 +221,13 @@ def figures(pack: PackData) -> dict[str, go.Figure]:
     return out
 
 
-_server_lock = threading.Lock()
-_server_users = 0
-
-
 @contextmanager
 def chart_renderer() -> Iterator[None]:
-    """Keep one kaleido browser open for the charts rendered inside (nested uses share it)."""
-    global _server_users
-    import kaleido
+    """Keep the process's one chart renderer (reports/renderer.py) open for the charts rendered inside."""
+    from reports import renderer
 
-    with _server_lock:
-        if _server_users == 0:
-            kaleido.start_sync_server(silence_warnings=True)
-        _server_users += 1
-    try:
+    with renderer.shared().held():
         yield
-    finally:
-        with _server_lock:
-            _server_users -= 1
-            if _server_users == 0:
-                kaleido.stop_sync_server(silence_warnings=True)
 
 
 class ChartError(RuntimeError):
@@ -251,17 +235,15 @@ class ChartError(RuntimeError):
 
 
 def _render(fig: go.Figure, fmt_: str, scale: float = 1.0) -> bytes:
-    import kaleido
+    from reports import renderer
 
     layout = fig.layout
-    opts = dict(format=fmt_, width=layout.width or 1000, height=layout.height or 500, scale=scale)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "kopts ignored with a server": we pass none
-            return kaleido.calc_fig_sync(fig.to_plotly_json(), opts=opts)
-    except Exception as e:
-        raise ChartError(f"les graphiques n'ont pas pu être dessinés par kaleido/Chromium ({type(e).__name__} : "
-                         f"{e}) ; vérifiez /usr/bin/chromium, ou relancez sans graphiques (--no-charts)") from e
+        return renderer.shared().render(fig.to_plotly_json(), fmt_, layout.width or 1000, layout.height or 500, scale,
+                                        wait=True)
+    except RuntimeError as e:
+        raise ChartError(f"les graphiques n'ont pas pu être dessinés par kaleido/Chromium ({e}) ; vérifiez "
+                         "/usr/bin/chromium, ou relancez sans graphiques (--no-charts)") from e
 
 
 def render_svg(fig: go.Figure) -> str:

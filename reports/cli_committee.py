@@ -10,6 +10,7 @@ import getpass
 import json
 import os
 
+from appstate.changes import capped
 from indicators import fmt
 from settings import load_settings
 
@@ -128,7 +129,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     title = "Depuis le dernier comité :" if fr else "Since the last committee:"
     print(f"{title} {_side(previous, fr)['label']} ({fmt.month(previous.as_of, args.lang)}) → "
           f"{_side(current, fr)['label']} ({fmt.month(current.as_of, args.lang)})")
-    shown = changes if args.limit <= 0 else changes[: args.limit]
+    shown, _ = capped(changes, None if args.limit <= 0 else args.limit)  # high-severity changes always listed
     for c in shown:
         print(f" {SEVERITY_MARK[c.severity]} {c.sentence_fr if fr else c.sentence_en}")
     rest = len(changes) - len(shown)

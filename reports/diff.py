@@ -15,15 +15,13 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 
 from appstate.changes import RANKS, Change, make_change, state_changes
+from etl.sources import CONTRACTS
 from indicators import fmt
 from indicators.compute import Engine, IndicatorResult
 from indicators.tables import source_file
+from reports.change_text import STATUS_LABELS
 
 STATUS_RANK = {"off_track": 0, "watch": 1, "on_track": 2}
-STATUS_LABELS = {"on_track": ("en bonne voie", "on track"), "watch": ("à surveiller", "to watch"),
-                 "off_track": ("en retard", "off track"), "no_target": ("sans cible", "no target"),
-                 "incomplete": ("données incomplètes", "incomplete data"),
-                 "no_data": ("sans donnée", "no data")}
 
 __all__ = ["Change", "Side", "committee_diff", "diff_snapshot", "live_side", "snapshot_side", "sort_key"]
 
@@ -144,7 +142,8 @@ def _target(prev: IndicatorResult, cur: IndicatorResult) -> list[Change]:
         f"{_name(cur, None, 'fr')} : cible finale modifiée, {fmt.value(a.value, unit, 'fr')} au "
         f"{fmt.day(a.date, 'fr')} → {fmt.value(b.value, unit, 'fr')} au {fmt.day(b.date, 'fr')}.",
         f"{_name(cur, None, 'en')}: final target changed, {fmt.value(a.value, unit, 'en')} by "
-        f"{fmt.day(a.date, 'en')} → {fmt.value(b.value, unit, 'en')} by {fmt.day(b.date, 'en')}.")]
+        f"{fmt.day(a.date, 'en')} → {fmt.value(b.value, unit, 'en')} by {fmt.day(b.date, 'en')}.",
+        detail={"unit": unit})]
 
 
 def _period(p) -> date | None:
@@ -193,21 +192,23 @@ def _data_changes(cur: Side, prev: Side) -> list[Change]:
         last_now = max((r[4] for r in now if r[0] == source and r[4]), default=None)
         used = feeds.get(source, [])
         detail = {"source": source, "indicators": used}
+        contract = CONTRACTS.get(source)
+        title_fr, title_en = (contract.title_fr, contract.title_en) if contract else (source, source)
         if last_now and (last_then is None or last_now > last_then):
             out.append(make_change(
                 "new_data", None, None, last_then, last_now, "data", 1.0 + len(used) / 100,
-                f"Nouvelles données « {source} » jusqu'à {fmt.month(last_now, 'fr')} (auparavant "
+                f"Nouvelles données « {title_fr} » jusqu'à {fmt.month(last_now, 'fr')} (auparavant "
                 f"{fmt.month(last_then, 'fr')}) ; indicateurs concernés : {', '.join(used) or 'aucun'}.",
-                f"New '{source}' data up to {fmt.month(last_now, 'en')} (previously {fmt.month(last_then, 'en')}); "
+                f"New '{title_en}' data up to {fmt.month(last_now, 'en')} (previously {fmt.month(last_then, 'en')}); "
                 f"indicators: {', '.join(used) or 'none'}.", detail=detail))
         revised = sorted(r[2] for r in now if r[0] == source and r[1] not in old_ids and last_then
                          and r[3] is not None and r[3] <= last_then)
         if revised:
             out.append(make_change(
                 "data_revised", None, None, None, revised, "data", 0.5 + len(used) / 100,
-                f"Données « {source} » corrigées pour des périodes déjà présentées ({', '.join(revised)}) ; "
+                f"Données « {title_fr} » corrigées pour des périodes déjà présentées ({', '.join(revised)}) ; "
                 f"indicateurs concernés : {', '.join(used) or 'aucun'}.",
-                f"'{source}' data corrected for periods already shown ({', '.join(revised)}); "
+                f"'{title_en}' data corrected for periods already shown ({', '.join(revised)}); "
                 f"indicators: {', '.join(used) or 'none'}.", detail=detail))
     return out
 

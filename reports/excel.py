@@ -18,7 +18,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from indicators import fmt
+from indicators.budget import budget_frame
+from indicators.budget_views import totals
 from indicators.compute import Engine, IndicatorResult, month_end, parse_month
+from indicators.labels import dimension_labels
 from indicators.model import UNIT_LABELS
 from indicators.query import ViewFilters
 from indicators.rollup import rollup
@@ -49,9 +52,7 @@ def dashboard_link(as_of: date | str | None, filters: ViewFilters, lang: str = "
     """The dashboard address of the same view: `http://127.0.0.1:8050/?as_of=2026-10&region=11`; with
     `snapshot`, the committee snapshot's frozen figures (`&snapshot=s-…`), not the live ones."""
     if base is None:
-        s = load_settings()
-        host = "127.0.0.1" if s.host in ("0.0.0.0", "::", "") else s.host
-        base = f"http://{host}:{s.port}/"
+        base = load_settings().dashboard_url
     query = {"as_of": as_of.isoformat()[:7] if isinstance(as_of, date) else as_of, **dict(filters.items()),
              "lang": lang if lang != "fr" else None, "snapshot": snapshot}
     query = {k: query[k] for k in URL_KEYS if query.get(k)}
@@ -62,9 +63,9 @@ def build_workbook(engine: Engine, as_of: str | date | None = None, filters: Vie
                    lang: str = "fr", dashboard_url: str | None = None, scope: Scope | None = None,
                    snapshot: str | None = None) -> Workbook:
     """The workbook of one view (as-of month, filters, language); `dashboard_url` is the dashboard's base
-    address (default: http://HOST:PORT/ from the settings); `scope` (default: the operator's, national) limits
-    the régions of the long table; `snapshot`: the id of the committee snapshot whose frozen figures `engine` reads
-    (its link then opens them)."""
+    address (default: the settings' SEGUR_PUBLIC_URL, else http://HOST:PORT/); `scope` (default: the operator's,
+    national) limits the régions of the long table; `snapshot`: the id of the committee snapshot whose frozen
+    figures `engine` reads (its link then opens them)."""
     if lang not in TEXT:
         raise ValueError(f"langue inconnue « {lang} » (attendu : fr ou en)")
     view = filters or ViewFilters()
@@ -76,12 +77,12 @@ def build_workbook(engine: Engine, as_of: str | date | None = None, filters: Vie
     readme = wb.active
     readme.title = sheet_title(tx["sheet.readme"], used)
     summary = wb.create_sheet(sheet_title(tx["sheet.summary"], used))
-    _summary(summary, engine, results, view, lang)
+    _summary(summary, engine, results, view, lang, as_of_m)
     for obj in engine.catalogue.objectives:
         ws = wb.create_sheet(sheet_title(getattr(obj.label, lang), used))
         _objective(ws, engine, [results[i] for i in obj.weights], as_of_m, view, lang, obj.id)
     write_budget(wb.create_sheet(sheet_title(tx["sheet.budget"], used)), engine, as_of_m, view, lang,
-                 _dispositif_labels(engine, lang), month_end(as_of_m).strftime("%d/%m/%Y"))
+                 dimension_labels(engine, "dispositif", lang), month_end(as_of_m).strftime("%d/%m/%Y"))
     write_tidy_sheet(wb.create_sheet(sheet_title(SHEET[lang], used)), engine, as_of_m, view, lang, scope)
     write_definitions(wb.create_sheet(sheet_title(tx["sheet.definitions"], used)), engine.catalogue, lang)
     write_provenance(wb.create_sheet(sheet_title(tx["sheet.provenance"], used)), engine, lang)
@@ -125,7 +126,23 @@ def _label(r: IndicatorResult, lang: str) -> str:
     return getattr(r.indicator.label, lang)
 
 
-def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: ViewFilters, lang: str) -> None:
+def _territorial_budget_rates(engine: Engine, as_of: date, view: ViewFilters, lang: str) -> dict:
+    """In a région view (the budget rates are not declared by région), the rates the dashboard's Budget page
+    shows for it: committed and paid on the dispositifs with a territorialised envelope, over that envelope."""
+    if not view.region or view.departement:
+        return {}
+    total = totals(budget_frame(engine.db, as_of, view))
+    if not total["envelope_eur"] > 0:  # NaN or 0: no envelope known for the view, the engine's "no data" stands
+        return {}
+    period = as_of.replace(month=1, day=1)  # the rates are yearly (envelopes are yearly)
+    return {"BUD-01": (total["committed_rate"] * 100, period), "BUD-02": (total["paid_rate"] * 100, period),
+            "reason": TEXT[lang]["budget.territorial_rate"].format(
+                envelope=fmt.value(total["envelope_eur"], "EUR", lang),
+                uncovered=fmt.value(total["uncovered_committed_eur"], "EUR", lang))}
+
+
+def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: ViewFilters, lang: str,
+             as_of: date) -> None:
     tx = TEXT[lang]
     units = {k: r.indicator.unit for k, r in results.items()}
     value_fmt = lambda row: unit_format(units[row[0]])  # noqa: E731
@@ -139,6 +156,7 @@ def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: View
     if view.items():
         cols += [Col(tx["col.national"], value_fmt), Col(tx["col.gap"], "0.0")]
     rows = []
+    territorial = _territorial_budget_rates(engine, as_of, view, lang)
     for ind_id, r in results.items():
         cur, f, ind = r.current, r.forecast, r.indicator
         objectives = ", ".join(getattr(o.label, lang) for o in engine.catalogue.objectives_of(ind_id))
@@ -149,6 +167,9 @@ def _summary(ws, engine: Engine, results: dict[str, IndicatorResult], view: View
                cur.progress if cur else None, status_text(r.status, lang),
                r.reason_fr if lang == "fr" else r.reason_en, r.trend, forecast, r.freshness.last_period,
                r.freshness.expected_next, tx["fresh.stale"] if r.freshness.stale else tx["fresh.ok"]]
+        if ind_id in territorial and cur is None:  # the Budget page's rate of this région, not the engine's
+            row[4], row[5], row[10], row[11] = (*territorial[ind_id], status_text("no_target", lang),
+                                                territorial["reason"])
         if view.items():
             row += [r.national.value if r.national else None, r.gap_points]
         rows.append(row)
@@ -185,11 +206,12 @@ def _objective(ws, engine: Engine, results: list[IndicatorResult], as_of: date, 
     tx = TEXT[lang]
     units = {r.id: r.indicator.unit for r in results}
     value_fmt = lambda row: unit_format(units[row[0]])  # noqa: E731
-    series = [[r.id, _label(r, lang), p.period, p.value, p.target, p.progress, status_text(p.status, lang)]
+    series = [[r.id, _label(r, lang), p.period, p.value, p.target, p.progress, status_text(p.status, lang),
+               tx["note.carried"] if p.carried else None]
               for r in results for p in r.series if p.value is not None or p.target is not None]
     cols = [Col(tx["col.id"], width=10), Col(tx["col.indicator"], width=40), Col(tx["col.period"], FMT_DATE),
             Col(tx["col.value"], value_fmt), Col(tx["col.target"], value_fmt), Col(tx["col.progress"], FMT_RATIO, 13),
-            Col(tx["col.status"], width=16)]
+            Col(tx["col.status"], width=16), Col(tx["col.note"], width=34)]
     first, last = write_table(ws, cols, series, f"Serie_{obj_id}")
     add_status_colours(ws, 7, first, last, lang)
     ws.freeze_panes = "A2"
@@ -212,13 +234,6 @@ def _objective(ws, engine: Engine, results: list[IndicatorResult], as_of: date, 
         put(ws, last + 2, start, tx["note.breakdown"].format(month=fmt.month(as_of, lang)))
 
 
-def _dispositif_labels(engine: Engine, lang: str) -> dict[str, str]:
-    from sqlalchemy import select
-
-    from indicators.tables import dim_dispositif
-
-    col = dim_dispositif.c.label_fr if lang == "fr" else dim_dispositif.c.label_en
-    return dict(engine.db.rows(select(dim_dispositif.c.dispositif_code, col)))
 
 
 __all__ = ["add_status_colours", "build_workbook", "dashboard_link", "status_text", "write_workbook"]

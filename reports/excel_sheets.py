@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import PurePath
 
 import pandas as pd
 from openpyxl.styles import Font
@@ -14,9 +15,10 @@ from etl.status import expected_next
 from indicators import fmt
 from indicators.compute import Engine, month_end
 from indicators.explain import describe
+from indicators.labels import dimension_labels
 from indicators.model import UNIT_LABELS
 from indicators.query import ViewFilters
-from indicators.tables import FACTS, LABEL_TABLES, source_file
+from indicators.tables import FACTS, source_file
 from reports import VERSION
 from reports.excel_text import TEXT
 from reports.xlsx import FMT_DATE, FMT_DATETIME, FMT_INT, TITLE_FONT, Col, put, write_table
@@ -42,14 +44,11 @@ def filters_in_words(engine: Engine, view: ViewFilters, lang: str) -> str:
     tx = TEXT[lang]
     if not view.items():
         return tx["readme.no_filter"]
-    ref = engine.territory()
-    labels = {"region": (tx["col.region"], ref.region_label_fr if lang == "fr" else ref.region_label_en),
-              "departement": (tx["col.departement"], ref.dep_label),
-              "vague": (tx["col.vague"], {"1": f"{tx['col.vague']} 1", "2": f"{tx['col.vague']} 2"})}
-    for dim, key in (("couloir", "col.couloir_code"), ("dispositif", "col.dispositif")):
-        tbl, code = LABEL_TABLES[dim]
-        rows = engine.db.rows(select(tbl.c[code], tbl.c.label_fr if lang == "fr" else tbl.c.label_en))
-        labels[dim] = (tx[key], dict(rows))
+    labels = {"region": (tx["col.region"], dimension_labels(engine, "region", lang)),
+              "departement": (tx["col.departement"], engine.territory().dep_label),
+              "vague": (tx["col.vague"], {"1": f"{tx['col.vague']} 1", "2": f"{tx['col.vague']} 2"}),
+              "couloir": (tx["col.couloir_code"], dimension_labels(engine, "couloir", lang)),
+              "dispositif": (tx["col.dispositif"], dimension_labels(engine, "dispositif", lang))}
     return " ; ".join(f"{labels[d][0]} : {labels[d][1].get(c, c)} ({c})" for d, c in view.items())
 
 
@@ -67,6 +66,12 @@ def source_freshness(engine: Engine) -> list[dict]:
     return out
 
 
+def catalogue_label(cat, lang: str) -> str:
+    """`indicators.yaml, version 1 (sha256 67bb8b3ae3e4…)`: the file's name, never the server's path to it."""
+    return TEXT[lang]["readme.catalogue_value"].format(name=PurePath(cat.file).name, version=cat.version,
+                                                      sha=cat.sha256[:12])
+
+
 def write_readme(ws, engine: Engine, as_of: date, view: ViewFilters, lang: str, url: str,
                  sheet_titles: list[str]) -> None:
     tx = TEXT[lang]
@@ -76,7 +81,7 @@ def write_readme(ws, engine: Engine, as_of: date, view: ViewFilters, lang: str, 
              (tx["readme.filters"], filters_in_words(engine, view, lang), None),
              (tx["readme.generated"], datetime.now().replace(microsecond=0), FMT_DATETIME),
              (tx["readme.version"], VERSION, None),
-             (tx["readme.catalogue"], f"{cat.file} (sha256 {cat.sha256[:12]}…)", None),
+             (tx["readme.catalogue"], catalogue_label(cat, lang), None),
              (tx["readme.url"], url, None)]
     for r, (key, value, number_format) in enumerate(facts, start=3):
         put(ws, r, 1, key, font=BOLD)
@@ -116,7 +121,8 @@ def write_definitions(ws, catalogue, lang: str) -> None:
                      ind.target.final.value, ind.target.final.date, steps, ind.owner, ", ".join(ind.sources),
                      getattr(ind.notes, lang) if ind.notes else "", tx["yes"] if ind.public else tx["no"]])
         milestones += [[ind.id, m.date, m.value, getattr(m.label, lang) if m.label else "",
-                        tx["yes"] if m.official else tx["no"], m.source or ""] for m in ind.target.milestones]
+                        tx["reference"] if m.reference else tx["yes"] if m.official else tx["no"], m.source or ""]
+                       for m in ind.target.milestones]
     value_fmt = {i.id: ("#,##0.0" if i.unit in ("pct", "jours") else FMT_INT) for i in catalogue.indicators}
     vf = lambda row: value_fmt[row[0]]  # noqa: E731
     cols = [Col(tx["col.id"], width=10), Col(tx["col.label_fr"], width=40), Col(tx["col.label_en"], width=40),

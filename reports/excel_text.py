@@ -14,6 +14,7 @@ TEXT: dict[str, dict[str, str]] = {
         "col.value": "Valeur", "col.period": "Période (début)", "col.target_now": "Cible à date",
         "col.target": "Cible", "col.final_target": "Cible finale", "col.final_date": "Échéance de la cible finale",
         "col.progress": "Progression", "col.status": "Statut", "col.reason": "Explication",
+        "col.note": "Note", "note.carried": "valeur reportée : pas de publication ce mois",
         "col.trend": "Évolution sur la période", "col.forecast": "Prévision",
         "col.last_period": "Dernière période chargée", "col.expected_next": "Prochaine donnée attendue",
         "col.freshness": "Fraîcheur", "col.national": "Valeur nationale", "col.gap": "Écart au national (points)",
@@ -41,9 +42,14 @@ TEXT: dict[str, dict[str, str]] = {
                        "nationale (région vide) couvre les dépenses de toutes les régions.",
         "budget.note_departement": "Les enveloppes ne sont pas déclinées par département : seules les dépenses "
                                    "sont filtrées.",
+        "budget.territorial_rate": "Pas de cible régionale : taux de la page Budget pour cette région, sur les "
+                                   "dispositifs à enveloppe territorialisée ({envelope}) ; {uncovered} engagés sur "
+                                   "des enveloppes nationales ne sont pas comptés.",
         "readme.as_of": "Situation à fin de", "readme.month": "Mois de situation", "readme.filters": "Filtres",
         "readme.generated": "Généré le", "readme.version": "Version de l'application",
-        "readme.catalogue": "Catalogue des indicateurs", "readme.url": "La même vue dans le tableau de bord",
+        "readme.catalogue": "Catalogue des indicateurs",
+        "readme.catalogue_value": "{name}, version {version} (sha256 {sha}…)",
+        "readme.url": "La même vue dans le tableau de bord",
         "readme.how": "Comment lire ce classeur", "readme.freshness": "Fraîcheur des données par source",
         "readme.no_filter": "aucun — vue nationale",
         "readme.how.readme": "Cette page : la vue exportée, sa date, ses filtres, la fraîcheur des sources.",
@@ -74,6 +80,7 @@ TEXT: dict[str, dict[str, str]] = {
         "col.sources": "Sources", "col.notes": "Réserves", "col.public": "Diffusable", "col.date": "Date",
         "col.milestone": "Jalon", "col.official": "Officiel", "col.milestone_source": "Source de la cible",
         "direction.up": "À la hausse", "direction.down": "À la baisse", "yes": "Oui", "no": "Non",
+        "reference": "Repère constaté (pas une cible)",
     },
     "en": {
         "title": "Ségur du numérique en santé — dashboard export",
@@ -86,6 +93,7 @@ TEXT: dict[str, dict[str, str]] = {
         "col.value": "Value", "col.period": "Period (start)", "col.target_now": "Target to date",
         "col.target": "Target", "col.final_target": "Final target", "col.final_date": "Final target date",
         "col.progress": "Progress", "col.status": "Status", "col.reason": "Explanation",
+        "col.note": "Note", "note.carried": "carried forward: nothing published this month",
         "col.trend": "Change over the period", "col.forecast": "Forecast",
         "col.last_period": "Last period loaded", "col.expected_next": "Next data expected",
         "col.freshness": "Freshness", "col.national": "National value", "col.gap": "Gap to national (points)",
@@ -111,9 +119,14 @@ TEXT: dict[str, dict[str, str]] = {
                        "dated up to {date}, envelopes of budget years up to that one. A national envelope (empty "
                        "region) covers the spending of every region.",
         "budget.note_departement": "Envelopes are not broken down by département: only spending is filtered.",
+        "budget.territorial_rate": "No regional target: the Budget page's rate for this région, on the dispositifs "
+                                   "with a territorialised envelope ({envelope}); {uncovered} committed on national "
+                                   "envelopes are not counted.",
         "readme.as_of": "Figures as of the end of", "readme.month": "As-of month", "readme.filters": "Filters",
         "readme.generated": "Generated on", "readme.version": "Application version",
-        "readme.catalogue": "Indicator catalogue", "readme.url": "The same view in the dashboard",
+        "readme.catalogue": "Indicator catalogue",
+        "readme.catalogue_value": "{name}, version {version} (sha256 {sha}…)",
+        "readme.url": "The same view in the dashboard",
         "readme.how": "How to read this workbook", "readme.freshness": "Data freshness per source",
         "readme.no_filter": "none — national view",
         "readme.how.readme": "This page: the exported view, its date, its filters, the freshness of the sources.",
@@ -143,5 +156,6 @@ TEXT: dict[str, dict[str, str]] = {
         "col.sources": "Sources", "col.notes": "Caveats", "col.public": "Public", "col.date": "Date",
         "col.milestone": "Milestone", "col.official": "Official", "col.milestone_source": "Target source",
         "direction.up": "Up", "direction.down": "Down", "yes": "Yes", "no": "No",
+        "reference": "Observed level (not a target)",
     },
 }

@@ -130,6 +130,7 @@ class ExtractPlan:
                 for data, rows in pieces:
                     fh.write(data)
                     if progress is not None and rows > reported:
+                        fh.flush()  # the size on disk is what a quota counts
                         progress(rows, self.rows_out)
                         reported = rows
             os.replace(tmp, out)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from indicators import fmt
+from indicators.at_risk import at_risk_indicator
 from indicators.budget import budget_frame
 from indicators.compute import Engine, IndicatorResult, Point, parse_month
 from indicators.query import ViewFilters
@@ -157,12 +158,13 @@ def indicator_row(r: IndicatorResult, lang: str, tx: dict[str, str]) -> Row:
     if r.filters.items():
         national = fmt.value(r.national.value if r.national else None, unit, lang)
         if r.gap_points is not None:
-            gap = signed(r.gap_points, "pct", lang)
+            gap = fmt.gap(r.gap_points if r.gap is None else r.gap, r.gap_unit, lang)
     reason = r.reason_fr if lang == "fr" else r.reason_en
     return Row(ind.id, r.label(lang), unit, period_text(cur, r.grain, lang), cur.value if cur else None,
                fmt.value(cur.value if cur else None, unit, lang) if r.not_applicable is None else tx["na"],
                fmt.value(cur.target if cur else None, unit, lang),
-               f"{fmt.value(final, unit, lang)} ({fmt.month(ind.target.final.date, lang)})",
+               f"{fmt.value(final, unit, lang)} ({fmt.month(ind.target.final.date, lang)})"
+               + ("" if ind.target.has_target else f" — {tx['reference_level']}"),
                fmt.percent(cur.progress if cur else None, lang), status_of(r.status, tx),
                signed(r.trend, unit, lang), reason, forecast, national, gap, r.not_applicable is None)
 
@@ -254,13 +256,15 @@ def gather(engine: Engine, meta=None, as_of: str | date | None = None, region: s
                                          [c for c in notes if c.indicator_id in (obj.id, *ids) and not c.couloir],
                                          summary))
     frame = budget_frame(engine.db, as_of_m, view)
+    risky = at_risk_indicator(engine.catalogue)
     budget_rows = [rows[i.id] for i in engine.catalogue.indicators if "budget" in i.tags]
     scored = engine.compute(SCORECARD_INDICATOR, as_of_m, view, breakdown="couloir", with_forecast=False)
     ranked = engine.compute(territory_indicator, as_of_m, ViewFilters(), breakdown="region", with_forecast=False)
     change_list, more = change_lines(changes or [], region, lang, tx)
     return PackData(
         _meta(meta, engine, as_of_m, region, lang, tx), tx, rolled, list(rows.values()), sections,
-        budget_section(engine, frame, as_of_m, budget_rows, lang, tx, regional=region is not None),
+        budget_section(engine, frame, as_of_m, budget_rows, lang, tx, regional=region is not None,
+                       at_risk=rows.get(risky.id) if risky else None),
         scorecard_section(scored, [c for c in notes if c.couloir], labels(engine, "couloir", lang), lang, tx),
         territories_section(ranked, region, labels(engine, "region", lang), lang, tx), change_list, more,
         decision_lines(decisions or [], region, engine.today, lang, tx))

@@ -10,11 +10,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
+from appstate.changes import capped
 from indicators import fmt
 from indicators.compute import Engine, IndicatorResult, month_end
-from indicators.tables import LABEL_TABLES
+from indicators.labels import dimension_labels
 
 if TYPE_CHECKING:
     from reports.pack_data import Row
@@ -183,17 +182,14 @@ def comment_views(comments, region: str | None, lang: str, tx: dict[str, str]) -
 
 def labels(engine: Engine, dim: str, lang: str) -> dict[str, str]:
     """Display names of a dimension's codes in the pack's language (régions, couloirs, dispositifs)."""
-    if dim == "region":
-        ref = engine.territory()
-        return ref.region_label_fr if lang == "fr" else ref.region_label_en
-    table, key = LABEL_TABLES[dim]
-    return dict(engine.db.rows(select(table.c[key], table.c.label_fr if lang == "fr" else table.c.label_en)))
+    return dimension_labels(engine, dim, lang)
 
 
 def budget_section(engine: Engine, frame, as_of: date, rows: list[Row], lang: str, tx: dict[str, str],
-                   regional: bool = False) -> BudgetSection:
-    """Envelope, committed and paid (indicators.budget), by dispositif. In a région's pack the envelopes
-    are the regional ones only (national envelopes are not split by région): no rate against them."""
+                   regional: bool = False, at_risk: Row | None = None) -> BudgetSection:
+    """Envelope, committed and paid (indicators.budget), by dispositif, and the money at risk (`at_risk`: the
+    row of the catalogue's at-risk indicator). In a région's pack the envelopes are the regional ones only
+    (national envelopes are not split by région): no rate against them."""
     names = labels(engine, "dispositif", lang)
     by = frame.groupby("dispositif_code")[["envelope_eur", "committed_eur", "paid_eur"]].sum(min_count=1)
 
@@ -214,6 +210,8 @@ def budget_section(engine: Engine, frame, as_of: date, rows: list[Row], lang: st
              (tx["col.committed"], fmt.value(com, "EUR", lang), detail("committed")),
              (tx["col.paid"], fmt.value(paid, "EUR", lang), detail("paid")),
              (tx["col.to_pay"], fmt.value(com - paid, "EUR", lang), tx["budget.to_pay"])]
+    if at_risk is not None:  # the catalogue's one definition (indicators/at_risk.py), as on every page
+        tiles.append((tx["col.at_risk"], at_risk.value_text, tx["budget.at_risk"].format(id=at_risk.id)))
     summary = tx["chart.budget_summary_regional" if regional else "chart.budget_summary"].format(
         envelope=tiles[0][1], committed=tiles[1][1], paid=tiles[2][1], committed_rate=rate["committed"],
         paid_rate=rate["paid"])
@@ -252,7 +250,7 @@ def territories_section(r: IndicatorResult, region: str | None, names: dict[str,
     down = r.indicator.direction == "down"
     ranked = sorted((b for b in r.breakdown or [] if b.value is not None), key=lambda b: b.value, reverse=not down)
     rows = [TerritoryRow(i, b.key, names.get(b.key, b.label), b.value, fmt.value(b.value, unit, lang), fmt.value(b.target, unit, lang),
-                         status_of(b.status, tx), signed(b.gap_points, "pct", lang), b.key == region)
+                         status_of(b.status, tx), b.gap_text(lang), b.key == region)
             for i, b in enumerate(ranked, start=1)]
     national = fmt.value(r.current.value if r.current else None, unit, lang)
     summary = ""
@@ -279,7 +277,7 @@ def change_lines(changes, region: str | None, lang: str, tx: dict[str, str],
             c for c in changes if _get(c, "territory") is not None]
     lines = [ChangeLine(_get(c, "severity") or "low", tx.get(f"severity.{_get(c, 'severity')}", ""),
                         _get(c, f"sentence_{lang}") or _get(c, "sentence_fr") or "") for c in changes]
-    return lines[:limit], max(len(lines) - limit, 0)
+    return capped(lines, limit)
 
 
 def decision_lines(decisions, region: str | None, today: date, lang: str, tx: dict[str, str]) -> list[DecisionLine]:

@@ -15,6 +15,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Inches, Pt
 
+from appstate.changes import capped
 from reports.charts import BLEU_FRANCE, ROUGE_MARIANNE, STATUS_COLOURS
 from reports.pack_data import PackData, Row
 from reports.pack_sections import Status
@@ -111,7 +112,8 @@ class Deck:
         return True
 
     def tiles(self, slide, top) -> None:
-        width = (WIDTH - 2 * MARGIN - Inches(0.3) * 3) / 4
+        n = len(self.pack.budget.tiles)
+        width = (WIDTH - 2 * MARGIN - Inches(0.3) * (n - 1)) / n
         for i, (label, amount, detail) in enumerate(self.pack.budget.tiles):
             left = MARGIN + (width + Inches(0.3)) * i
             band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, Inches(0.08))
@@ -286,9 +288,10 @@ def _territories(deck: Deck) -> None:
 def _changes_and_decisions(deck: Deck) -> None:
     p, t = deck.pack, deck.t
     slide = deck.slide(t["section.changes"], [c.sentence for c in p.changes])
-    lines = [f"{c.severity_text}   {c.sentence}" for c in p.changes[:14]] or [t["changes.none"]]
-    if len(p.changes) > 14 or p.changes_more:
-        lines.append(t["changes.more"].format(n=len(p.changes) - 14 + p.changes_more))
+    shown, left = capped(p.changes, 14)  # every high-severity change stays on the slide
+    lines = [f"{c.severity_text}   {c.sentence}" for c in shown] or [t["changes.none"]]
+    if left or p.changes_more:
+        lines.append(t["changes.more"].format(n=left + p.changes_more))
     _text(slide, "\n".join(lines), MARGIN, Inches(1.15), WIDTH - 2 * MARGIN, Inches(5.8), 13)
     slide = deck.slide(t["section.decisions"])
     if p.decisions:

@@ -98,9 +98,10 @@ def view_from_query(engine) -> tuple[date, ViewFilters, str]:
         raise BadRequest(f"langue inconnue « {lang} » (attendu : fr ou en)")
     as_of = _arg("as_of")
     months = engine.months()
-    if as_of and not MONTH_RE.match(as_of):
-        raise BadRequest(f"mois de situation invalide « {as_of} » (attendu : AAAA-MM, par exemple 2026-10)")
-    if as_of and date.fromisoformat(as_of + "-01") not in months:
+    as_of_day = _month_start(as_of) if as_of else None
+    if as_of and as_of_day is None:
+        raise BadRequest(f"mois de situation invalide « {as_of[:40]} » (attendu : AAAA-MM, par exemple 2026-10)")
+    if as_of_day is not None and as_of_day not in months:
         raise BadRequest(f"mois de situation indisponible « {as_of} » (données de {month(months[0])} "
                          f"à {month(months[-1])})")
     dep = _arg("departement")
@@ -111,7 +112,17 @@ def view_from_query(engine) -> tuple[date, ViewFilters, str]:
                             dispositif.upper() if dispositif else None, _arg("vague"))
     except FilterError as e:
         raise BadRequest(str(e)) from e
-    return (date.fromisoformat(as_of + "-01") if as_of else months[-1]), view, lang
+    return (as_of_day or months[-1]), view, lang
+
+
+def _month_start(text: str) -> date | None:
+    """The first day of a YYYY-MM month, or None (bad shape, or a year Python's dates do not hold: 0000)."""
+    if not MONTH_RE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text + "-01")
+    except ValueError:
+        return None
 
 
 def scoped_view(engine, view: ViewFilters):
@@ -173,7 +184,9 @@ def workbook():
     except CatalogueError as e:
         return _unavailable(f"le catalogue des indicateurs est invalide :\n{e}")
     buffer = io.BytesIO()
-    build_workbook(engine, as_of, view, lang, dashboard_url=request.host_url, snapshot=_arg("snapshot")).save(buffer)
+    # the link written into the file comes from the settings, never from the request's Host header
+    build_workbook(engine, as_of, view, lang, dashboard_url=_settings().dashboard_url,
+                   snapshot=_arg("snapshot")).save(buffer)
     data = buffer.getvalue()
     chunks = (data[i:i + (1 << 16)] for i in range(0, len(data), 1 << 16))
     return _download(chunks, FORMATS["xlsx"], export_filename("workbook", as_of, view.items(), "xlsx"), len(data))

@@ -10,7 +10,7 @@ from indicators.scope import ADMIN, ADMIN_DONNEES, CONTRIBUTEUR, LECTEUR, SECRET
 SECRETARY = Scope.of(1, "c.martin@sante.gouv.fr", "C. Martin", [LECTEUR, CONTRIBUTEUR, SECRETARIAT], None)
 READER = Scope.of(2, "l.durand@sante.gouv.fr", "L. Durand", [LECTEUR], None)
 BRETAGNE = Scope.of(3, "a.le-gall@ars.sante.fr", "A. Le Gall", [LECTEUR, CONTRIBUTEUR], ["53"])
-EVERYTHING = Scope.of(4, "admin@sante.gouv.fr", "Admin", [LECTEUR, CONTRIBUTEUR, SECRETARIAT, ADMIN_DONNEES, ADMIN],
+EVERYTHING = Scope.of(4, "test.admin", "test.admin", [LECTEUR, CONTRIBUTEUR, SECRETARIAT, ADMIN_DONNEES, ADMIN],
                       None)
 __all__ = ["BRETAGNE", "EVERYTHING", "NOBODY", "READER", "SECRETARY", "as_person", "scope_hook"]
 

@@ -60,5 +60,5 @@ class SignedInClient(FlaskClient):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if "segur_auth" in self.application.extensions:
+        if "segur-auth" in self.application.extensions:
             sign_in(self, ensure_user(self.application, DEFAULT_LOGIN))

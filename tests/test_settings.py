@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from settings import ROOT, SETTINGS, load_settings
 
 
@@ -26,3 +28,13 @@ def test_defaults_and_overrides(tmp_path):
     assert custom.warehouse == ROOT / "x" / "w.duckdb"
     assert custom.port == 9000
     assert isinstance(custom.reference_dir, Path) and (custom.reference_dir / "regions.csv").exists()
+
+
+def test_public_url_is_configured_never_guessed():
+    assert load_settings({}).dashboard_url == "http://127.0.0.1:8050/"
+    assert load_settings({"HOST": "0.0.0.0", "PORT": "9000"}).dashboard_url == "http://127.0.0.1:9000/"
+    public = load_settings({"SEGUR_PUBLIC_URL": " https://segur.example.fr/pilotage "})
+    assert public.dashboard_url == "https://segur.example.fr/pilotage/"
+    for bad in ("segur.example.fr", "ftp://segur.example.fr/", "https://segur.example.fr/?x=1", "https:///x"):
+        with pytest.raises(ValueError, match=r"SEGUR_PUBLIC_URL: adresse invalide"):
+            load_settings({"SEGUR_PUBLIC_URL": bad})

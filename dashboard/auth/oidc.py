@@ -42,7 +42,7 @@ def _client():
 
 
 def _redirect_uri() -> str:
-    configured = flask.current_app.extensions["segur_auth"].oidc_redirect_url
+    configured = flask.current_app.extensions["segur-auth"].oidc_redirect_url
     return configured or flask.url_for("auth.oidc_callback", _external=True)
 
 
@@ -109,7 +109,7 @@ def end_session_url(id_token: str | None, lang: str) -> str | None:
     if not endpoint:
         return None
     back = flask.url_for("auth.login", _external=True, signed_out="1", **({"lang": lang} if lang != "fr" else {}))
-    query = {"post_logout_redirect_uri": back, "client_id": flask.current_app.extensions["segur_auth"].oidc_client_id}
+    query = {"post_logout_redirect_uri": back, "client_id": flask.current_app.extensions["segur-auth"].oidc_client_id}
     if id_token:
         query["id_token_hint"] = id_token
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"

@@ -15,7 +15,7 @@ from dashboard.auth.gate import LOGIN_PATH, request_lang, safe_next
 from dashboard.i18n import t
 
 bp = flask.Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates", static_folder="static")
-CONFIG = "segur_auth"  # server.extensions key: the AccessSettings
+CONFIG = "segur-auth"  # server.extensions key: the AccessSettings (dashboard.access looks for it)
 
 
 def _access():

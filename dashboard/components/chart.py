@@ -70,8 +70,8 @@ def chart_with_table(figure: go.Figure, df: pd.DataFrame, summary: str, lang: st
     """
     lang = normalise_lang(lang)
     parts: list = []
-    # --- exports --- the menu sits in the caption, by the title; the image export reads the graph back from
-    # the <figure>'s children (its id), so the figure is not stored twice in the page.
+    # --- exports --- the menu sits in the caption, by the title; the image export rebuilds this page on the
+    # server and finds the chart by the <figure>'s id (dashboard/image_export.py).
     uid = export_id or export_uid(graph_id, title, summary, *df.columns)
     caption = [html.H3(title, className="chart-title")] if title else []
     if export:

@@ -15,6 +15,7 @@ block scope naming another région reads and writes nothing.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -187,15 +188,17 @@ def _head(ctx: AppContext, c, lang: str, with_indicator: bool) -> html.Div:
     return html.Div(head, className="comment-head")
 
 
-def comment_items(ctx: AppContext, scope: dict) -> list:
-    """The comments of a scope, newest first (as of the snapshot in a snapshot view), of its couloir if any."""
+def comment_items(ctx: AppContext, scope: dict, session=None) -> list:
+    """The comments of a scope, newest first (as of the snapshot in a snapshot view), of its couloir if any.
+
+    `session`: the write's own (add, edit), so the list is built before the write commits."""
     lang, read_only, compact = scope["lang"], bool(scope.get("snapshot")), bool(scope.get("compact"))
     if not readable(ctx, scope):
         return [html.P(t("access.region_denied", lang, label=scope.get("region") or scope.get("departement") or "—"),
                        role="alert", className="comments-empty")]
     as_of = datetime.fromisoformat(scope["as_of"]) if scope.get("as_of") else None
     indicators = _scope_indicators(scope)
-    with ctx.sessions()() as s:
+    with nullcontext(session) if session is not None else ctx.sessions()() as s:
         comments = service.list_comments(s, indicator_ids=indicators, region=scope.get("region"),
                                          departement=scope.get("departement"), as_of=as_of,
                                          couloir=scope.get("couloir"))
@@ -312,14 +315,16 @@ def add(ctx: AppContext, scope: dict, kind: str | None, body: str | None, author
         return no_update, missing_author(lang), no_update
     if not readable(ctx, scope) or not may_comment(scope.get("region"), scope.get("departement"), ctx.reference):
         return no_update, denied(lang), no_update
-    try:
+    try:  # the answer is built inside the transaction: if it fails, nothing is saved
         with ctx.sessions().begin() as s:
             service.add_comment(s, _target(scope, indicator), kind or "", body or "", author_name(author),
                                 region=scope.get("region"), departement=scope.get("departement"),
                                 couloir=couloir or None, catalogue=ctx.engine().catalogue)
+            s.flush()
+            items = comment_items(ctx, scope, s)
     except ValueError as e:
         return no_update, feedback(t("write.error", lang, error=e), ok=False), no_update
-    return comment_items(ctx, scope), feedback(t("write.saved", lang), ok=True), ""
+    return items, feedback(t("write.saved", lang), ok=True), ""
 
 
 def edit(ctx: AppContext, scope: dict, comment_id: int, kind: str | None, body: str | None, author: str | None):
@@ -334,9 +339,11 @@ def edit(ctx: AppContext, scope: dict, comment_id: int, kind: str | None, body: 
                     "region": original.region_code, "departement": original.departement_code}):
                 return no_update, denied(lang)
             service.edit_comment(s, int(comment_id), author_name(author), body=body, kind=kind)
+            s.flush()
+            items = comment_items(ctx, scope, s)
     except ValueError as e:
         return no_update, feedback(t("write.error", lang, error=e), ok=False)
-    return comment_items(ctx, scope), feedback(t("write.saved", lang), ok=True)
+    return items, feedback(t("write.saved", lang), ok=True)
 
 
 # --- callbacks (registered once, on import; pattern-matching ids serve every page) ---

@@ -11,9 +11,11 @@ import dash_mantine_components as dmc
 import pandas as pd
 from dash import html
 
+from appstate.changes import capped
 from dashboard.context import AppContext
 from dashboard.format import fmt_month
 from dashboard.i18n import t
+from reports.change_text import values_text
 
 SEVERITY_ICONS = {"high": "▲", "medium": "◆", "low": "•"}
 SEVERITY_COLORS = {"high": "errorDsfr", "medium": "warningDsfr", "low": "infoDsfr"}
@@ -65,16 +67,6 @@ def side_name(side, lang: str) -> str:
     return f"{name} ({month})"
 
 
-def _value(x, lang: str) -> str:
-    if x is None:
-        return "—"
-    if isinstance(x, float):
-        from dashboard.format import fmt_number
-
-        return fmt_number(x, lang)
-    return str(x)
-
-
 def severity_badge(severity: str, lang: str) -> dmc.Badge:
     """Severity by icon + text (never colour alone)."""
     return dmc.Badge(f"{SEVERITY_ICONS.get(severity, '•')} {t(f'severity.{severity}', lang)}",
@@ -106,7 +98,7 @@ def territory_name(code: str | None, context: AppContext, lang: str) -> str:
 
 def changes_table(changes, context: AppContext, lang: str, limit: int | None = None) -> html.Table:
     """The changes as an accessible table (caption, header cells, scope)."""
-    shown = changes if limit is None else changes[:limit]
+    shown, _ = capped(changes, limit)  # never drops a high-severity change
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in (
         "comite.col.severity", "comite.col.sentence", "comite.col.indicator", "comite.col.territory",
         "comite.col.before_after")]))
@@ -115,7 +107,7 @@ def changes_table(changes, context: AppContext, lang: str, limit: int | None = N
         html.Td(c.sentence_fr if lang == "fr" else c.sentence_en, className="change-sentence"),
         html.Td(c.indicator_id or "—"),
         html.Td(territory_name(c.territory, context, lang)),
-        html.Td(f"{_value(c.before, lang)} → {_value(c.after, lang)}", className="change-values"),
+        html.Td(values_text(c, lang), className="change-values"),
     ], className=f"change-row change-{c.severity}") for c in shown]
     return html.Table([head, html.Tbody(rows)], className="committee-table changes-table")
 
@@ -130,7 +122,7 @@ def changes_with_export(changes, context: AppContext, lang: str) -> html.Div:
     df = pd.DataFrame([{
         "severity": t(f"severity.{c.severity}", lang), "sentence": c.sentence_fr if lang == "fr" else c.sentence_en,
         "indicator": c.indicator_id or "—", "territory": territory_name(c.territory, context, lang),
-        "before_after": f"{_value(c.before, lang)} → {_value(c.after, lang)}",
+        "before_after": values_text(c, lang),
     } for c in changes], columns=list(CHANGE_COLUMNS))
     headers = {k: t(f"comite.col.{k}", lang) for k in CHANGE_COLUMNS}
     return table_with_export(df, lang, t("comite.diff_title", lang), headers=headers,

@@ -1,8 +1,9 @@
 """The "Exporter" menu of every chart and table: its data as XLSX or CSV, the chart as PNG or SVG.
 
 One set of pattern-matching callbacks serves every menu of every page. A chart's menu carries its table's
-raw values in a dcc.Store (the twin table's DataFrame, small by construction); the figure is read from the
-graph already in the page (State of its wrapper's children), so it is not sent twice. A standalone AG Grid
+raw values in a dcc.Store (the twin table's DataFrame, small by construction); an image is rendered from the
+server's own figure, rebuilt from the page URL and the chart's id (dashboard/image_export.py): a browser
+never sends the figure to render. A standalone AG Grid
 is read back the same way (`grid_export`): its rows after the user's own sort and filter (virtualRowData),
 its headers as shown. Files go back through dcc.Download: fine for these small files; large extracts are
 streamed by Flask routes instead. Every workbook has a second sheet with the view (month, filters, time).
@@ -14,11 +15,8 @@ import hashlib
 import io
 import logging
 import re
-import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -41,7 +39,6 @@ log = logging.getLogger(__name__)
 # number formats and decimals of each value kind come from there too (VALUE_KINDS).
 DATA_FORMATS = ("xlsx", "csv")
 IMAGE_FORMATS = ("png", "svg")
-IMAGE_TIMEOUT_S = 45
 
 
 def export_uid(*parts: object) -> str:
@@ -432,40 +429,23 @@ def _arrow_column(cells: list, decimal_comma: bool = True):
     return arr.cast(pa.string()) if pa.types.is_null(arr.type) else arr
 
 
-# -- images (kaleido's persistent browser, started on first use and kept) -----------------------------------
+# -- images (the server's own figure, dashboard.image_export; one shared renderer, reports/renderer.py) ----
 
-_image_lock = threading.Lock()
-_image_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-image")
+def render_image(figure: dict, fmt: str) -> bytes:
+    """PNG or SVG bytes of a server-built figure (dict), made safe first; RuntimeError when it cannot render
+    (RendererBusy when too many are waiting)."""
+    from dashboard.image_export import safe_figure
+    from reports import renderer
 
-
-def _calc(fig: dict, opts: dict) -> bytes:
-    import kaleido
-
-    # Offline: plotly.js from the plotly package, no MathJax from a CDN. A no-op when already running.
-    kaleido.start_sync_server(mathjax=False, timeout=IMAGE_TIMEOUT_S, silence_warnings=True)
-    return kaleido.calc_fig_sync(fig, opts=opts)
-
-
-def render_image(figure: dict, fmt: str, timeout: float = IMAGE_TIMEOUT_S) -> bytes:
-    """PNG or SVG bytes of a figure (dict); raises RuntimeError when the browser cannot render it."""
-    import warnings
-
+    figure = safe_figure(figure)
     layout = figure.get("layout") or {}
-    opts = {"format": fmt, "width": layout.get("width") or 1100, "height": layout.get("height") or 550,
-            "scale": 2 if fmt == "png" else 1}
-    with _image_lock, warnings.catch_warnings():  # one render at a time: kaleido's server is not re-entrant
-        warnings.simplefilter("ignore")
-        future = _image_pool.submit(_calc, figure, opts)
-        try:
-            return future.result(timeout=timeout)
-        except FutureTimeout as e:
-            raise RuntimeError(f"rendu de l'image interrompu après {timeout:.0f} s") from e
-        except Exception as e:
-            raise RuntimeError(str(e) or type(e).__name__) from e
+    return renderer.shared().render(figure, fmt, int(layout.get("width") or 1100), int(layout.get("height") or 550),
+                                    2 if fmt == "png" else 1)
 
 
 def figure_of(children: object) -> dict | None:
-    """The figure of the dcc.Graph inside the wrapper's children (as the browser holds it)."""
+    """The figure of the dcc.Graph inside the wrapper's children (as the browser holds it): for tests and
+    tools only, never rendered (see image_download)."""
     props = _find_props(children, lambda node: isinstance((node.get("props") or {}).get("figure"), dict))
     return props["figure"] if props else None
 
@@ -477,6 +457,12 @@ def data_download(fmt: str, payload: dict | None, search: str | None) -> tuple[d
     lang = (payload or {}).get("lang") or "fr"
     if not payload or fmt not in DATA_FORMATS:
         return no_update, t("export.failed", lang, reason=t("export.no_data", lang))
+    limit = _max_rows()
+    if len(payload.get("rows") or []) > limit:  # a big table is a background extract (page Données), not a callback
+        from dashboard.format import fmt_count
+
+        return no_update, t("export.too_many_rows", lang, rows=fmt_count(len(payload["rows"]), lang, compact=False),
+                            limit=fmt_count(limit, lang, compact=False))
     view = _view(search, lang, payload.get("scope"))
     name = file_name(payload, view, fmt)
     if fmt == "xlsx":
@@ -485,18 +471,44 @@ def data_download(fmt: str, payload: dict | None, search: str | None) -> tuple[d
     return dcc.send_bytes(table_csv(payload), name, type=media_type("csv")), t("export.ready", lang, name=name)
 
 
-def image_download(fmt: str, children: object, payload: dict | None, search: str | None
+def _max_rows() -> int:
+    """SEGUR_EXPORT_MAX_ROWS of the app serving the request (the default outside one)."""
+    import flask
+
+    from dashboard.context import EXTENSION
+
+    context = flask.current_app.extensions.get(EXTENSION) if flask.has_app_context() else None
+    return context.settings.export_max_rows if context is not None else 50_000
+
+
+def image_download(fmt: str, uid: str | None, payload: dict | None, pathname: str | None, search: str | None
                    ) -> tuple[dict | object, str]:
-    lang = (payload or {}).get("lang") or "fr"
-    figure = figure_of(children)
-    if fmt not in IMAGE_FORMATS or figure is None:
+    """(dcc.Download data, status) for chart `uid` of the page at pathname+search, rebuilt on the server: nothing
+    the browser sends (store, figure) reaches the renderer, only the URL and the chart's id."""
+    from dashboard import rate_limits
+    from dashboard.format import fmt_month
+    from dashboard.image_export import server_chart, stamped
+    from reports.renderer import RendererBusy
+
+    lang = normalise_lang((payload or {}).get("lang"))
+    chart = server_chart(pathname, search, uid) if fmt in IMAGE_FORMATS and uid else None
+    if chart is None:
         return no_update, t("export.failed", lang, reason=t("export.no_figure", lang))
     try:
+        rate_limits.check("export")
+    except rate_limits.RateLimited as e:
+        return no_update, str(e)
+    view = _view(search, lang)
+    month = fmt_month(f"{view.as_of}-01", lang) if view.as_of else t("export.no_month", lang)
+    figure = stamped(chart.figure, chart.title, view.described or t("scope.national", lang), month, date.today(), lang)
+    try:
         data = render_image(figure, fmt)
+    except RendererBusy:
+        return no_update, t("export.image_busy", lang)
     except RuntimeError as e:
         log.warning("image export failed: %s", e)
         return no_update, t("export.image_failed", lang)
-    name = file_name(payload or {}, _view(search, lang), fmt)
+    name = file_name({"title": chart.title or (payload or {}).get("title")}, view, fmt)
     return dcc.send_bytes(data, name, type=media_type(fmt)), t("export.ready", lang, name=name)
 
 
@@ -529,11 +541,12 @@ def export_data(_clicks, payload, search):
     return data_download(fmt, payload, search) if fmt else (no_update, no_update)
 
 
-@_menu_callback(ids.EXPORT_IMG_BTN, ids.EXPORT_IMG_DOWNLOAD, ids.EXPORT_IMG_STATUS,
-                State({"type": ids.EXPORT_FIGURE, "chart": MATCH}, "children"), _STORE)
-def export_image(_clicks, children, payload, search):
+@_menu_callback(ids.EXPORT_IMG_BTN, ids.EXPORT_IMG_DOWNLOAD, ids.EXPORT_IMG_STATUS, _STORE,
+                State(ids.URL, "pathname"))
+def export_image(_clicks, payload, pathname, search):
     fmt = _clicked_fmt()
-    return image_download(fmt, children, payload, search) if fmt else (no_update, no_update)
+    uid = ctx.triggered_id.get("chart") if isinstance(ctx.triggered_id, Mapping) else None
+    return image_download(fmt, uid, payload, pathname, search) if fmt else (no_update, no_update)
 
 
 @_menu_callback(*MENU_IDS["grid"], State({"type": ids.EXPORT_GRID, "chart": MATCH}, "children"), _STORE)

@@ -13,7 +13,6 @@ from dashboard.components.indicator_common import (
     TERRITORY_TABLES,
     dimension_label,
     fmt_axis_value,
-    fmt_points,
     fmt_progress,
     key_label,
     unit_label,
@@ -22,6 +21,8 @@ from dashboard.components.status import status_badge
 from dashboard.components.tilemap import tile_map_caption
 from dashboard.figures.indicator_map import progress_map
 from dashboard.theme import status_style
+from indicators import fmt
+from indicators.fmt import gap_unit_label
 
 MISSING_KEYS = {"", "None", "nan", "NaN", "<NA>"}
 
@@ -36,24 +37,26 @@ def breakdown_frame(rows, dim: str, page) -> pd.DataFrame:
     """One row per key, raw values (for tests and the table twin)."""
     return pd.DataFrame([{
         "key": row_label(dim, r, page), "value": r.value, "target": r.target, "progress": r.progress,
-        "status": r.status, "gap": r.gap_points,
+        "status": r.status, "gap": r.gap_points if r.gap is None else r.gap,
     } for r in rows], columns=["key", "value", "target", "progress", "status", "gap"])
 
 
 def breakdown_table(rows, dim: str, unit: str, page) -> html.Div:
     lang = page.lang
     df = breakdown_frame(rows, dim, page)
+    gap_unit = rows[0].gap_unit if rows else "progress_points"
     df["status"] = [status_badge(s, lang) for s in df["status"]]
     noun = unit_label(unit, lang)
     in_unit = (lambda h: f"{h} ({noun})") if noun and unit not in ("pct", "EUR", "jours") else (lambda h: h)  # noqa: E731
     headers = {"key": dimension_label(dim, lang), "value": in_unit(page.t("ind.col.value")),
                "target": in_unit(page.t("ind.col.target")),
                "progress": page.t("ind.col.progress"), "status": page.t("ind.col.status"),
-               "gap": page.t("ind.col.gap")}
+               "gap": page.t("ind.col.gap") + (f" ({gap_unit_label(gap_unit, lang)})"
+                                               if gap_unit_label(gap_unit, lang) else "")}
     num = lambda f: (lambda v, lg: f(None if v is None or v != v else float(v), lg))  # noqa: E731
     formats = {"key": "text", "value": num(lambda v, lg: fmt_axis_value(v, unit, lg)),
                "target": num(lambda v, lg: fmt_axis_value(v, unit, lg)), "progress": num(fmt_progress),
-               "gap": num(fmt_points)}
+               "gap": num(lambda v, lg: fmt.gap(v, gap_unit, lg))}
 
     caption = page.t("ind.breakdown.caption", dim=dimension_label(dim, lang).lower())
     return table_with_export(df, lang, caption, headers=headers, formats=formats,
@@ -67,7 +70,8 @@ def _summary(rows, dim: str, page) -> str:
                   off=len(behind))
     if worst is not None and worst.gap_points < 0:
         text += " " + page.t("ind.breakdown.worst", label=row_label(dim, worst, page),
-                             gap=fmt_points(worst.gap_points, page.lang))
+                             gap=fmt.gap(worst.gap_points if worst.gap is None else worst.gap, worst.gap_unit,
+                                         page.lang))
     return text
 
 

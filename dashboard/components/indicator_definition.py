@@ -30,7 +30,7 @@ def _source_title(name: str, lang: str) -> str:
 
 def milestones_table(result, page) -> html.Div:
     ind, lang = result.indicator, page.lang
-    declared = list(ind.target.milestones)
+    declared = list(ind.target.targets)
     rows = []
     for i, m in enumerate(result.milestones):
         spec = declared[i] if i < len(declared) else None
@@ -39,10 +39,15 @@ def milestones_table(result, page) -> html.Div:
             "official": page.t("ind.def.official" if spec is None or spec.official else "ind.def.steering"),
             "state": page.t(f"milestone.{m.state}"), "actual": fmt_value(m.actual, ind.unit, lang),
         })
+    references = [m for m in ind.target.milestones if m.reference]  # observed levels: no state, not a target
+    rows += [{"date": m.date, "value": fmt_value(m.value, ind.unit, lang),
+              "label": (m.label.en if lang == "en" else m.label.fr) if m.label else "",
+              "official": page.t("ind.def.reference"), "state": "—", "actual": "—"} for m in references]
     df = pd.DataFrame(rows, columns=["date", "value", "label", "official", "state", "actual"])
     headers = {k: page.t(f"ind.milestone.col.{k}") for k in df.columns}
     # the export: the values as numbers in the indicator's unit (its Excel format), the rest as on screen
-    values, actuals = [m.value for m in result.milestones], [m.actual for m in result.milestones]
+    values = [m.value for m in result.milestones] + [m.value for m in references]
+    actuals = [m.actual for m in result.milestones] + [None] * len(references)
     raw = pd.DataFrame({"value": pd.Series(values, dtype=object), "actual": pd.Series(actuals, dtype=object)},
                        index=df.index)
     kinds = {"value": [unit_kind(v, ind.unit) for v in values], "actual": [unit_kind(v, ind.unit) for v in actuals]}
@@ -103,6 +108,18 @@ def _leaf(leaf: dict, page) -> html.Div:
     ], className="explain-leaf")
 
 
+def _forecast_words(explanation: dict, page) -> list:
+    """The completeness of the view and the forecast's method, baselines and interval, in words."""
+    out = []
+    sentence = (explanation.get("completeness") or {}).get(f"sentence_{page.lang}")
+    if sentence:
+        out += [html.H3(page.t("explain.completeness")), html.P(sentence, className="explain-completeness")]
+    lines = (explanation.get("forecast") or {}).get(f"explanation_{page.lang}") or []
+    if lines:
+        out += [html.H3(page.t("explain.forecast")), *[html.P(x, className="explain-forecast") for x in lines]]
+    return out
+
+
 def explain_panel(explanation: dict, result, page) -> html.Details:
     """Inputs, formula, the SQL with its parameters, source files and load runs behind the value."""
     ind, lang = result.indicator, page.lang
@@ -138,6 +155,7 @@ def explain_panel(explanation: dict, result, page) -> html.Details:
             html.P(describe(ind.measure, lang), className="formula"),
             html.P(page.t("explain.progress_rule", on_track=fmt_number(status.on_track * 100, lang, "%", 0),
                           watch=fmt_number(status.watch * 100, lang, "%", 0))),
+            *_forecast_words(explanation, page),
             html.H3(page.t("explain.queries")),
             *[_leaf(leaf, page) for leaf in explanation["leaves"]],
             html.H3(page.t("explain.files")),

@@ -19,6 +19,8 @@ from dashboard.components.status import kpi_tile
 from dashboard.figures.indicator_chart import forecast_table, indicator_figure, series_table
 from dashboard.format import fmt_month, fmt_number
 from dashboard.theme import status_style
+from indicators import fmt
+from indicators.forecast_text import method_words
 
 
 def _big(value: float | None, unit: str, lang: str, signed: bool = False) -> list:
@@ -42,8 +44,8 @@ def key_figures(result, page) -> html.Div:
                          cur.target if cur else None, ind.unit, lang)), note=reason, tile_id=ids.IND_VALUE)
     final = ind.target.final
     final_value = result.milestones[-1].value if result.milestones else final.value
-    facts = [(page.t("ind.kpi.final"), page.t("ind.kpi.final_value", value=fmt_value(final_value, ind.unit, lang),
-                                                month=fmt_month(final.date, lang)))]
+    facts = [(page.t("ind.kpi.final" if ind.target.has_target else "ind.kpi.reference"),
+              page.t("ind.kpi.final_value", value=fmt_value(final_value, ind.unit, lang), month=fmt_month(final.date, lang)))]
     if result.trend is not None:
         trend = fmt_points(result.trend, lang) if ind.unit == "pct" else \
             ("+" if result.trend > 0 else "") + fmt_value(result.trend, ind.unit, lang)
@@ -54,7 +56,8 @@ def key_figures(result, page) -> html.Div:
     if result.national is not None:
         national = fmt_value(result.national.value, ind.unit, lang)
         if result.gap_points is not None:
-            national += " · " + page.t("ind.kpi.gap", gap=fmt_points(result.gap_points, lang))
+            national += " · " + page.t("ind.kpi.gap", gap=fmt.gap(
+                result.gap_points if result.gap is None else result.gap, result.gap_unit, lang))
         facts.append((page.t("ind.kpi.national"), national))
     facts.append((page.t("ind.kpi.freshness"), html.Span([
         freshness_badge(result.freshness, lang), " ",
@@ -106,6 +109,9 @@ def forecast_panel(result, page) -> html.Section:
             html.Dt(page.t("ind.forecast.needed")), html.Dd(_pace(fc.pace_needed_per_month, ind.unit, lang, page)
                                                            if fc.pace_needed_per_month is not None
                                                            else page.t("ind.forecast.needed_none")),
+            *([html.Dt(page.t("ind.forecast.projected")),
+               html.Dd(_pace(fc.projected_pace_per_month, ind.unit, lang, page))]
+              if getattr(fc, "projected_pace_per_month", None) is not None else []),
             html.Dt(page.t("ind.forecast.recent")), html.Dd(_pace(fc.recent_pace_per_month, ind.unit, lang, page)),
             html.Dt(page.t("ind.forecast.at_target_date", month=fmt_month(fc.target_date, lang))),
             html.Dd(page.t("ind.forecast.interval", value=fmt_value(fc.projected_value, ind.unit, lang),
@@ -115,5 +121,5 @@ def forecast_panel(result, page) -> html.Section:
                       table_with_export(df, lang, page.t("ind.forecast.caption", unit=noun or ind.unit),
                                         headers=headers, formats=formats)],
                      className="chart-data"),
-        html.P(page.t("ind.forecast.method", method=fc.method), className="forecast-method"),
+        html.P(page.t("ind.forecast.method", method=method_words(fc.method, lang == "fr")), className="forecast-method"),
     ], id=ids.IND_FORECAST, className="forecast-panel")

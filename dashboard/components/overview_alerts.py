@@ -12,7 +12,7 @@ import dash_mantine_components as dmc
 from dash import html
 
 from dashboard import ids
-from dashboard.components.indicator_common import TERRITORY_TABLES, fmt_points, fmt_value
+from dashboard.components.indicator_common import TERRITORY_TABLES, fmt_value
 from dashboard.components.overview_data import GAP_THRESHOLD_POINTS, OverviewData, TerritoryGap
 from dashboard.format import fmt_date, fmt_number
 from dashboard.theme import status_style
@@ -28,7 +28,8 @@ class Alert:
     kind: str  # one of KINDS
     indicator_id: str
     territories: tuple[TerritoryGap, ...] = ()
-    view_gap: float | None = None  # the filtered territory vs the national value (territory alerts)
+    view_gap: float | None = None  # the filtered territory vs the national value (territory alerts), in points
+    shown_gap: TerritoryGap | None = None  # the same gap in the indicator's unit
     milestone: object | None = None  # indicators.compute.MilestoneView (milestone alerts)
 
 
@@ -45,7 +46,8 @@ def collect_alerts(data: OverviewData) -> list[Alert]:
         if view_gap is not None and view_gap >= GAP_THRESHOLD_POINTS:
             view_gap = None
         if gaps or view_gap is not None:
-            found["territory"].append(Alert("territory", ind_id, gaps, view_gap))
+            found["territory"].append(Alert("territory", ind_id, gaps, view_gap,
+                                            data.view_gap_shown.get(ind_id) if view_gap is not None else None))
         if result.freshness.stale:
             found["stale"].append(Alert("stale", ind_id))
         for m in result.milestones:
@@ -58,9 +60,10 @@ def _territory_text(alert: Alert, result, level: str | None, page) -> str:
     lang = page.lang
     parts = []
     if alert.view_gap is not None:
-        parts.append(page.t("alerts.view_gap", gap=fmt_points(alert.view_gap, lang)))
+        shown = alert.shown_gap or TerritoryGap("", alert.view_gap)
+        parts.append(page.t("alerts.view_gap", gap=shown.text(lang)))
     if alert.territories and level:
-        named = [f"{page.reference.label(TERRITORY_TABLES[level], g.key, lang)} ({fmt_points(g.gap_points, lang)})"
+        named = [f"{page.reference.label(TERRITORY_TABLES[level], g.key, lang)} ({g.text(lang)})"
                  for g in alert.territories[:TERRITORIES_NAMED]]
         more = len(alert.territories) - TERRITORIES_NAMED
         listing = ", ".join(named) + (" " + page.t("alerts.and_more", n=more) if more > 0 else "")

@@ -1,7 +1,7 @@
 """The overview's budget strip: envelope → committed → paid, with rates, and the amount at risk.
 
 Amounts come from indicators.budget (when present), rates and statuses from the budget indicators
-(BUD-01 committed / envelope, BUD-02 paid / envelope, BUD-04 committed but unpaid on usage schemes,
+(BUD-01 committed / envelope, BUD-02 paid / envelope, BUD-04 money at risk (indicators/at_risk.py),
 BUD-05 paid to date), so the strip and the indicator pages always agree.
 """
 

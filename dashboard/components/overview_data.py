@@ -18,7 +18,14 @@ class TerritoryGap:
     """A territory behind the view's value (or the national one) by more than the threshold."""
 
     key: str
-    gap_points: float
+    gap_points: float  # ahead (+) / behind (−), in points: what the threshold compares
+    gap: float | None = None  # the gap as shown, in `gap_unit` (indicators.fmt.gap)
+    gap_unit: str = "progress_points"
+
+    def text(self, lang: str) -> str:
+        from indicators import fmt
+
+        return fmt.gap(self.gap_points if self.gap is None else self.gap, self.gap_unit, lang)
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,7 @@ class OverviewData:
     gap_level: str | None  # "region", "departement" or None (the level of the territories compared)
     gaps: dict[str, list[TerritoryGap]] = field(default_factory=dict)
     view_gap: dict[str, float] = field(default_factory=dict)  # the filtered territory vs national, per indicator
+    view_gap_shown: dict[str, TerritoryGap] = field(default_factory=dict)  # the same gap, as shown
     budget: BudgetTotals | None = None
 
     def available(self, indicator_id: str) -> bool:
@@ -53,7 +61,8 @@ def gap_level(filters) -> str | None:
 
 def behind(rows, threshold: float = GAP_THRESHOLD_POINTS) -> list[TerritoryGap]:
     """Breakdown rows more than `threshold` points behind, worst first."""
-    out = [TerritoryGap(r.key, r.gap_points) for r in rows or [] if r.gap_points is not None and r.gap_points < threshold]
+    out = [TerritoryGap(r.key, r.gap_points, r.gap, r.gap_unit) for r in rows or []
+           if r.gap_points is not None and r.gap_points < threshold]
     return sorted(out, key=lambda g: g.gap_points)
 
 
@@ -70,7 +79,7 @@ def budget_totals(engine, as_of: date, filters) -> BudgetTotals | None:
         return BudgetTotals(envelope, float(frame["committed_eur"].sum()), float(frame["paid_eur"].sum()))
 
     # the engine's cache is dropped when a new warehouse is published, which is what this total needs
-    return engine._cached(("dashboard.overview.budget", as_of, filters.key()), compute)
+    return engine.cached(("dashboard.overview.budget", as_of, filters.key()), compute)
 
 
 def compute_results(engine, as_of: date, filters) -> tuple[dict, dict[str, Availability]]:
@@ -97,6 +106,7 @@ def build_overview(engine, as_of: date | None, filters) -> OverviewData:
             continue
         if r.gap_points is not None and filters.territorial:
             data.view_gap[ind.id] = r.gap_points
+            data.view_gap_shown[ind.id] = TerritoryGap("", r.gap_points, r.gap, r.gap_unit)
         if data.gap_level and data.gap_level in ind.dimensions:
             wide = engine.compute(ind.id, as_of_d, filters, breakdown=data.gap_level, with_forecast=False)
             found = behind(wide.breakdown)

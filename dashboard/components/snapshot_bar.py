@@ -79,7 +79,9 @@ def snapshot_unavailable(state: ViewState, error: str) -> dmc.Alert:
 
 def freeze_modal() -> dmc.Modal:
     """The "Figer pour le comité" form (texts translated by the callbacks when it opens)."""
-    return dmc.Modal(id=ids.FREEZE_MODAL, title=t("snap.freeze_title"), opened=False, size="lg", children=[
+    return dmc.Modal(id=ids.FREEZE_MODAL, title=t("snap.freeze_title"), opened=False, size="lg", withinPortal=False,
+                     classNames={"inner": "freeze-modal-inner"},
+                     closeButtonProps={"aria-label": t("snap.freeze_close")}, children=[
         html.P(t("snap.freeze_intro"), className="freeze-intro"),
         dmc.TextInput(id=ids.FREEZE_LABEL, label=t("snap.freeze_label"), placeholder=t("snap.freeze_label_placeholder"),
                       required=True),
@@ -97,7 +99,9 @@ def freeze_modal() -> dmc.Modal:
 def shell_row() -> list:
     """The snapshot selector and the freeze button (under the menu), then the banner slot."""
     return [
-        html.Div(className="snapshot-bar", children=[
+        # A region landmark named by the selector's label (translated with it); the modal renders inside it, so
+        # its Mantine <header> is the dialog's, not a second banner of the page.
+        html.Section(className="snapshot-bar", **{"aria-labelledby": f"{ids.SNAPSHOT_SELECT}-label"}, children=[
             dmc.Select(id=ids.SNAPSHOT_SELECT, label=t("snap.select_label"), data=snapshot_options([], "fr"),
                        value=LIVE, allowDeselect=False, searchable=False, className="snapshot-select",
                        comboboxProps={"withinPortal": True}, w=420),

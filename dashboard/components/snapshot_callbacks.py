@@ -59,10 +59,11 @@ def snapshot_shell(pathname: str | None, search: str | None, context: AppContext
 
 
 def freeze(context: AppContext, label: str | None, as_of: str | None, author: str | None, lang: str,
-           base_url: str = "") -> tuple[object, str | None]:
+           base_url: str | None = None) -> tuple[object, str | None]:
     """Create the snapshot, signed by `author` (the signed-in identity); (message for the modal, new id or None).
 
-    Only the committee secretariat freezes: anybody else gets a refusal and nothing is written."""
+    Only the committee secretariat freezes: anybody else gets a refusal and nothing is written. The permalink
+    shown starts with `base_url` (default: the settings' public address, never the request's Host header)."""
     from reports.snapshot import create_snapshot
 
     if not current_scope().can_manage_committee:
@@ -76,9 +77,17 @@ def freeze(context: AppContext, label: str | None, as_of: str | None, author: st
     except (ValueError, OSError) as e:  # SnapshotError and appstate's validation errors are French ValueErrors
         return dmc.Alert(t("snap.freeze_failed", lang, error=str(e)), color="errorDsfr", variant="light"), None
     href = "/?" + urlencode({"snapshot": meta.id, **({"lang": "en"} if lang == "en" else {})})
+    base_url = context.settings.dashboard_url if base_url is None else base_url
     return dmc.Alert([t("snap.freeze_done", lang, label=meta.label, id=meta.id), " ",
                       dcc.Link(base_url.rstrip("/") + href, href=href, className="freeze-permalink")],
                      color="successDsfr", variant="light", className="freeze-done"), meta.id
+
+
+def freeze_choices(context: AppContext, lang: str) -> tuple[list[dict], str | None]:
+    """The months the freeze dialog offers (published monthly data only) and its default: the last of them."""
+    months = context.months()
+    default = context.default_month()
+    return [{"value": m, "label": fmt_month(m, lang)} for m in months], default if default in months else None
 
 
 def register(app: Dash) -> None:
@@ -95,6 +104,7 @@ def register(app: Dash) -> None:
 
     @app.callback(
         Output(ids.FREEZE_MODAL, "opened"), Output(ids.FREEZE_MODAL, "title"),
+        Output(ids.FREEZE_MODAL, "closeButtonProps"),
         Output(ids.FREEZE_LABEL, "label"), Output(ids.FREEZE_LABEL, "placeholder"),
         Output(ids.FREEZE_AS_OF, "label"), Output(ids.FREEZE_AS_OF, "data"), Output(ids.FREEZE_AS_OF, "value"),
         Output(ids.FREEZE_AUTHOR, "label"), Output(ids.FREEZE_AUTHOR, "value"),
@@ -106,13 +116,13 @@ def register(app: Dash) -> None:
     )
     def open_close(_open, _cancel, search):
         if ctx.triggered_id != ids.FREEZE_OPEN:
-            return (False, *[no_update] * 11)
+            return (False, *[no_update] * 12)
         lang = _lang(search)
-        months = current().months()
-        data = [{"value": m, "label": fmt_month(m, lang)} for m in months]
-        return (True, t("snap.freeze_title", lang), t("snap.freeze_label", lang),
+        data, default = freeze_choices(current(), lang)
+        return (True, t("snap.freeze_title", lang), {"aria-label": t("snap.freeze_close", lang)},
+                t("snap.freeze_label", lang),
                 t("snap.freeze_label_placeholder", lang), t("snap.freeze_as_of", lang), data,
-                months[0] if months else None, t("snap.freeze_author", lang),
+                default, t("snap.freeze_author", lang),
                 signed_author() or "", t("snap.freeze_submit", lang),
                 t("snap.freeze_cancel", lang), None)
 
@@ -125,7 +135,5 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def submit(_n, label, as_of, search, bump):
-        import flask
-
-        message, created = freeze(current(), label, as_of, signed_author(), _lang(search), flask.request.host_url)
+        message, created = freeze(current(), label, as_of, signed_author(), _lang(search))
         return message, (bump or 0) + 1 if created else no_update

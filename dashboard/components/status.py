@@ -39,3 +39,10 @@ def kpi_tile(label: str, value: str, lang: str | None = "fr", *, status: str | N
         children.append(html.P(note, className="kpi-note"))
     props = {"id": tile_id} if tile_id else {}
     return html.Section(children, className="kpi-tile", **props)
+
+
+def kpi_row(tiles: list, lang: str | None, strip_id: str) -> html.Section:
+    """A row of KPI tiles under a visually hidden « Chiffres clés » heading: the tiles' h3 labels then sit
+    under an h2, so the page's heading levels do not jump from h1 to h3."""
+    return html.Section([html.H2(t("kpi.strip_title", lang), className="visually-hidden"), *tiles],
+                        className="kpi-strip", id=strip_id)

@@ -16,7 +16,6 @@ from dash import html
 
 from dashboard.components.indicator_format import (
     STATUS_ORDER,
-    fmt_points,
     fmt_progress,
     fmt_trend,
     fmt_value,
@@ -27,6 +26,7 @@ from dashboard.components.status import status_badge
 from dashboard.components.table import SHOWN, data_table, export_as, simple_table
 from dashboard.i18n import t
 from dashboard.reference import Reference
+from indicators import fmt
 
 NUMERIC = ("rank", "value", "target", "progress", "gap", "trend")
 LINKS = ("territory", "region")
@@ -65,7 +65,7 @@ def ranking_frame(rows: list, level: str, unit: str, reference: Reference, lang:
             record["region"] = _link(reference.label("regions", parent, lang), region_href(parent))
         record.update(value=r.value, target=r.target, progress=r.progress_raw,
                       status=status_badge(r.status, lang) if badges else status_rank(r.status),
-                      gap=r.gap_points, trend=r.trend)
+                      gap=r.shown_gap, trend=r.trend)
         records.append(record)
     columns = ["rank", "territory", *(["region"] if region_href is not None else []), "value", "target",
                "progress", "status", "gap", "trend"]
@@ -77,7 +77,12 @@ def unit_kind(unit: str) -> str:
     return {"pct": "pct_value", "EUR": "eur", "jours": "days"}.get(unit, "count")
 
 
-def ranking_formats(unit: str) -> dict:
+def gap_unit_of(rows) -> str:
+    """The unit the rows' gaps are shown in (indicators.fmt.gap): the same for every row of an indicator."""
+    return next((r.gap_unit for r in rows or []), "progress_points")
+
+
+def ranking_formats(unit: str, gap_unit: str = "progress_points") -> dict:
     """Formatters of the ranking's columns, tagged with how exports write them (numbers stay numbers; a
     status, kept as its rank for sorting, and a link are exported as the text shown)."""
     return {
@@ -88,14 +93,17 @@ def ranking_formats(unit: str) -> dict:
         "target": export_as(unit_kind(unit), lambda v, lg: fmt_value(v, unit, lg)),
         "progress": export_as("percent", fmt_progress),
         "status": export_as(SHOWN, status_from_rank),
-        "gap": export_as("number", fmt_points),
+        "gap": export_as("number", lambda v, lg: fmt.gap(v, gap_unit, lg)),
         "trend": export_as("number" if unit == "pct" else unit_kind(unit), lambda v, lg: fmt_trend(v, unit, lg)),
     }
 
 
-def ranking_headers(level: str, unit_name: str, lang: str | None = "fr") -> dict[str, str]:
+def ranking_headers(level: str, unit_name: str, lang: str | None = "fr",
+                    gap_unit: str = "progress_points") -> dict[str, str]:
     headers = {c: t(f"terr.col.{c}", lang) for c in ("rank", "territory", "region", "value", "target",
                                                         "progress", "status", "gap", "trend")}
+    in_unit = fmt.gap_unit_label(gap_unit, lang or "fr")
+    headers["gap"] = f"{headers['gap']} ({in_unit})" if in_unit else headers["gap"]
     if unit_name:
         for c in ("value", "target"):
             headers[c] = f"{headers[c]} ({unit_name})"
@@ -103,10 +111,10 @@ def ranking_headers(level: str, unit_name: str, lang: str | None = "fr") -> dict
 
 
 def ranking_grid(df: pd.DataFrame, grid_id: str, unit: str, headers: dict[str, str],
-                 lang: str | None = "fr") -> dag.AgGrid:
+                 lang: str | None = "fr", gap_unit: str = "progress_points") -> dag.AgGrid:
     """The ranking as a sortable AG Grid: numbers right-aligned, links clickable, statuses coloured and worded."""
     widths = {"rank": 80, "territory": 230, "region": 230, "status": 190}
-    grid = data_table(df, grid_id, lang, headers=headers, formats=ranking_formats(unit), widths=widths,
+    grid = data_table(df, grid_id, lang, headers=headers, formats=ranking_formats(unit, gap_unit), widths=widths,
                       pinned=("rank", "territory"), page_size=20)
     fields = {col: f"c{i}" for i, col in enumerate(df.columns)}
     for col_def in grid.columnDefs:
@@ -127,11 +135,12 @@ def ranking_grid(df: pd.DataFrame, grid_id: str, unit: str, headers: dict[str, s
 
 
 def ranking_table(df: pd.DataFrame, unit: str, headers: dict[str, str], lang: str | None = "fr",
-                  caption: str | None = None, scope: dict[str, str | None] | None = None) -> html.Div:
+                  caption: str | None = None, scope: dict[str, str | None] | None = None,
+                  gap_unit: str = "progress_points") -> html.Div:
     """The ranking as a plain HTML table (short lists: a région's départements), with its "Exporter" menu."""
     from dashboard.components.export_menu import table_with_export
 
-    formats = {k: v for k, v in ranking_formats(unit).items() if k != "status"}
+    formats = {k: v for k, v in ranking_formats(unit, gap_unit).items() if k != "status"}
     block = simple_table(df, lang, headers=headers, formats=formats, caption=caption)
     table = right_align(block, [i for i, col in enumerate(df.columns) if col in NUMERIC])
     return table_with_export(df, lang, caption, headers=headers, formats=formats, table=table, scope=scope)

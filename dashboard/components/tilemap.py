@@ -72,7 +72,7 @@ def tile_map(values: Mapping[str, Value], level: str = "departement", lang: str 
             fill, shown, described = EMPTY_FILL, "—", t("map.no_value", lang)
         elif statuses:
             style = status_style(str(value))
-            fill = style.color if style.key != "no_data" else style.background
+            fill = style.color if style.key not in ("no_data", "incomplete") else style.background
             shown, described = style.icon, f"{style.icon} {style.label(lang)}"
         else:
             share = 0.5 if high == low else min(max((float(value) - low) / (high - low), 0.0), 1.0)
@@ -104,7 +104,7 @@ def tile_map(values: Mapping[str, Value], level: str = "departement", lang: str 
     if statuses:
         for key in [k for k in STATUSES if k in {status_style(str(v)).key for v in values.values() if v is not None}]:
             style = STATUSES[key]
-            swatch = style.color if key != "no_data" else style.background
+            swatch = style.color if key not in ("no_data", "incomplete") else style.background
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{style.icon} {style.label(lang)}",
                                      marker=dict(symbol="square", size=14, color=swatch,
                                                  line=dict(color=GREY_MUTED, width=1)), hoverinfo="skip"))

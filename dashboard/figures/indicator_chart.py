@@ -165,6 +165,8 @@ def series_table(result, lang: str) -> tuple[pd.DataFrame, dict, dict]:
         "progress": [p.progress for p in result.series],
         "status": [p.status for p in result.series],
     }, columns=["period", "value", "target", "progress", "status"])
+    if any(getattr(p, "carried", False) for p in result.series):  # a stock carried forward is said so
+        df["note"] = ["carried" if getattr(p, "carried", False) else "" for p in result.series]
     headers = {k: t(f"ind.col.{k}", lang) for k in df.columns}
     # Each formatter is tagged with how the "Exporter" menu writes its column: periods as dates, values in the
     # unit's number format, progress as a percentage, the status in words (not its code).
@@ -172,6 +174,7 @@ def series_table(result, lang: str) -> tuple[pd.DataFrame, dict, dict]:
                   default=None)
     value_kind = unit_kind(largest, unit)
     formats = {
+        "note": lambda v, lg: t("ind.note.carried", lg) if v == "carried" else "",
         "period": export_as(grain_kind(grain), lambda v, lg: fmt_period(v, grain, lg)),
         "value": export_as(value_kind, lambda v, lg: fmt_value(_num(v), unit, lg)),
         "target": export_as(value_kind, lambda v, lg: fmt_value(_num(v), unit, lg)),

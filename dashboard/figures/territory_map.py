@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard import tilegrid
 from dashboard.access import visible_territory
-from dashboard.components.indicator_format import fmt_points, fmt_progress, fmt_value, status_text, unit_noun
+from dashboard.components.indicator_format import fmt_progress, fmt_value, status_text, unit_noun
 from dashboard.components.territory_view import MEASURES
 from dashboard.components.tilemap import territory_map
 from dashboard.format import fmt_compact, fmt_number
@@ -50,7 +50,7 @@ def hover_text(row, label: str, unit: str, lang: str | None = "fr") -> str:
         t("terr.hover.target", lang, value=fmt_value(row.target, unit, lang, noun=True)),
         t("terr.hover.progress", lang, value=fmt_progress(row.progress_raw, lang)),
         t("terr.hover.status", lang, value=status_text(row.status, lang)),
-        t("terr.hover.gap", lang, value=fmt_points(row.gap_points, lang)),
+        t("terr.hover.gap", lang, value=row.gap_text(lang)),
     ])
 
 

@@ -8,13 +8,14 @@ import pandas as pd
 from dash import html
 
 from dashboard import ids
-from dashboard.components import chart_with_table, data_table, kpi_tile, messages_alert, page_header
+from dashboard.components import chart_with_table, data_table, kpi_row, kpi_tile, messages_alert, page_header
 from dashboard.components.export_menu import grid_export, table_with_export
 from dashboard.components.page_controls import cached, link_chips, view_month, wrapped_headers
 from dashboard.figures.budget import calendar_rows, consumption_figure, lag_figure, risk_figure
 from dashboard.format import fmt_date, fmt_days, fmt_eur, fmt_month, fmt_number, fmt_percent
 from dashboard.pagekit import PageRequest, view
 from dashboard.theme import status_style
+from indicators.at_risk import risk_rules
 from indicators.budget import budget_frame
 from indicators.budget_views import (
     GROUPINGS,
@@ -35,7 +36,7 @@ DEFAULT_BY = ("dispositif",)
 TOP_BENEFICIARIES = 100
 AMOUNT_COLUMNS = ("envelope_eur", "committed_eur", "paid_eur", "to_commit_eur", "to_pay_eur")
 RATE_COLUMNS = ("committed_rate", "paid_rate", "paid_of_committed")
-GROUP_WIDTHS = {"dispositif": 300, "couloir": 190, "vague": 110, "region": 230, "year": 90}
+GROUP_WIDTHS = {"dispositif": 230, "couloir": 190, "vague": 110, "region": 230, "year": 90}
 STATUS_OF = {"at_risk": "off_track", "open": "no_target", "paid": "on_track"}
 
 
@@ -103,7 +104,7 @@ def envelope_note(page: PageRequest, sources: pd.DataFrame, total: dict) -> dmc.
                      className="budget-envelope-note")
 
 
-def kpi_strip(page: PageRequest, total: dict, at_risk_eur: float) -> html.Div:
+def kpi_strip(page: PageRequest, total: dict, at_risk_eur: float) -> html.Section:
     lang, t = page.lang, page.t
     share = at_risk_eur / total["to_pay_eur"] if total["to_pay_eur"] > 0 else float("nan")
     tiles = [
@@ -124,7 +125,7 @@ def kpi_strip(page: PageRequest, total: dict, at_risk_eur: float) -> html.Div:
         kpi_tile(t("budget.kpi.paid_rate"), fmt_percent(total["paid_rate"], lang), lang,
                  detail=t("budget.kpi.rate_detail")),
     ]
-    return html.Div(tiles, className="kpi-strip", id=ids.BUDGET_KPIS)
+    return kpi_row(tiles, lang, ids.BUDGET_KPIS)
 
 
 def consumption_section(page: PageRequest, as_of, total: dict) -> html.Section:
@@ -176,6 +177,7 @@ def table_section(page: PageRequest, frame: pd.DataFrame, by: list[str]) -> html
         html.P(t("budget.table.lead", n=fmt_number(len(table), lang, decimals=0))),
         grid_export(wrapped_headers(data_table(shown, ids.BUDGET_GRID, lang, formats=formats,
                                                pinned=tuple(shown.columns[:1]), page_size=20,
+                                               wrap=tuple(shown.columns[:len(by)]),  # long names wrap, never cut
                                                widths={t(f"budget.by.{k}"): GROUP_WIDTHS[k] for k in by})),
                     lang, t("budget.table.title")),
         section_id=ids.BUDGET_TABLE)
@@ -183,7 +185,7 @@ def table_section(page: PageRequest, frame: pd.DataFrame, by: list[str]) -> html
 
 def lag_section(page: PageRequest, as_of) -> html.Section:
     lang, t = page.lang, page.t
-    lag = cached(page, payment_lag, as_of, page.filters)
+    lag = cached(page, payment_lag, as_of, page.filters, risk_rules(page.engine.catalogue))
     if lag.empty:
         return section(t("budget.lag.title"), html.P(t("budget.lag.none")))
     label = Labels(page).dispositif
@@ -227,7 +229,7 @@ def risk_section(page: PageRequest, risk: pd.DataFrame, at_risk_eur: float) -> h
 
 def beneficiaries_section(page: PageRequest, as_of) -> html.Section:
     lang, t = page.lang, page.t
-    df = cached(page, beneficiaries, as_of, page.filters, TOP_BENEFICIARIES)
+    df = cached(page, beneficiaries, as_of, page.filters, TOP_BENEFICIARIES, risk_rules(page.engine.catalogue))
     if df.empty:
         return section(t("budget.beneficiaries.title"), html.P(t("budget.none")))
     label = Labels(page).dispositif
@@ -259,7 +261,8 @@ def layout(page: PageRequest):
     by, unknown = parse_by(page.extra.get("by"))
     frame = cached(page, budget_frame, as_of, page.filters)
     total = totals(frame)
-    risk = cached(page, money_at_risk, as_of, page.filters)
+    rules = risk_rules(page.engine.catalogue)  # BUD-04's: the split adds up to the overview's figure
+    risk = cached(page, money_at_risk, as_of, page.filters, rules)
     at_risk_eur = float(risk["at_risk_eur"].sum()) if len(risk) else 0.0
     warning = None
     if unknown:

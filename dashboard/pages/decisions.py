@@ -12,7 +12,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 from dash import ctx as dash_ctx
 
 from dashboard import ids
-from dashboard.access import current_scope, signed_author
+from dashboard.access import signed_author
 from dashboard.components import page_header
 from dashboard.components.comments import frozen_at, when
 from dashboard.components.decisions import (
@@ -62,8 +62,7 @@ def _add_form(page: PageRequest, indicators: list[dict]) -> html.Section:
         html.H2(page.t("decisions.add.title"), id="decisions-add-title"),
         html.Div(fields, className="decision-form-fields"),
         dmc.Button(page.t("decisions.add"), id=ids.DEC_ADD, color="bleuFrance", n_clicks=0),
-    ], className="page-section decision-form", hidden=not current_scope().can_manage_committee,  # checked again
-       **{"aria-labelledby": "decisions-add-title"})
+    ], className="page-section decision-form", **{"aria-labelledby": "decisions-add-title"})
 
 
 @view(needs_warehouse=False)

@@ -7,7 +7,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import ids
-from dashboard.components import chart_with_table, data_table, kpi_tile, messages_alert, page_header
+from dashboard.components import chart_with_table, data_table, kpi_row, kpi_tile, messages_alert, page_header
 from dashboard.components.export_menu import grid_export, table_with_export
 from dashboard.components.page_controls import cached, dense_grid, link_chips, view_month, wrapped_headers
 from dashboard.components.table import export_as
@@ -46,7 +46,7 @@ def measured_label(page: PageRequest, segments: pd.DataFrame) -> str:
     return ", ".join(couloir_label(page, c).lower() for c in codes) or "—"
 
 
-def kpi_strip(page: PageRequest, total: dict, measured: str) -> html.Div:
+def kpi_strip(page: PageRequest, total: dict, measured: str) -> html.Section:
     lang, t = page.lang, page.t
     usage = (fmt_count(total["in_use"], lang, compact=False) if total["usage_measured"]
              else t("deploiement.not_measured"))
@@ -67,7 +67,7 @@ def kpi_strip(page: PageRequest, total: dict, measured: str) -> html.Div:
         kpi_tile(t("deploiement.kpi.stale"), fmt_count(total["stale_orders"], lang, compact=False), lang,
                  detail=t("deploiement.kpi.stale_detail", months=STALE_MONTHS)),
     ]
-    return html.Div(tiles, className="kpi-strip", id=ids.DEPLOIEMENT_KPIS)
+    return kpi_row(tiles, lang, ids.DEPLOIEMENT_KPIS)
 
 
 def funnel_section(page: PageRequest, segments: pd.DataFrame, total: dict, chosen: str, measured: str):

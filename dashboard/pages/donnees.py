@@ -10,6 +10,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dashboard import ids
 from dashboard.components import data_table, empty_state, page_header, status_badge
 from dashboard.components.export_menu import grid_export, table_with_export
+from dashboard.components.load_words import detected_words
 from dashboard.components.table import export_as
 from dashboard.format import fmt_bytes, fmt_date, fmt_datetime, fmt_month, fmt_number, fmt_percent
 from dashboard.i18n import t
@@ -109,6 +110,7 @@ def files_section(page: PageRequest) -> list:
         "FROM source_file f ORDER BY f.run_id DESC, f.source, f.file_name")
     headers = {k: page.t(f"data.col.{k}") for k in df.columns}
     lang = page.lang
+    df["detected"] = [detected_words(d, lang) for d in df["detected"]]  # stored in French by the loader
     return [
         html.P(page.t("data.files.summary", count=fmt_number(len(df), lang, decimals=0))),
         grid_export(data_table(df, ids.DATA_FILES_GRID, lang, headers=headers,

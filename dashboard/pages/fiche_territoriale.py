@@ -20,7 +20,13 @@ from dashboard.access import current_scope
 from dashboard.components import page_header, simple_table, status_badge
 from dashboard.components.export_menu import table_with_export, unit_kind
 from dashboard.components.indicator_format import fmt_points, fmt_trend, fmt_value, unit_noun
-from dashboard.components.territory_ranking import ranking_frame, ranking_headers, ranking_table, right_align
+from dashboard.components.territory_ranking import (
+    gap_unit_of,
+    ranking_frame,
+    ranking_headers,
+    ranking_table,
+    right_align,
+)
 from dashboard.components.territory_view import (
     KEY_INDICATORS,
     breakdown,
@@ -107,11 +113,11 @@ def indicator_row(ind, code: str, page: PageRequest) -> dict:
         "value": fmt_value(row.value if row else None, unit, lang, noun=True),
         "target": fmt_value(row.target if row else None, unit, lang, noun=True),
         "national": fmt_value(national, unit, lang, noun=True),
-        "gap": fmt_points(row.gap_points if row else None, lang), "status": badge,
+        "gap": row.gap_text(lang) if row else fmt_points(None, lang), "status": badge,
         "trend": fmt_trend(row.trend if row else None, unit, lang), "sparkline": trend_line,
         # the export's values: numbers as numbers (the unit gives their Excel format), the sparkline as its words
         "raw": {"unit": unit, "value": row.value if row else None, "target": row.target if row else None,
-                "national": national, "gap": row.gap_points if row else None, "trend": row.trend if row else None,
+                "national": national, "gap": row.shown_gap if row else None, "trend": row.trend if row else None,
                 "sparkline": getattr(trend_line, "alt", trend_line)},
     }
 
@@ -161,7 +167,7 @@ def departements_section(code: str, page: PageRequest) -> html.Section | None:
         title = t("fiche.departements.title", lang, indicator=f"{ind_id} — {name}")
         unit = ind.unit
         noun_free = unit in ("pct", "EUR", "jours")
-        headers = ranking_headers("departement", "" if noun_free else unit_noun(unit, lang), lang)
+        headers = ranking_headers("departement", "" if noun_free else unit_noun(unit, lang), lang, gap_unit_of(rows))
         df = ranking_frame(rows, "departement", unit, page.reference, lang, badges=True)
         valued = [r for r in rows if r.progress_raw is not None] or rows
         summary = t("fiche.departements.summary", lang, off=sum(r.status == "off_track" for r in rows),
@@ -169,7 +175,8 @@ def departements_section(code: str, page: PageRequest) -> html.Section | None:
                     worst=territory_label(valued[-1].key, "departement", page.reference, lang))
         see = state.replace(region=code, departement=None).href("/territoires", {"indicateur": ind_id,
                                                                               "niveau": "departement"})
-        blocks.append(html.Div([html.H3(title), html.P(summary), ranking_table(df, unit, headers, lang, title, {"region": code, "departement": None}),
+        blocks.append(html.Div([html.H3(title), html.P(summary), ranking_table(df, unit, headers, lang, title, {"region": code, "departement": None},
+                                                                             gap_unit_of(rows)),
                                 html.P(dcc.Link(t("fiche.see_map", lang), href=see))], className="fiche-ranking"))
     if not blocks:
         return None

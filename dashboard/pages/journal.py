@@ -44,22 +44,18 @@ def change_text(detail: dict) -> str:
 
 
 def journal_frame(events, page: PageRequest) -> pd.DataFrame:
+    from dashboard.i18n.fr import MESSAGES
+
     lang = page.lang
     return pd.DataFrame({
         page.t("audit.col.when"): [fmt_datetime(e.created_at, lang) for e in events],
         page.t("audit.col.who"): [e.author for e in events],
-        page.t("audit.col.action"): [page.t(f"audit.action.{e.action}") if f"audit.action.{e.action}" in
-                                     _known() else e.action for e in events],
+        page.t("audit.col.action"): [page.t(f"audit.action.{e.action}") if f"audit.action.{e.action}" in MESSAGES
+                                     else e.action for e in events],
         page.t("audit.col.object"): [f"{e.object_type} {e.object_id}" for e in events],
         page.t("audit.col.change"): [change_text(e.detail) for e in events],
         page.t("audit.col.address"): [e.remote_addr or "" for e in events],
     })
-
-
-def _known() -> set[str]:
-    from dashboard.i18n.fr import MESSAGES
-
-    return set(MESSAGES)
 
 
 def _filters(page: PageRequest, category: str | None) -> html.Ul:

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import dash
 from dash import dcc, html
 
+from appstate.changes import capped
 from dashboard import ids
 from dashboard.components import live_entry
 from dashboard.components.comments import Frozen, frozen_at, scope_of
@@ -201,7 +202,7 @@ def depuis(page: PageRequest) -> list:
         return [html.P(str(e))]
     if not changes:
         return [html.P(page.t("comite.diff_none"))]
-    more = len(changes) - CHANGES_SHOWN
+    more = capped(changes, CHANGES_SHOWN)[1]
     return [changes_table(changes, ctx, page.lang, limit=CHANGES_SHOWN),
             *([html.P(page.t("pres.more_changes", n=more), className="pres-lead")] if more > 0 else [])]
 

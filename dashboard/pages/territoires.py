@@ -16,8 +16,14 @@ from dash import Input, Output, State, html, no_update
 from dashboard import ids
 from dashboard.components import chart_with_table, kpi_tile, messages_alert, page_header
 from dashboard.components.export_menu import grid_export, unit_kind
-from dashboard.components.indicator_format import fmt_points, fmt_progress, fmt_value, unit_noun
-from dashboard.components.territory_ranking import ranking_formats, ranking_frame, ranking_grid, ranking_headers
+from dashboard.components.indicator_format import fmt_progress, fmt_value, unit_noun
+from dashboard.components.territory_ranking import (
+    gap_unit_of,
+    ranking_formats,
+    ranking_frame,
+    ranking_grid,
+    ranking_headers,
+)
 from dashboard.components.territory_view import (
     LEVELS,
     MEASURES,
@@ -151,7 +157,7 @@ def region_tile(region: str, ind, page: PageRequest) -> html.Section | None:
     return kpi_tile(f"{result.label(lang)} — {page.reference.label('regions', region, lang)}",
                     fmt_value(row.value, ind.unit, lang, noun=True), lang, status=row.status,
                     target=fmt_value(row.target, ind.unit, lang, noun=True) if row.target is not None else None,
-                    detail=t("terr.hover.gap", lang, value=fmt_points(row.gap_points, lang)),
+                    detail=t("terr.hover.gap", lang, value=row.gap_text(lang)),
                     note=row.reason_en if lang == "en" else row.reason_fr, href=fiche_href(page.state, region))
 
 
@@ -182,7 +188,9 @@ def layout(page: PageRequest):
     basis = "progress" if is_additive(ind) else "value"  # volumes follow population; rates compare
     fig = territory_figure(result.breakdown, level, params.measure, unit, lang, reference=page.reference,
                            scope=scope, geojson_path=page.settings.geojson)
-    headers = ranking_headers(level, unit_noun(unit, lang) if unit not in ("pct", "EUR", "jours") else "", lang)
+    gap_unit = gap_unit_of(rows)
+    headers = ranking_headers(level, unit_noun(unit, lang) if unit not in ("pct", "EUR", "jours") else "", lang,
+                              gap_unit)
     twin = ranking_frame(rows, level, unit, page.reference, lang)
     title = t("terr.map.title", lang, measure=t(f"terr.measure.{params.measure}", lang),
               level=t(f"map.level.{level}", lang))
@@ -190,13 +198,14 @@ def layout(page: PageRequest):
         "regions", scope_region(state, page.reference), lang)), className="terr-scope")] if scope else []
     map_block = chart_with_table(fig, twin[["territory", "value", "target", "progress", "status"]],
                                  map_summary(rows, basis, unit, level, month, page), lang, title=title,
-                                 headers=headers, formats=ranking_formats(unit), graph_id=ids.TERR_MAP)
+                                 headers=headers, formats=ranking_formats(unit, gap_unit), graph_id=ids.TERR_MAP)
     grid_df = ranking_frame(rows, level, unit, page.reference, lang,
                             territory_href=(lambda code: fiche_href(state, code)) if level == "region" else None,
                             region_href=(lambda code: fiche_href(state, code)) if level == "departement" else None)
     return [
         header, *head,
-        html.Div([
+        html.Section([
+            html.H2(t("terr.top_title", lang), className="visually-hidden"),  # the map's h3 sits under an h2
             html.Div([*scope_note, map_block], className="terr-map"),
             html.Div([html.Div([tile for tile in (national_tile(result, ind, page), region_tile(
                 scope_region(state, page.reference), ind, page) if scope else None) if tile is not None],
@@ -204,7 +213,7 @@ def layout(page: PageRequest):
                       dispersion_block(rows, basis, ind, level, page)], className="terr-side"),
         ], className="terr-top"),
         html.Section([html.H2(t("terr.ranking.title", lang)), html.P(t("terr.ranking.lead", lang)),
-                      grid_export(ranking_grid(grid_df, ids.TERR_RANKING_GRID, unit, headers, lang), lang,
+                      grid_export(ranking_grid(grid_df, ids.TERR_RANKING_GRID, unit, headers, lang, gap_unit), lang,
                                   f"{t('terr.ranking.title', lang)} — {ind.id}")],
                      className="page-section terr-ranking"),
     ]

@@ -152,6 +152,14 @@ CONSULTATIONS_K = {
     "sage_femme": (("2025-03", 0.5), ("2025-12", 12), ("2027-12", 40)),
     "dentiste": (("2025-06", 0.2), ("2025-12", 8), ("2027-12", 30)),
 }
+# Active médico-social user records (DUI), thousands, end of month (§4: PNRR target 410 000 in 2024, result not
+# published): a reconstruction that falls just short of the target at end 2024.
+DUI_ACTIVE_K = (("2022-06", 2), ("2023-06", 110), ("2023-12", 215), ("2024-06", 305), ("2024-12", 385),
+                ("2025-12", 510), ("2026-10", 580), ("2027-12", 640))
+# Hospital stays per year (PMSI: MCO stays and sessions, SSR, HAD, psychiatry), millions: not a segur-facts
+# figure, an order of magnitude so that discharge letters per stay stay below one (§6) until 2026.
+HOSPITAL_STAYS_M = (37.0, 38.0, 38.8, 39.4, 40.0)  # reference years 2021…2025
+
 # Share of exchanges with a qualified INS (§4: ≥ 80 % target end 2022; brief: ~20 % in 2021 → ~85 % in 2025).
 INS_SHARE = (("2021-01", 0.12), ("2021-12", 0.27), ("2022-12", 0.55), ("2023-12", 0.72), ("2024-12", 0.81),
              ("2025-12", 0.86), ("2027-12", 0.89))

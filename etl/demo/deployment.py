@@ -31,13 +31,15 @@ class Programme:
 # structures, ~21 000 pharmacies, > 20 000 ESSMS; unit prices from the geer.fr reconstruction (hôpital 77 M€,
 # médecin de ville 25 M€, officine 15 M€ i.e. 625–875 € per pharmacy, biologie 8,6 M€).
 PROGRAMMES = (
-    Programme("SONS-V1-HOP", "hopital", 1, ("finess", "hopital"), 0.72, 28_000, 110, 0.988),
+    # Vague 1 sanitaire unit prices: orders worth "more than 150 M€" by Sep 2023 (DNS, §3), each couloir within
+    # 10 % of the geer.fr reconstruction (hôpital 77, ville 25, officine 15, biologie 8,6 M€).
+    Programme("SONS-V1-HOP", "hopital", 1, ("finess", "hopital"), 0.72, 31_000, 110, 0.988),
     Programme("SONS-V1-MDV", "medecin_ville", 1, ("rpps", "medecin"), 0.521, 480, 45, 0.994,
               ("2022-07-15", "2022-11-30")),
     Programme("SONS-V1-MDV", "medecin_ville", 1, ("finess", "centre_sante"), 1.0, 1_150, 60, 0.994),
-    Programme("SONS-V1-BIO", "biologie", 1, ("finess", "laboratoire"), 0.745, 13_400, 80, 0.99),
-    Programme("SONS-V1-RAD", "radiologie", 1, ("finess", "radiologie"), 0.84, 9_800, 100, 0.922),
-    Programme("SONS-V1-OFF", "officine", 1, ("finess", "officine"), 0.985, 720, 50, 0.996),
+    Programme("SONS-V1-BIO", "biologie", 1, ("finess", "laboratoire"), 0.745, 14_400, 80, 0.99),
+    Programme("SONS-V1-RAD", "radiologie", 1, ("finess", "radiologie"), 0.84, 18_500, 100, 0.922),
+    Programme("SONS-V1-OFF", "officine", 1, ("finess", "officine"), 0.985, 790, 50, 0.996),
     Programme("SONS-V1-MSO", "medico_social", 1, ("finess", "essms"), 0.59, 4_300, 120),
     Programme("SONS-V2-HOP", "hopital", 2, ("finess", "hopital"), 0.60, 68_000, 150),
     Programme("SONS-V2-MDV", "medecin_ville", 2, ("rpps", "medecin"), 0.30, 1_250, 70),

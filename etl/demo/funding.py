@@ -24,6 +24,9 @@ ESMS_CUMULATIVE = (("2021-10-01", 0.0), ("2021-12-31", 0.07), ("2022-12-31", 0.2
                    ("2023-12-31", 0.43), ("2024-12-31", 0.72), ("2025-12-15", 1.0))
 ESMS_EUR = (190e6, 208e6)  # committed before / after the end of July 2023
 BATCH = 150_000  # orders or beneficiaries per block
+# SONS vague 1 MSSanté operators (50 M€ envelope, window Jul 2021 → Jun 2023): no public spend figure; a
+# reconstruction: ~60 % of the envelope committed to the referenced operators, paid 30 % then 70 %.
+MSS_COMMITTED_EUR = 30e6
 # Forfaits (Cnam): couloir, yearly amount per equipped beneficiary at scale 1, share meeting the criteria.
 FORFAITS = {"FORFAIT-MDV": ("medecin_ville", 880.0, 0.86), "ROSP-OFF": ("officine", 560.0, 0.9)}
 
@@ -149,6 +152,35 @@ def esms_block(universe: Universe, end: int, rng: np.random.Generator) -> Block:
     return concat(parts)
 
 
+def mss_block(sol: Solutions, ref: Reference, end: int, rng: np.random.Generator) -> Block:
+    """One order per referenced MSSanté operator solution (vendor by SIREN, at its seat: Paris for all), signed two
+    months after referencing; advance 30 % one to three months later, balance 70 % after 6 to 14 months."""
+    ops = np.flatnonzero((sol.couloir == "mssante") & (sol.vague == 1))
+    n = len(ops)
+    if n == 0:
+        return concat([block(0, prefix="ASP", dispositif="SONS-V1-MSS", couloir="mssante", vague="1",
+                             dep=np.zeros(0, np.int64), ben_id=np.zeros(0, object), ben_kind="siren",
+                             ben_name=np.zeros(0, object), etype="commitment", date=np.zeros(0, np.int64),
+                             cents=np.zeros(0, np.int64), window=0, key=np.zeros(0, np.int64))])
+    weight = sol.share[ops] * rng.lognormal(0, 0.3, n)
+    amount = cents(MSS_COMMITTED_EUR * weight / weight.sum())
+    ordered = np.minimum(sol.referenced[ops] + 60, _days("2023-06-30"))
+    adv_date, bal_date = ordered + rng.integers(30, 91, n), ordered + rng.integers(180, 421, n)
+    adv = np.rint(amount * 0.3).astype(np.int64)
+    paris = np.full(n, ref.dep_codes.index("75"), dtype=np.int64)
+    key = np.arange(n, dtype=np.int64)  # a block is numbered on its own (events.finalise)
+    common = dict(prefix="ASP", dispositif="SONS-V1-MSS", couloir="mssante", vague="1", ben_kind="siren", window=0)
+    parts = []
+    for etype, when, value in (("commitment", ordered, amount), ("advance", adv_date, adv),
+                               ("balance", bal_date, amount - adv)):
+        mask = when <= end
+        v = sol.vendor[ops][mask]
+        parts.append(block(int(mask.sum()), **common, dep=paris[mask], ben_id=sol.vendor_siren[v],
+                           ben_name=sol.vendor_names[v], etype=etype, date=when[mask], cents=value[mask],
+                           key=key[mask]))
+    return concat(parts)
+
+
 def forfait_blocks(universe: Universe, dep: Deployments, scale: float, end: int,
                    rng: np.random.Generator) -> Iterator[Block]:
     """Yearly forfaits for equipped doctors (RPPS) and pharmacies (FINESS): the right is recorded on 31 Dec
@@ -198,7 +230,7 @@ def all_blocks(ref: Reference, universe: Universe, dep: Deployments, sol: Soluti
     seeds = rng.integers(0, 2**63 - 1, 2)
     producers = [
         lambda: sons_blocks(dep, sol, scale, end, np.random.default_rng(seeds[0])),
-        lambda: iter([sunes, esms]),
+        lambda: iter([sunes, esms, mss_block(sol, ref, end, np.random.default_rng([int(seeds[0]), 7]))]),
         lambda: forfait_blocks(universe, dep, scale, end, np.random.default_rng(seeds[1])),
     ]
     return producers, must_feed_by

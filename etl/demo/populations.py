@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from etl.demo.calibration import HOSPITAL_STAYS_M
 from etl.demo.territory import Territory, apportion
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -51,13 +52,16 @@ def build_populations(territory: Territory, rng: np.random.Generator) -> Populat
             else:
                 rows.append(apportion(total, weights[kind] * rng.lognormal(0.0, 0.01, territory.n)))
         counts[kind] = np.array(rows, dtype=np.int64)
+    stays_weight = counts["etablissements_sante"][YEARS.index(UNIVERSE_YEAR)].astype(np.float64)
+    counts["sejours_hospitaliers"] = np.array(  # follows the hospitals, no extra draw
+        [apportion(int(total * 1e6), stays_weight) for total in HOSPITAL_STAYS_M], dtype=np.int64)
     return Populations(counts=counts)
 
 
 def population_rows(pops: Populations, dep_codes: tuple[str, ...]) -> list[tuple]:
     """Rows (departement_code, population_kind, couloir_code, reference_year, population_count)."""
     rows = []
-    kinds = [("assures", "")] + [(k, c) for k, (c, _) in KINDS.items()]
+    kinds = [("assures", "")] + [(k, c) for k, (c, _) in KINDS.items()] + [("sejours_hospitaliers", "hopital")]
     for y, year in enumerate(YEARS):
         for d, dep in enumerate(dep_codes):
             for kind, couloir in kinds:

@@ -114,9 +114,13 @@ def usage_professionnels(territory: Territory, docs: DocCube, mss_cube: np.ndarr
         rate = ins[:, None] + cal.INS_COULOIR_OFFSET[c] + rng.normal(0, 0.03, territory.n)[None, :]
         qualified = np.floor(total * np.clip(rate, 0.02, 0.97))
         m, d = _grid(months, territory.n, first)
+        dui = np.full(actors.shape, -1.0)  # empty outside the médico-social strand
+        if c == "medico_social":  # spread like the strand's feeding actors (no extra draw: other files unchanged)
+            dui = np.rint(timeline.anchored(list(cal.DUI_ACTIVE_K), months)[:, None] * 1e3 * share)
         parts.append({"month": m, "dep": d, "couloir": np.full(len(m), c, dtype=object),
                       "feeding_actors": actors[m, d], "dmp_consultations": consult[m, d],
-                      "exchanges_total": total[m, d], "exchanges_ins_qualified": qualified[m, d]})
+                      "exchanges_total": total[m, d], "exchanges_ins_qualified": qualified[m, d],
+                      "dui_active_records": dui[m, d]})
     out = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     order = np.lexsort((out["couloir"].astype(str), out["dep"], out["month"]))
     return {k: v[order] for k, v in out.items()}

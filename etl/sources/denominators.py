@@ -14,6 +14,7 @@ POPULATION_KINDS = (
     "laboratoires",
     "structures_radiologie",
     "essms",
+    "sejours_hospitaliers",  # hospital stays in the year (PMSI: MCO, SSR, HAD, psychiatry), for per-stay rates
 )
 
 POPULATIONS = Contract(

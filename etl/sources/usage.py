@@ -81,9 +81,11 @@ USAGE_PROFESSIONNELS = Contract(
     periodicity="monthly",
     availability_delay_days=20,
     description_fr=(
-        "Acteurs alimentant le DMP, consultations du DMP par les professionnels, échanges avec INS qualifiée."
+        "Acteurs alimentant le DMP, consultations du DMP par les professionnels, échanges avec INS qualifiée, "
+        "dossiers usagers informatisés (DUI) actifs du médico-social."
     ),
-    description_en="Actors feeding the DMP, professional consultations of the DMP, exchanges with a qualified INS.",
+    description_en=("Actors feeding the DMP, professional consultations of the DMP, exchanges with a qualified INS, "
+                    "active medico-social user records (DUI)."),
     columns=(
         month(), departement(), couloir(),
         count("feeding_actors", "Acteurs ayant alimenté le DMP dans le mois", "Actors feeding the DMP", "acteurs"),
@@ -91,6 +93,9 @@ USAGE_PROFESSIONNELS = Contract(
               "consultations"),
         count("exchanges_total", "Échanges (documents et messages) du mois", "Exchanges in the month", "échanges"),
         count("exchanges_ins_qualified", "Échanges avec INS qualifiée", "Exchanges with a qualified INS", "échanges"),
+        count("dui_active_records", "Dossiers usagers informatisés (DUI) actifs, stock fin de mois (couloir "
+              "médico-social ; vide ailleurs)", "Active user records (DUI), end-of-month stock (medico-social "
+              "strand; empty elsewhere)", "dossiers", required=False, aliases=("dui_actifs",)),
     ),
     natural_key=("month", "departement_code", "couloir_code"),
     period_column="month",

@@ -44,3 +44,17 @@ def render_page():
     return _render
 
 
+
+
+@pytest.fixture()
+def own_app_factory():
+    """Build extra apps (other settings) that tests drive over HTTP, without taking the page callbacks away
+    from the session's app: Dash hands the callbacks registered on import (`dash.callback`) to the first app
+    that serves a request, so they are put back after the test."""
+    from dash import _callback
+
+    saved_map, saved_list = dict(_callback.GLOBAL_CALLBACK_MAP), list(_callback.GLOBAL_CALLBACK_LIST)
+    yield create_app
+    _callback.GLOBAL_CALLBACK_MAP.clear()
+    _callback.GLOBAL_CALLBACK_MAP.update(saved_map)
+    _callback.GLOBAL_CALLBACK_LIST[:] = saved_list

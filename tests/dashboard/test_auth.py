@@ -245,3 +245,35 @@ def test_the_secret_key_is_generated_once_with_mode_0600(loaded_settings):
     assert secret.load_or_create(loaded_settings.data_dir, "x" * 40) == "x" * 40
     with pytest.raises(ValueError, match="trop courte"):
         secret.load_or_create(loaded_settings.data_dir, "short")
+
+
+def test_behind_https_cookies_are_secure_with_hsts_and_proxy_headers_are_trusted(loaded_settings):
+    import dataclasses
+
+    from dashboard import create_app
+    from settings import AccessSettings
+
+    app = create_app(dataclasses.replace(loaded_settings, access=AccessSettings(behind_https=True, proxy_hops=1)))
+    ensure_user(app.server, "https.user", [LECTEUR], password=PASSWORD)
+    client = anonymous_client(app)
+    proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "pilotage.sante.gouv.fr",
+             "X-Forwarded-For": "203.0.113.7"}
+    resp = client.post("/auth/login", data={"login": "https.user", "password": PASSWORD}, headers=proxy)
+    assert resp.status_code == 302
+    assert "Secure" in resp.headers["Set-Cookie"] and "HttpOnly" in resp.headers["Set-Cookie"]
+    assert "max-age=" in resp.headers["Strict-Transport-Security"]
+    sign_in = [e for e in _events(app, "auth.sign_in") if e.author == "https.user"][-1]
+    assert sign_in.remote_addr == "203.0.113.7"  # the client behind the proxy, for the journal and throttling
+    # the proxy's public origin is this site's origin; the internal one no longer is
+    assert client.post("/_dash-update-component", json={}, headers={**proxy, "Origin": "http://localhost"}
+                       ).status_code == 403
+
+
+def test_bad_access_settings_are_refused_in_french():
+    from settings import load_settings
+
+    for env, message in (({"SEGUR_AUTH": "ldap"}, "attendu local ou oidc"),
+                         ({"SEGUR_PUBLIC_READ": "all"}, "attendu vide ou national"),
+                         ({"SEGUR_SESSION_HOURS": "dix"}, "SEGUR_SESSION_HOURS='dix' : attendu un nombre")):
+        with pytest.raises(ValueError, match=message):
+            load_settings(env)

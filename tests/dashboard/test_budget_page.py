@@ -57,7 +57,9 @@ def kpis(rendered) -> dict[str, str]:
     """KPI label → value, from the KPI strip."""
     strip = find(rendered, ids.BUDGET_KPIS)
     out = {}
-    for tile in strip["props"]["children"]:
+    heading, *tiles = strip["props"]["children"]
+    assert heading["type"] == "H2" and heading["props"]["className"] == "visually-hidden"  # h1 → h2 → tiles' h3
+    for tile in tiles:
         label, value = tile["props"]["children"][:2]
         label_text = "".join(texts(label))
         out[label_text] = value["props"]["children"]
@@ -81,13 +83,13 @@ def test_kpis_are_the_query_results_formatted_in_french(client, settings):
     got = kpis(rendered)
     assert got == {
         "Enveloppe": fmt_meur(total["envelope_eur"], "fr"), "Engagé": fmt_meur(total["committed_eur"], "fr"),
-        "Versé": fmt_meur(total["paid_eur"], "fr"), "Argent à risque": fmt_meur(at_risk, "fr"),
+        "Versé": fmt_meur(total["paid_eur"], "fr"), "Montant à risque": fmt_meur(at_risk, "fr"),
         "Reste à engager": fmt_meur(total["to_commit_eur"], "fr"), "Reste à payer": fmt_meur(total["to_pay_eur"], "fr"),
         "Taux d'engagement": fmt_percent(total["committed_rate"], "fr"),
         "Taux de versement": fmt_percent(total["paid_rate"], "fr"),
     }
     assert got["Engagé"] == "550\u202f000\u00a0€" and got["Enveloppe"] == "1,9\u00a0M€"
-    assert got["Argent à risque"] == "115\u202f000\u00a0€" and got["Taux d'engagement"] == "28,9\u00a0%"
+    assert got["Montant à risque"] == "115\u202f000\u00a0€" and got["Taux d'engagement"] == "28,9\u00a0%"
     text = page_text(rendered)
     assert "48,9\u00a0% du reste à payer" in text  # 115 000 / 235 000
     assert "à fin sept. 2023" in text
@@ -99,10 +101,10 @@ def test_french_sections_and_notes(client):
     for expected in ("Des enveloppes qui diffèrent selon la source", "630 M€ sur les pages des ARS",
                      "Voir les 3 source(s) des enveloppes", "DNS — SONS vague 1", "Consommation dans le temps",
                      "Fin des crédits PNRR", "Enveloppe, engagé et versé par regroupement", "Regrouper par",
-                     "Argent à risque par région", "Argent à risque par dispositif", "Délai de paiement",
+                     "Montant à risque par région", "Montant à risque par dispositif", "Délai de paiement",
                      "Cible d'usage non atteinte", "Commande non validée après 12 mois", "Bénéficiaires",
                      "Voir les données", "Voir le calendrier du programme",
-                     "Auvergne-Rhône-Alpes concentre le plus d'argent à risque : 115\u202f000\u00a0€, soit 100\u00a0% du total.",
+                     "Auvergne-Rhône-Alpes concentre le plus gros montant à risque : 115\u202f000\u00a0€, soit 100\u00a0% du total.",
                      "Délai médian le plus long : SUN-ES volet 1 (DMP) (242\u00a0jours) ; le plus court : ESMS numérique "
                      "(122\u00a0jours)."):
         assert expected in text, expected
@@ -115,7 +117,7 @@ def test_filters_change_the_figures(client):
         render(client, "/budget", "?region=84"))
     earlier = kpis(render(client, "/budget", "?as_of=2022-10"))
     assert earlier["Engagé"] == "350\u202f000\u00a0€" and earlier["Versé"] == "115\u202f000\u00a0€"
-    assert earlier["Argent à risque"] == "200\u202f000\u00a0€" and earlier["Enveloppe"] == "1,5\u00a0M€"
+    assert earlier["Montant à risque"] == "200\u202f000\u00a0€" and earlier["Enveloppe"] == "1,5\u00a0M€"
     dep = render(client, "/budget", "?departement=75")
     assert kpis(dep)["Enveloppe"] == "—"
     assert "Les enveloppes ne sont pas déclinées par département" in page_text(dep)
@@ -175,7 +177,7 @@ def test_in_english(client):
                      "Beneficiaries"):
         assert expected in text, expected
     assert kpis(rendered)["Committed"] == "€550,000"
-    assert "Argent à risque" not in text
+    assert "Montant à risque" not in text
 
 
 def test_without_a_warehouse_the_page_shows_the_empty_state(empty_app):

@@ -11,7 +11,8 @@ from dashboard.components.snapshot_callbacks import freeze, snapshot_shell, url_
 from dashboard.routes_committee import PackRequestError, check_request, pack_href
 from etl.load import load
 from reports.diff import RANKS, sort_key
-from reports.snapshot import create_snapshot, list_snapshots
+from reports.snapshot import create_snapshot, delete_snapshot, list_snapshots
+from tests.access import EVERYTHING, as_person
 from tests.dashboard.factory import build_warehouse, documents_total, write_documents
 from tests.dashboard.render import as_json, page_text, render
 
@@ -81,7 +82,7 @@ def test_banner_text_and_way_back(committee):
 def test_shell_selector_and_banner_from_the_url(committee):
     ctx = committee["app"].server.extensions["segur"]
     meta = committee["meta"]
-    with committee["app"].server.test_request_context("/"):
+    with as_person(committee["app"].server, EVERYTHING):
         out = snapshot_shell("/budget", f"?snapshot={meta.id}", ctx)
         live = snapshot_shell("/budget", "", ctx)
     assert out["hidden"] is False and "Instantané figé « COSUI n°14 »" in as_json(out["banner"])
@@ -109,12 +110,30 @@ def test_freeze_requires_label_and_author(committee):
     assert created is None and "mois invalide" in as_json(message)
 
 
+def test_freeze_permalink_uses_the_public_address(committee):
+    import dataclasses
+
+    ctx = committee["app"].server.extensions["segur"]
+    public = dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings,
+                                                                   public_url="https://segur.example.fr/"))
+    message, created = freeze(public, "COSUI lien", "2025-10", "c.martin", "fr")
+    assert created
+    assert f"https://segur.example.fr/?snapshot={created}" in as_json(message)
+    delete_snapshot(ctx.settings, created, author="c.martin", confirm=created)  # the other tests see one snapshot
+
+
 def test_comite_page_lists_snapshots_with_links(committee, cclient):
     meta = committee["meta"]
     text = page_text(render(cclient, "/comite"))
     assert "Comité de suivi" in text and "COSUI n°14" in text and "c.martin" in text
     assert f"/?snapshot={meta.id}" in text and f"/presentation?snapshot={meta.id}" in text
     assert f"/comite/pack/{meta.id}.pdf" in text
+
+
+def test_comite_page_in_english(cclient):
+    text = as_json(render(cclient, "/comite", "?lang=en"))
+    assert '"label": "Région for the regional fact sheet"' in text
+    assert "of the fiche" not in text
 
 
 def test_diff_against_live_is_sorted_and_filterable(committee):
@@ -238,6 +257,9 @@ def test_diff_table_and_snapshot_views_export_what_they_show(committee, cclient)
     headers, rows = screen(wrapper)
     assert [c["header"] for c in data["columns"]] == headers and "Avant → après" in headers
     assert data["rows"][0][1:] == rows[0][1:] and data["rows"][0][0] in rows[0][0]  # severity: its words
+    before_after = [r[headers.index("Avant → après")] for r in rows]
+    codes = ("off_track", "on_track", "a_faire", "en_cours", "due_soon", "securise", "appuis_necessaires")
+    assert before_after and not any(code in text for text in before_after for code in codes), before_after
 
     def documents(search: str):
         table = next(w for w in wrappers(render(cclient, "/indicateurs", search))
@@ -246,3 +268,41 @@ def test_diff_table_and_snapshot_views_export_what_they_show(committee, cclient)
 
     frozen, live = documents(f"?snapshot={committee['meta'].id}"), documents("")
     assert frozen != live and live == pytest.approx(2 * frozen, rel=0.01)
+
+
+def test_the_freeze_dialog_offers_published_months_and_defaults_to_one_that_can_be_frozen(tmp_path):
+    """A payment planned for Dec 2026 used to be the dialog's default month: « mois 2026-12 hors des données
+    publiées » on submit. Only months up to the last published monthly data are offered; the default is that one."""
+    from dashboard.components.snapshot_callbacks import freeze_choices
+    from dashboard.context import AppContext
+
+    settings = build_warehouse(tmp_path, MONTHS, with_rejects=False)
+    planned = tmp_path / "inbox" / "funding_events_2026.csv"
+    planned.write_text(
+        "event_id;dispositif_code;couloir_code;vague;region_code;departement_code;beneficiary_id;beneficiary_kind;"
+        "beneficiary_name;event_type;event_date;amount_eur;funding_window;commitment_ref\n"
+        "ASP-2026-000009;SONS-V1-HOP;hopital;1;11;75;750712184;finess;AP-HP;commitment;15/12/2026;100 000,00;;\n",
+        encoding="utf-8")
+    assert load([planned], settings, lenient=True).status.startswith("published")
+    ctx = AppContext.build(settings)
+    data, default = freeze_choices(ctx, "fr")
+    offered = [d["value"] for d in data]
+    assert offered == ["2025-10", "2025-09", "2025-06", "2025-03"] and default == "2025-10"  # not 2026-12
+    assert data[0]["label"] == "oct. 2025"
+    message, created = freeze(ctx, "COSUI n°15", default, "c.martin", "fr")
+    assert created, as_json(message)
+
+
+def test_a_pack_build_over_the_person_limit_is_a_429_in_french(committee, cclient):
+    from dashboard.access import current_scope
+    from dashboard.jobs import registry
+
+    app = committee["app"]
+    reg = registry(app.server)
+    with app.server.test_request_context("/"):
+        login = current_scope().login  # the identity requests get (the transitional server scope until sign-in)
+    with reg.hold(login, "a.pdf"), reg.hold(login, "b.pdf"):  # two builds of this person under way
+        response = cclient.get(pack_href(committee["meta"].id, "pdf", "11"))
+    assert response.status_code == 429
+    assert response.get_data(as_text=True) == ("Dossier du comité indisponible : 2 dossiers du comité déjà en "
+                                               "préparation ; réessayez dans quelques minutes.\n")

@@ -151,3 +151,22 @@ def test_indicator_page_offers_the_couloir_in_the_form_and_as_a_filter(state_app
     text = page_text(render(state_app.server.test_client(), "/indicateurs/USE-02"))
     assert "Couloir concerné (facultatif)" in text and "Filtrer par couloir" in text
     assert "Radiologie / imagerie" in text
+
+
+def test_a_comment_whose_answer_fails_is_not_saved(ctx, monkeypatch):
+    def broken(*_a, **_k):
+        raise RuntimeError("the answer could not be built")
+
+    monkeypatch.setattr(comments, "_head", broken)
+    with pytest.raises(RuntimeError):
+        comments.add(ctx, scope(), "analyse", "Écrit puis réponse en erreur", "C. Martin")
+    with ctx.sessions()() as s:
+        assert [c for c in service.list_comments(s, "USE-01") if c.body == "Écrit puis réponse en erreur"] == []
+
+
+def test_a_scope_with_a_bad_month_is_refused_and_saves_nothing(ctx):
+    bad = {**scope(), "as_of": "0000-13-45"}
+    items, message, _ = comments.add(ctx, bad, "analyse", "Mois du scope invalide", "C. Martin")
+    assert items is comments.no_update and "Non enregistré" in text_of(message)
+    with ctx.sessions()() as s:
+        assert [c for c in service.list_comments(s, "USE-01") if c.body == "Mois du scope invalide"] == []

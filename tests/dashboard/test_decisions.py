@@ -10,6 +10,7 @@ import pytest
 from dashboard import create_app
 from dashboard.components import decisions
 from dashboard.context import EXTENSION
+from tests.access import EVERYTHING, as_person
 from tests.dashboard.render import as_json, page_text, render
 
 TODAY = date(2025, 12, 15)  # SEGUR_TODAY of the test settings
@@ -120,7 +121,7 @@ def test_log_has_an_export_menu_with_the_decisions_in_words(ctx, state_app):
     [wrapper] = wrappers(layout)
     assert "Exporter « Relevé des décisions »" in as_json(wrapper) and "decision-table" in as_json(wrapper)
     data = store_of(wrapper)
-    with state_app.server.test_request_context("/"):
+    with as_person(state_app.server, EVERYTHING):
         download, _ = data_download("xlsx", data, "")
     ws = load_workbook(io.BytesIO(decode(download))).worksheets[0]
     header = [c.value for c in ws[1]]

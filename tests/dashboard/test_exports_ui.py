@@ -20,6 +20,7 @@ from dashboard.context import current
 from dashboard.jobs import JobRegistry, registry, start_for_view
 from dashboard.routes_exports import view_export_link_props, workbook_href
 from reports.extracts import plan_extract
+from tests.access import EVERYTHING, as_person
 from tests.dashboard.render import as_json, render
 
 FORMULA = '=HYPERLINK("http://example.com","clic")'
@@ -40,7 +41,7 @@ def _decode(download: dict) -> bytes:
 
 
 def test_xlsx_of_a_table_has_the_values_styles_and_inert_formulas(app):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         download, message = data_download("xlsx", payload(), "?region=76&as_of=2025-09")
     assert download["filename"] == "extrait_Documents-par-region_2025-09_region-76.xlsx"
     assert "Fichier prêt" in message
@@ -67,7 +68,7 @@ def test_csv_of_a_table_is_french_excel_and_neutralises_formulas():
 
 
 def test_csv_through_the_callback_is_named_after_the_view(app):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         download, _ = data_download("csv", payload(), "?couloir=biologie")
     assert download["filename"].startswith("extrait_Documents-par-region_2025-10_couloir-biologie")
     assert download["filename"].endswith(".csv")
@@ -104,21 +105,24 @@ def test_chart_with_table_carries_the_menu_and_its_data():
     assert figure_of(find(tree))["data"][0]["type"] == "bar"
 
 
-def test_image_failure_is_a_french_message(monkeypatch):
+def test_image_failure_is_a_french_message(app, client, monkeypatch):
+    import re
+
     import dashboard.components.export_menu as menu
 
     def broken(*_a, **_k):
         raise RuntimeError("no browser")
 
     monkeypatch.setattr(menu, "render_image", broken)
-    fig = {"props": {"figure": go.Figure(go.Bar(y=[1])).to_plotly_json()}}
-    download, message = image_download("png", fig, payload(), "")
+    uid = re.findall(r'"chart": "([^"]+)", "fmt": "png"', json.dumps(render(client, "/budget", "")))[0]
+    with app.server.test_request_context("/"):
+        download, message = image_download("png", uid, payload(), "/budget", "")
     assert message.startswith("L'image n'a pas pu être produite")
     assert download is menu.no_update
 
 
 def test_workbook_link_follows_the_view(app):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         ctx = current()
         href = workbook_href("?region=76&departement=31&couloir=biologie&lang=en&snapshot=cosui-13&indicateur=x",
                              ctx.reference, ctx.months())
@@ -147,7 +151,7 @@ def _wait(reg: JobRegistry, job_id: str, timeout: float = 30):
 
 
 def test_job_registry_writes_the_planned_rows(app, loaded_settings):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         job = start_for_view("?as_of=2025-10", "fact_documents", "csv", ";", "comma")
         reg = registry()
     planned = plan_extract(loaded_settings.warehouse, "fact_documents", "csv", as_of="2025-10").rows
@@ -163,10 +167,11 @@ def test_job_registry_writes_the_planned_rows(app, loaded_settings):
     r = client.get(f"/exports/jobs/{job.id}")
     assert r.status_code == 200 and r.data == path.read_bytes()
     assert "filename=extrait_fact_documents_2025-10.csv" in r.headers["Content-Disposition"]
+    assert r.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
 
 
 def test_job_with_filters_xlsx_and_parquet(app, loaded_settings):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         xlsx = start_for_view("?region=76", "fact_documents", "xlsx")
         parquet = start_for_view("?departement=75", "fact_mes_profiles", "parquet")
         reg = registry()
@@ -180,7 +185,7 @@ def test_job_with_filters_xlsx_and_parquet(app, loaded_settings):
 def test_job_fails_fast_with_a_french_message(app):
     from reports.extracts import ExtractError
 
-    with app.server.test_request_context("/"), pytest.raises(ExtractError, match="table inconnue"):
+    with as_person(app.server, EVERYTHING), pytest.raises(ExtractError, match="table inconnue"):
         start_for_view("", "nope", "csv")
 
 
@@ -189,6 +194,7 @@ def test_bad_or_unknown_job_id_is_a_404(client):
         r = client.get(f"/exports/jobs/{job_id}")
         assert r.status_code == 404
         assert "Extraction introuvable" in r.get_data(as_text=True)
+        assert r.headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
 def test_old_files_are_cleaned_up(tmp_path):
@@ -208,3 +214,25 @@ def test_donnees_page_has_the_extract_section(client):
     rendered = render(client, "/donnees")
     text = as_json(rendered)
     assert "Préparer l'extraction" in text and ids.EXTRACT_POLL in text
+
+
+def test_a_synchronous_export_over_the_row_limit_points_to_the_background_extract(loaded_settings):
+    import dataclasses
+
+    from dashboard import create_app
+
+    small = create_app(dataclasses.replace(loaded_settings, export_max_rows=1))
+    with small.server.test_request_context("/"):
+        download, message = data_download("xlsx", payload(), "")
+    assert download is no_update_marker()
+    assert message == ("Export immédiat limité à 1 lignes (ce tableau en compte 2) : lancez une extraction en "
+                       "arrière-plan depuis la page Données.")
+    with small.server.test_request_context("/"):
+        one_row = {**payload(), "rows": payload()["rows"][:1]}
+        assert data_download("csv", one_row, "")[0]["filename"].endswith(".csv")
+
+
+def no_update_marker():
+    import dashboard.components.export_menu as menu
+
+    return menu.no_update

@@ -18,6 +18,7 @@ from dashboard import ids
 from dashboard.components.export_menu import data_download, grid_export, grid_payload
 from dashboard.components.table import data_table
 from dashboard.components.territory_ranking import ranking_grid
+from tests.access import EVERYTHING, as_person
 from tests.dashboard.render import as_json, render
 
 FORMULA = '=HYPERLINK("http://example.com","clic")'
@@ -97,7 +98,7 @@ def html_div_without_grid():
 
 def test_xlsx_has_the_headers_numbers_formats_and_inert_formulas(app, exported):
     children, meta = exported
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         download, message = data_download("xlsx", grid_payload(children, meta), "?region=76&as_of=2025-09")
     assert download["filename"] == "extrait_Beneficiaires_2025-09_region-76.xlsx"
     assert "Fichier prêt" in message
@@ -142,7 +143,7 @@ def test_rows_follow_the_users_sort_and_filter(app, exported):
     payload = grid_payload(children, meta)
     assert [c["header"] for c in payload["columns"]] == ["Taux", "Bénéficiaire", "Dernier événement"]
     assert payload["rows"] == [[None, "AP-HP", None], [0.853, "CHU de Lyon", "2025-06-15"]]
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         download, _ = data_download("xlsx", payload, "")
     wb = load_workbook(io.BytesIO(decode(download)))
     assert [r[1] for r in wb.worksheets[0].iter_rows(min_row=2, values_only=True)] == ["AP-HP", "CHU de Lyon"]
@@ -170,7 +171,7 @@ def test_ranking_exports_statuses_and_links_as_shown_and_numbers_as_numbers(app)
     headers = {"rank": "Rang", "territory": "Territoire", "value": "Valeur", "target": "Cible",
                "progress": "Progression", "status": "Statut", "gap": "Écart", "trend": "Évolution"}
     children, meta = wrapper_and_meta(tree(grid_export(ranking_grid(df, "rank-grid", "pct", headers), "fr", "Classement")))
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         download, _ = data_download("xlsx", grid_payload(children, meta), "")
     ws = load_workbook(io.BytesIO(decode(download))).worksheets[0]
     row = dict(zip([c.value for c in ws[1]], ws[2], strict=True))
@@ -203,7 +204,7 @@ def test_a_page_grid_exports_its_on_screen_values(client, app):
     uid = wrapper["props"]["id"]["chart"]
     meta = next(nodes(layout, lambda n: _typed(n, ids.EXPORT_DATA) and n["props"]["id"]["chart"] == uid))
     grid = grid_of(wrapper["props"]["children"])
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         download, _ = data_download("xlsx", grid_payload(wrapper["props"]["children"], meta["props"]["data"]),
                                     "?as_of=2025-10")
     assert download["filename"] == "extrait_Beneficiaires_2025-10.xlsx"

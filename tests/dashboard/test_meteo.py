@@ -68,3 +68,11 @@ def test_indicator_page_and_overview_show_the_meteo(state_app):
     assert "Statut calculé :" in text and "Appuis nécessaires" in text and "Donner la météo" in text
     overview = page_text(render(client, "/"))
     assert "Financement acquis" in overview
+
+
+def test_in_english_the_meteo_says_what_it_is(state_app):
+    """Not "Weather": the programme's word, said to be the owner's manual (RAG-style) status."""
+    text = page_text(render(state_app.server.test_client(), "/indicateurs/USE-01", "?lang=en"))
+    assert "Météo (manual status):" in text and "Set the météo" in text
+    assert "manual status, a RAG-style judgement" in text
+    assert "Weather" not in text and "weather" not in text

@@ -209,7 +209,7 @@ def test_alerts_on_constructed_cases():
 
 
 def test_territory_threshold_is_strictly_more_than_ten_points():
-    rows = [SimpleNamespace(key=k, gap_points=g) for k, g in
+    rows = [SimpleNamespace(key=k, gap_points=g, gap=None, gap_unit="progress_points") for k, g in
             (("a", -10.0), ("b", -10.01), ("c", -35.0), ("d", None), ("e", 4.0))]
     assert [g.key for g in behind(rows)] == ["c", "b"]
     assert behind(None) == []
@@ -219,6 +219,28 @@ def test_a_filtered_territory_behind_the_nation_is_an_alert():
     results = {"A-01": _result(), "B-01": _result()}
     alerts = collect_alerts(_data(results, view_gap={"A-01": -15.0, "B-01": -9.0}, level=None))
     assert [(a.kind, a.indicator_id, a.view_gap) for a in alerts] == [("territory", "A-01", -15.0)]
+
+
+def test_territory_alerts_give_a_lags_gap_in_days():
+    """BUD-03 (days, lower is better): 52,7 days longer than the nation is 58,5 progress points behind; the
+    alert names the gap in days, never « -58,5 pts »."""
+    from dashboard.components.overview_alerts import alert_text
+    from dashboard.i18n import t
+
+    results = {"BUD-03": _result()}
+    gaps = {"BUD-03": [TerritoryGap("53", -58.5, 52.66, "jours")]}
+    data = _data(results, gaps=gaps, view_gap={})
+    alert = collect_alerts(data)[0]
+    for lang, expected in (("fr", "Bretagne (+52,7\u00a0jours)"), ("en", "Bretagne (+52.7\u00a0days)")):
+        page = SimpleNamespace(lang=lang, t=lambda key, lang=lang, **kw: t(key, lang, **kw),
+                               reference=SimpleNamespace(label=lambda table, code, lg: "Bretagne"))
+        text = alert_text(alert, data, page)
+        assert expected in text and "pts" not in text.split(":")[-1], text
+    data = _data(results, view_gap={"BUD-03": -30.0})
+    data.view_gap_shown["BUD-03"] = TerritoryGap("", -30.0, 27.0, "jours")
+    page = SimpleNamespace(lang="fr", t=lambda key, **kw: t(key, "fr", **kw), reference=None)
+    assert alert_text(collect_alerts(data)[0], data, page) == (
+        "Ce territoire est nettement en retard sur la valeur nationale (écart : +27\u00a0jours).")
 
 
 @pytest.mark.parametrize(("filters", "level"), [

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from etl.sources import CONTRACTS
+from tests.access import EVERYTHING, as_person
 from tests.dashboard.render import as_json, render
 
 
@@ -50,6 +51,9 @@ def test_donnees_in_english(client, render_page):
                      "Provenance per period", "First period"):
         assert expected in text, expected
     assert "Fraîcheur par source" not in text
+    # what the loader detected, stored in French, said in English (source files grid)
+    assert "CSV; encoding utf-8; separator ';'; decimal mark ','; header on line 1" in text
+    assert "encodage" not in text and "séparateur" not in text
 
 
 @pytest.mark.parametrize(("search", "message"), [
@@ -90,7 +94,9 @@ def test_templates_are_downloadable(client, ext):
         response = client.get(f"/templates/{name}.{ext}")
         assert response.status_code == 200, name
         assert f'filename={name}.{ext}' in response.headers["Content-Disposition"]
-    body = client.get("/templates/mes_documents.csv").data
+    csv_response = client.get("/templates/mes_documents.csv")
+    assert csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
+    body = csv_response.data
     assert body.startswith(b"\xef\xbb\xbfmonth;departement_code;couloir_code;document_type;documents_count")
     assert client.get("/templates/mes_documents.xlsx").data[:2] == b"PK"
 
@@ -117,7 +123,7 @@ def test_a_failing_page_shows_a_message_not_a_traceback(app):
     def layout(page):
         raise ValueError("colonne manquante")
 
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         text = as_json(layout(region="99", lang="en"))
     assert "This page could not be displayed" in text and "ValueError: colonne manquante" in text
     assert "Traceback" not in text

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from dashboard import ids
 from dashboard.components import status_badge
 from dashboard.components.export_menu import data_download, table_with_export
+from tests.access import EVERYTHING, as_person
 from tests.dashboard.render import as_json, render
 from tests.dashboard.test_grid_exports import FORMULA, decode, nodes
 
@@ -87,7 +88,7 @@ def screen(wrapper: dict) -> tuple[list[str], list[list[str]]]:
 
 
 def workbook(app, payload: dict, search: str = ""):
-    with app.server.test_request_context("/"):
+    with as_person(app.server, EVERYTHING):
         download, message = data_download("xlsx", payload, search)
     assert "Fichier prêt" in message
     return download, load_workbook(io.BytesIO(decode(download)))

@@ -54,7 +54,7 @@ def choose(page, filter_label: str, option: str) -> None:
 def test_budget_renders_offline_without_errors(page, live_server, artifacts):
     page.set_viewport_size(VIEWPORT)
     page.goto(live_server + "/budget")
-    wait_for_page(page, "Argent à risque par dispositif")
+    wait_for_page(page, "Montant à risque par dispositif")
     assert page.title() == "Budget — Ségur numérique"
     assert page.locator("[aria-current=page]").inner_text() == "Budget"
     assert page.locator("#budget-kpis .kpi-tile").count() == 8
@@ -72,7 +72,7 @@ def test_budget_renders_offline_without_errors(page, live_server, artifacts):
 def test_budget_filter_and_grouping_change_figures_and_url(page, live_server, artifacts):
     page.set_viewport_size(VIEWPORT)
     page.goto(live_server + "/budget")
-    wait_for_page(page, "Argent à risque par dispositif")
+    wait_for_page(page, "Montant à risque par dispositif")
     before = kpi_value(page, "Engagé")
     choose(page, "Région", "Occitanie")
     page.wait_for_url(re.compile(r"/budget\?region=76$"))

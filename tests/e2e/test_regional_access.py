@@ -24,9 +24,10 @@ def test_a_regional_person_sees_their_region_and_nothing_of_another(page_as, liv
 
     pg.goto(live_server + "/territoires")
     pg.locator("#territoires-carte .shapelayer path").first.wait_for()
-    assert pg.locator("#territoires-carte .shapelayer path").count() == 1  # only their région is drawn
+    # their région's 13 départements only (the national map has 101 tiles, the régions' 18)
+    assert pg.locator("#territoires-carte .shapelayer path").count() == 13
     tiles = pg.locator("#territoires-carte .scatterlayer").text_content()
-    assert "OCC" in tiles and "IDF" not in tiles and "GUA" not in tiles
+    assert "31" in tiles and "75" not in tiles and "971" not in tiles and "2A" not in tiles
     assert [name for name in OTHERS if name in pg.content()] == []
     pg.screenshot(path=str(artifacts / "regional-territoires.png"), full_page=True)
 

@@ -136,7 +136,8 @@ def test_a_truncated_resend_is_refused_naming_the_periods_and_both_counts(settin
         "mes_documents : la livraison fait baisser 1 période(s) publiée(s) de plus de 30\u00a0% (tolérance de la "
         "source) — 2025-10 : 10 → 4 lignes (-60\u00a0%), total documents_count 100 → 40 (-60\u00a0%).",
         "Rien n'a été publié. Si la baisse est voulue (données retirées ou corrigées à la source), relancez avec "
-        "--accept-shrink ; sinon demandez au producteur le fichier complet."]
+        "--accept-shrink ; sinon demandez au producteur le fichier complet, ou chargez ensemble les fichiers de tous "
+        "les producteurs de ces périodes (ils forment une seule livraison)."]
     assert report.shrinks == [{"source": "mes_documents", "period": "2025-10", "rows_before": 10, "rows_after": 4,
                                "total_before": 100.0, "total_after": 40.0, "tolerance": 0.3}]
     assert report.rows_loaded == 0
@@ -261,3 +262,73 @@ def test_status_shows_which_file_holds_each_period(data_dir, settings, tmp_path)
     text = run_cli(data_dir, "status").stdout
     assert "    2025-08 → 2025-10 (3 période(s), 9 lignes) : mes_documents_2025-08_2025-10.csv" in text
     assert "    2025-11 (1 période(s), 2 lignes) : mes_documents_2025-11.csv" in text
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ((DOC_HEADER + "2025-10;75;biologie;11502-2;" + "1" * 3_000_000 + "\n").encode(),
+     "la ligne 2 fait 3\u202f000\u202f028 octets, au-delà de la limite de 2\u202f000\u202f000 (une cellule démesurée ?)"),
+    ((DOC_HEADER + '2025-10;"75;biologie;11502-2;10\n' * 3).encode(),
+     "un guillemet (\") ouvert vers la ligne 2 n'est jamais refermé"),
+    ((DOC_HEADER + "2025-10;75;biologie;11502-2;10\n").encode("utf-16"),
+     "encodage UTF-16 (« Unicode » d'Excel) non pris en charge : enregistrez le fichier en « CSV UTF-8 »"),
+    ((";".join(f"colonne_{i}" for i in range(5000)) + "\n" + "1;" * 4999 + "1\n").encode(),
+     "colonnes trouvées : colonne_0, colonne_1"),
+], ids=["3MB-line", "unclosed-quote", "utf-16", "5000-columns"])
+def test_files_a_user_can_make_get_a_short_clear_message(settings, tmp_path, content, expected):
+    path = tmp_path / "mes_documents_2025-10.csv"
+    path.write_bytes(content)
+    report = load([path], settings)
+    assert report.status == "failed"
+    assert expected in report.files[0].error
+    assert "erreur inattendue" not in report.to_text()
+    assert len(report.to_text()) < 2500
+
+
+def test_an_accepted_shrink_the_journal_cannot_record_is_not_published(settings, tmp_path, data_dir):
+    from settings import load_settings
+
+    _published_history(settings, tmp_path)
+    before = sha256_file(settings.warehouse)
+    (data_dir / "bloque").write_text("un fichier là où la base d'audit voudrait un dossier")
+    unwritable = load_settings({"SEGUR_DATA_DIR": str(data_dir), "SEGUR_TODAY": settings.today,
+                                "SEGUR_APP_DB": f"sqlite:///{data_dir / 'bloque' / 'app.db'}"})
+    cut = docs(tmp_path / "mes_documents_2025-10.csv", month_rows("2025-10", 4))
+    report = load([cut], unwritable, accept_shrink=True, author="m.durand")
+    assert report.status == "failed"
+    assert "journal d'audit impossible à écrire" in report.message
+    assert "la baisse acceptée n'a pas été publiée" in report.message
+    assert sha256_file(settings.warehouse) == before
+
+
+def test_one_producer_alone_cannot_silently_replace_a_month_shared_with_others(settings, tmp_path):
+    """Files of one run form one delivery; a later producer's file alone would replace the month: refused."""
+    def events(prefix: str, n: int) -> str:
+        return EVENT_HEADER + "".join(f"{prefix}-{i};SUNES-V1;hopital;11;750712184;finess;CHU;commitment;"
+                                      f"{i + 1:02d}/12/2024;100\n" for i in range(n))
+    asp = write_csv(tmp_path / "asp" / "funding_events_2024-12.csv", events("ASP", 10))
+    ars = write_csv(tmp_path / "ars" / "funding_events_2024-12.csv", events("ARS", 2))
+    assert load([tmp_path / "asp", tmp_path / "ars"], settings).status == "published"  # one run: both kept
+    assert query(settings.warehouse, "SELECT count(*) FROM fact_funding_event") == [(12,)]
+    report = load([ars], settings)  # ARS alone, later: December would fall from 12 rows to 2
+    assert report.status == "failed"
+    assert "2024-12 : 12 → 2 lignes (-83\u00a0%)" in report.message
+    assert query(settings.warehouse, "SELECT count(*) FROM fact_funding_event") == [(12,)]
+    assert asp.exists()
+
+
+def test_a_warehouse_published_before_source_period_existed_is_guarded_too(settings, tmp_path):
+    import duckdb
+
+    history = _published_history(settings, tmp_path)
+    con = duckdb.connect(str(settings.warehouse))  # as an older ETL left it: no source_period table
+    try:
+        con.execute("DROP TABLE source_period")
+    finally:
+        con.close()
+    cut = docs(tmp_path / "mes_documents_2025-10.csv", month_rows("2025-10", 4))
+    assert [s["period"] for s in load([cut], settings).shrinks] == ["2025-10"]
+    november = docs(tmp_path / "mes_documents_2025-11.csv", month_rows("2025-11", 3))
+    assert load([november], settings).status == "published"
+    assert query(settings.warehouse, "SELECT period, file_id, rows_count FROM source_period ORDER BY period") == [
+        ("2025-09", sha256_file(history), 10), ("2025-10", sha256_file(history), 10),
+        ("2025-11", sha256_file(november), 3)]

@@ -497,6 +497,41 @@ def test_sons_payments_follow_their_orders(full_data):
     assert within(commitments[commitments["dispositif_code"] == "SONS-V1-OFF"]["amount_eur"].sum(), 15e6)
 
 
+def test_sons_vague_1_sanitaire_orders_pass_150_million_by_september_2023(full_data):
+    """DNS (Sep 2023): « plus de 150 M€ » spent on vague 1 sanitaire; each couloir within 10 % of the geer.fr
+    reconstruction (hôpital 77, ville 25, officine 15, biologie 8,6 M€)."""
+    ev = full_data["funding_events"]
+    sanitaire = ("SONS-V1-HOP", "SONS-V1-MDV", "SONS-V1-BIO", "SONS-V1-RAD", "SONS-V1-OFF")
+    orders = ev[(ev["event_type"] == "commitment") & ev["dispositif_code"].isin(sanitaire)]
+    by_sep = orders[orders["event_date"] <= pd.Timestamp("2023-09-30")]
+    assert 150e6 < by_sep["amount_eur"].sum() < 160e6
+    total = orders.groupby("dispositif_code")["amount_eur"].sum()
+    for dispositif, geer in (("SONS-V1-HOP", 77e6), ("SONS-V1-MDV", 25e6), ("SONS-V1-OFF", 15e6),
+                             ("SONS-V1-BIO", 8.6e6)):
+        assert within(total[dispositif], geer), dispositif
+
+
+def test_mssante_operators_envelope_has_its_orders_and_payments(full_data):
+    ev = full_data["funding_events"]
+    mss = ev[ev["dispositif_code"] == "SONS-V1-MSS"]
+    by = mss.groupby("event_type")["amount_eur"].sum()
+    assert by["commitment"] == pytest.approx(30e6, abs=1) and by["advance"] + by["balance"] == pytest.approx(30e6, abs=1)
+    assert (mss["event_type"] == "commitment").sum() == 22  # one order per referenced operator solution
+    assert (mss["beneficiary_kind"] == "siren").all() and mss["event_date"].max() <= pd.Timestamp("2024-09-30")
+
+
+def test_dui_records_and_hospital_stays(full_data):
+    usage = full_data["usage_professionnels"]
+    dui = usage.groupby(["month", "couloir_code"])["dui_active_records"].sum(min_count=1)
+    assert 370_000 <= dui["2024-12", "medico_social"] < 410_000  # close to, short of the PNRR target
+    assert usage.loc[usage["couloir_code"] != "medico_social", "dui_active_records"].isna().all()
+    pops = full_data["populations"]
+    stays = pops[pops["population_kind"] == "sejours_hospitaliers"].groupby("reference_year")["population_count"].sum()
+    letters = full_data["mes_documents"]
+    letters = letters[(letters["document_type"] == "11490-0") & letters["month"].str.startswith("2025")]
+    assert letters["documents_count"].sum() / stays[2025] < 1  # §6: fewer than one discharge letter per stay
+
+
 def test_esms_numerique_projects(full_data):
     ev = full_data["funding_events"]
     esms = ev[(ev["dispositif_code"] == "ESMS-NUM") & (ev["event_type"] == "commitment")]

@@ -40,10 +40,10 @@ def big_documents(tmp_path_factory) -> tuple[Path, int, int]:
     return path, rows, int(total)
 
 
-def small_documents(path: Path, counts: tuple[int, ...]) -> Path:
+def small_documents(path: Path, counts: tuple[int, ...], month: str = "2024-12") -> Path:
     """A few rows whose keys also exist in the big file (so the big load replaces them)."""
     deps = ("75", "13", "59", "69")
-    return write_csv(path, DOC_HEADER + "".join(f"2024-12;{d};biologie;11502-2;{n}\n" for d, n in zip(deps, counts,
+    return write_csv(path, DOC_HEADER + "".join(f"{month};{d};biologie;11502-2;{n}\n" for d, n in zip(deps, counts,
                                                                                                      strict=False)))
 
 
@@ -56,21 +56,16 @@ def building_files(data_dir: Path) -> list[Path]:
     return sorted(data_dir.glob("warehouse.duckdb.building-*"))
 
 
-def test_sigkill_mid_load_leaves_the_previous_warehouse_and_the_next_load_succeeds(settings, tmp_path,
-                                                                                    big_documents):
-    big, _, _ = big_documents
-    assert load([small_documents(tmp_path / "mes_documents_2024-12.csv", (10, 20, 30))], settings).ok
-    before_hash = sha256_file(settings.warehouse)
-    assert query(settings.warehouse, TOTALS_SQL) == [(3, 60)]
-
-    proc = start_load(settings.data_dir, big)
+def _kill_once_building(data_dir: Path, path: Path) -> None:
+    """Start a load of `path` and SIGKILL it once it is building its new warehouse."""
+    proc = start_load(data_dir, path)
     try:
         deadline = time.monotonic() + 60
-        while not building_files(settings.data_dir):
+        while not building_files(data_dir):
             assert proc.poll() is None, proc.stderr.read().decode()
             assert time.monotonic() < deadline, "the load never started building"
             time.sleep(0.01)
-        time.sleep(0.4)  # well into copying the previous data / staging the big file
+        time.sleep(0.4)  # into copying the published periods / replacing them
         assert proc.poll() is None, "the load ended before it could be killed: make the big file bigger"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -80,6 +75,16 @@ def test_sigkill_mid_load_leaves_the_previous_warehouse_and_the_next_load_succee
             proc.wait()
         proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
+
+
+def test_sigkill_mid_load_leaves_the_previous_warehouse_and_the_next_load_succeeds(settings, tmp_path,
+                                                                                    big_documents):
+    big, _, _ = big_documents
+    assert load([small_documents(tmp_path / "mes_documents_2024-12.csv", (10, 20, 30))], settings).ok
+    before_hash = sha256_file(settings.warehouse)
+    assert query(settings.warehouse, TOTALS_SQL) == [(3, 60)]
+
+    _kill_once_building(settings.data_dir, big)
 
     assert building_files(settings.data_dir), "a killed load leaves its half-built file behind"
     assert sha256_file(settings.warehouse) == before_hash
@@ -118,7 +123,7 @@ def test_reader_keeps_its_snapshot_during_a_publish_and_a_new_connection_sees_th
 def test_stale_building_files_are_removed_by_the_next_load(settings, loaded, tmp_path):
     for name in ("warehouse.duckdb.building-20260101T000000-dead00", "warehouse.duckdb.building-20260101T000000-dead00.wal"):
         (settings.data_dir / name).write_bytes(b"restes d'un chargement interrompu")
-    report = load([small_documents(tmp_path / "mes_documents_2024-12.csv", (1,))], settings)
+    report = load([small_documents(tmp_path / "mes_documents_2025-01.csv", (1,), month="2025-01")], settings)
     assert report.status == "published"
     assert building_files(settings.data_dir) == []
 
@@ -127,6 +132,30 @@ def test_stale_work_directory_is_removed_by_the_next_load(settings, loaded, tmp_
     stale = settings.data_dir / "tmp" / "load-20260101T000000-dead00"
     stale.mkdir(parents=True)
     (stale / "mes_documents_historique.csv.utf8").write_bytes(b"x" * 1024)
-    report = load([small_documents(tmp_path / "mes_documents_2024-12.csv", (1,))], settings)
+    report = load([small_documents(tmp_path / "mes_documents_2025-01.csv", (1,), month="2025-01")], settings)
     assert report.status == "published"
     assert not stale.exists()
+
+
+def test_sigkill_while_a_delivery_replaces_periods_keeps_every_published_period(settings, tmp_path, big_documents):
+    """Replacement by period happens in the file being built: killed, the published months are all still there."""
+    big, _, _ = big_documents
+    october = small_documents(tmp_path / "oct" / "mes_documents.csv", (10, 20, 30), month="2024-10")
+    november = small_documents(tmp_path / "nov" / "mes_documents.csv", (1, 2, 3), month="2024-11")
+    assert load([october], settings).ok and load([november], settings).ok
+    months_sql = ("SELECT period, file_id, rows_count, total FROM source_period WHERE source = 'mes_documents' "
+                  "ORDER BY period")
+    published = [("2024-10", sha256_file(october), 3, 60), ("2024-11", sha256_file(november), 3, 6)]
+    assert query(settings.warehouse, months_sql) == published
+    before_hash = sha256_file(settings.warehouse)
+
+    _kill_once_building(settings.data_dir, big)  # big replaces every month from 2015 to 2026, both of these
+
+    assert sha256_file(settings.warehouse) == before_hash
+    assert query(settings.warehouse, months_sql) == published
+    # the next delivery, a November correction, replaces November only and cleans up after the killed load
+    fix = small_documents(tmp_path / "dec" / "mes_documents.csv", (2, 3, 4), month="2024-11")
+    result = run_cli(settings.data_dir, "load", fix)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert building_files(settings.data_dir) == []
+    assert query(settings.warehouse, months_sql) == [published[0], ("2024-11", sha256_file(fix), 3, 9)]

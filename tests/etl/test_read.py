@@ -483,7 +483,8 @@ def test_xlsx_without_any_data_sheet_names_the_sheets_found(settings, tmp_path):
 def test_damaged_xlsx_is_a_file_error_not_a_crash(settings, tmp_path):
     path = write_csv(tmp_path / "mes_documents_abime.xlsx", "ceci n'est pas un classeur")
     report = check([path], settings)
-    assert report.files[0].error.startswith("mes_documents_abime.xlsx: classeur XLSX illisible : ")
+    assert report.files[0].error.startswith("mes_documents_abime.xlsx: ce fichier n'est pas un classeur Excel : son "
+                                            "contenu est du texte (un CSV renommé ?)")
     assert report.status == "problems"
 
 

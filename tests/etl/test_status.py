@@ -70,7 +70,9 @@ def test_status_text(status_after_loads, data_dir):
     lines = run_cli(data_dir, "status").stdout.splitlines()
     assert lines[0] == "Dernières exécutions :"
     assert lines[3] == "Sources :"
-    by_source = {line.split()[0]: line for line in lines[4:]}
+    by_source = {line.split()[0]: line for line in lines[4:] if not line.startswith("    ")}
+    assert "    2024-12 (1 période(s), 3 lignes) : mes_documents_2024-12.csv" in lines
+    assert "    2026-10 (1 période(s), 1 lignes) : mes_documents_2026-10.csv" in lines
     assert list(by_source) == [s[0] for s in EXPECTED_SOURCES]
     assert by_source["mes_documents"].split() == [
         "mes_documents", "4", "lignes", "dernière", "période", "2026-10-01", "prochaine", "attendue", "2026-12-15",

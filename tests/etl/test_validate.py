@@ -315,10 +315,10 @@ def test_empty_file(settings, tmp_path, content):
     assert file_error(settings, path) == "mes_documents_vide.csv: fichier vide : aucun en-tête ni aucune ligne"
 
 
-def test_header_only_file_is_valid_and_empty(settings, tmp_path):
+def test_header_only_file_is_refused_by_the_check_too(settings, tmp_path):
     report = check([write_csv(tmp_path / "mes_documents_vide.csv", csv_of("mes_documents", []))], settings)
-    assert report.status == "ok"
-    assert (report.files[0].rows_read, report.files[0].problems_count) == (0, 0)
+    assert report.status == "problems"
+    assert report.files[0].error.startswith("mes_documents_vide.csv: aucune ligne de données sous l'en-tête")
 
 
 def test_missing_path(settings, tmp_path):

@@ -31,7 +31,7 @@ def test_real_catalogue_loads_without_warnings(cat):
 
 def test_objectives_and_ids(cat):
     assert [o.id for o in cat.objectives] == ["OBJ-ALIM", "OBJ-EQUIP", "OBJ-BUDGET", "OBJ-CITOYEN", "OBJ-ECHANGE",
-                                              "OBJ-EPRESC"]
+                                              "OBJ-EPRESC", "OBJ-VAGUE"]
     prefixes = {i.id.split("-")[0] for i in cat.indicators}
     assert prefixes >= {"BUD", "DEP", "USE", "CIT", "MSS", "INS", "EPR"}
     assert all(cat.objectives_of(i.id) for i in cat.indicators)

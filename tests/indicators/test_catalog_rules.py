@@ -142,8 +142,8 @@ def test_bad_objective_id(check):
 def test_unit_outside_the_closed_list(check):
     assert check(edit(BASE, "unit: documents", "unit: docs")) == [
         f"{F}:11:11: indicators[0].unit: expected 'EUR', 'pct', 'documents', 'profils', 'messages', 'etablissements', "
-        "'medecins', 'solutions', 'jours', 'acteurs', 'ordonnances', 'consultations', 'structures' or 'count', "
-        "got 'docs'"]
+        "'medecins', 'solutions', 'jours', 'acteurs', 'ordonnances', 'consultations', 'structures', 'dossiers', "
+        "'boites' or 'count', got 'docs'"]
 
 
 def test_version_must_be_1(check):
@@ -153,13 +153,13 @@ def test_version_must_be_1(check):
 def test_unknown_measure_kind(check):
     assert check(edit(BASE, "kind: rolling", "kind: moving")) == [
         f"{F}:17:13: indicators[0].measure.kind: unknown measure kind 'moving': expected one of sum, count, "
-        "count_distinct, avg, last, ratio, cumulative, rolling, difference"]
+        "count_distinct, avg, last, at_risk, ratio, cumulative, rolling, difference"]
 
 
 def test_measure_without_kind(check):
     assert check(edit(BASE, "      kind: rolling\n", "")) == [
         f"{F}:17:7: indicators[0].measure: missing required key 'kind': expected one of sum, count, count_distinct, "
-        "avg, last, ratio, cumulative, rolling, difference"]
+        "avg, last, at_risk, ratio, cumulative, rolling, difference"]
 
 
 def test_avg_needs_exactly_one_operand(check):

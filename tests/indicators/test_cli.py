@@ -12,7 +12,7 @@ from tests.indicators.samples import BASE, edit
 
 def test_check_ok(capsys):
     assert main(["check"]) == 0
-    assert capsys.readouterr().out == "indicators.yaml: 23 indicateurs, 6 objectifs — OK\n"
+    assert capsys.readouterr().out == "indicators.yaml: 30 indicateurs, 7 objectifs — OK\n"
 
 
 def test_check_prints_one_line_per_problem(tmp_path, monkeypatch, capsys):
@@ -23,7 +23,7 @@ def test_check_prints_one_line_per_problem(tmp_path, monkeypatch, capsys):
     assert out.out.splitlines() == [
         "bad.yaml:11:11: indicators[0].unit: expected 'EUR', 'pct', 'documents', 'profils', 'messages', "
         "'etablissements', 'medecins', 'solutions', 'jours', 'acteurs', 'ordonnances', 'consultations', "
-        "'structures' or 'count', got 'doc'",
+        "'structures', 'dossiers', 'boites' or 'count', got 'doc'",
         "bad.yaml:15:13: indicators[0].public: expected true/false, got 'no' (a YAML 1.1 boolean): write true or "
         "false, or quote it if it is text",
     ]
@@ -45,7 +45,7 @@ def test_list(capsys):
     assert main(["list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["id", "libellé", "unité", "cible", "finale", "date"]
-    assert len(lines) == 24
+    assert len(lines) == 31
     use01 = next(line for line in lines if line.startswith("USE-01"))
     assert "Documents envoyés à Mon espace santé (12 mois glissants)" in use01
     assert use01.endswith("documents      400 000 000  2026-12-31")
@@ -63,4 +63,4 @@ def test_docs_check_passes_on_committed_docs(capsys):
 def test_module_entry_point():
     done = subprocess.run([sys.executable, "-m", "indicators", "check"], cwd=settings.ROOT, capture_output=True,
                           text=True, check=False)
-    assert (done.returncode, done.stdout) == (0, "indicators.yaml: 23 indicateurs, 6 objectifs — OK\n")
+    assert (done.returncode, done.stdout) == (0, "indicators.yaml: 30 indicateurs, 7 objectifs — OK\n")

@@ -79,3 +79,22 @@ def test_a_month_half_delivered_gets_the_incomplete_status_naming_the_share(engi
 def test_a_complete_month_keeps_its_colour(engine):
     r = engine.compute("USE-01", "2024-12", with_forecast=False)  # Dec 2024: everyone, no gap in the window yet
     assert r.completeness.complete and r.status in ("on_track", "watch", "off_track", "no_target")
+
+
+def test_a_departement_that_did_not_deliver_is_incomplete_in_the_breakdown(engine):
+    r = engine.compute("USE-01", "2025-12", breakdown="departement", with_forecast=False)
+    by_key = {b.key: b for b in r.breakdown}
+    delivered, silent = _departements()[0], _departements()[-1]  # the first 40 delivered in December 2025
+    assert by_key[silent].status == "incomplete"
+    assert "0 départements sur 1 ont transmis pour déc. 2025" in by_key[silent].reason_fr
+    assert by_key[delivered].status == "incomplete"  # February to April 2025 are still missing for everyone
+    assert "3 mois manquants" in by_key[delivered].reason_fr
+
+
+def test_in_a_monthly_flow_only_the_territories_that_did_not_deliver_lose_their_colour(engine):
+    r = engine.compute("USE-07", "2025-12", breakdown="departement", with_forecast=False)  # documents in the month
+    by_key = {b.key: b for b in r.breakdown}
+    delivered, silent = _departements()[0], _departements()[-1]
+    assert by_key[delivered].status != "incomplete" and by_key[silent].status == "incomplete"
+    assert sum(b.status == "incomplete" for b in r.breakdown) == 101 - 40
+    assert r.status == "incomplete"  # nationally, 40 of 101 départements is under the 90 % threshold

@@ -137,3 +137,17 @@ def test_compute_json_and_explain_give_the_path_the_method_and_the_baselines(pub
     assert "projection : Méthode retenue\u00a0: rythme des 6 derniers mois prolongé, choisie par backtest glissant" in text
     assert "Comparée à\u00a0: rythme des 12 derniers mois prolongé" in text and "tendance amortie" in text
     assert "9 valeurs publiées\u00a0; 31 mois sans publication" in text
+
+
+def test_the_workbook_marks_the_carried_months(published_engine, tmp_path):
+    import openpyxl
+
+    from reports.excel import write_workbook
+
+    path = tmp_path / "classeur.xlsx"
+    write_workbook(path, published_engine, "2026-01")
+    rows = [row for ws in openpyxl.load_workbook(path, read_only=True).worksheets
+            for row in ws.iter_rows(values_only=True) if row and row[0] == "CIT-01" and len(row) > 7]
+    notes = {row[2].date().isoformat()[:7]: row[7] for row in rows if hasattr(row[2], "date")}
+    assert notes["2025-11"] == "valeur reportée : pas de publication ce mois"
+    assert notes["2025-10"] is None and notes["2026-01"] is None

@@ -47,7 +47,7 @@ def running(port: int, redirect_uri: str, post_logout_uri: str, log: Path) -> It
         proc = subprocess.Popen(["node", "provider.mjs", str(port), provider.client_id, provider.client_secret,
                                  redirect_uri, post_logout_uri], cwd=HERE, stdout=out, stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60
             while True:
                 try:
                     with urllib.request.urlopen(provider.discovery_url, timeout=2) as r:  # noqa: S310 - loopback

@@ -10,9 +10,10 @@ from types import SimpleNamespace
 import pytest
 
 from appstate import service
-from appstate.changes import RANKS, make_change
+from appstate.changes import RANKS, capped, make_change
 from appstate.db import forget, session_factory
 from indicators.compute import Engine
+from reports.change_text import values_text
 from reports.diff import committee_diff, diff_snapshot, sort_key
 from reports.snapshot import SnapshotError, create_snapshot
 from tests.appstate.factories import (
@@ -79,9 +80,9 @@ def test_exact_changes_in_the_committee_order(engines, sessions):
         changes = committee_diff((b, MAR, None), previous, session)
     assert _rows(changes) == [
         ("status_off_track", "status", "TST-01", None, "watch", "off_track"),
+        ("worse", "meteo", "TST-01", None, "securise", "compromis"),  # statuses that worsened come first
         ("milestone_missed", "milestone", "TST-01", None, "due_soon", "missed"),
         ("decision_overdue", "decision_overdue", "TST-01", None, date(2024, 4, 1), "a_faire"),
-        ("worse", "meteo", "TST-01", None, "securise", "compromis"),
         ("big_move", "value", "TST-01", None, 180, 230),  # +27,8 % nationally
         ("big_move", "value", "TST-01", "93", 60, 90),  # +50 %: 22 points above the national move
         ("big_move", "value", "TST-01", "11", 120, 140),  # +16,7 %: 11 points below
@@ -102,7 +103,22 @@ def test_exact_changes_in_the_committee_order(engines, sessions):
                                                       "(300 documents) manqué, valeur 230 documents.")
     assert "en retard de 19 jours" in by_kind["decision_overdue", None].sentence_fr
     assert by_kind["comment", "93"].sentence_fr.endswith("« Grève des laboratoires »")
-    assert [c.severity for c in changes[:4]] == ["high", "high", "high", "medium"]
+    assert [c.severity for c in changes[:5]] == ["high", "high", "high", "high", "medium"]
+    words = {(c.kind, c.territory): values_text(c, "fr") for c in changes if c.indicator_id or c.kind != "meteo"}
+    assert words["status", None] == "à surveiller → en retard"
+    assert words["meteo", None] == "Sécurisé → Compromis"
+    assert words["milestone", None] == "à échéance proche → manqué"
+    assert words["decision_overdue", None] == "échéance 1 avr. 2024 → À faire"
+    assert _plain(words["value", None]) == "180 documents → 230 documents"
+    assert words["new_data", None] == "févr. 2024 → mars 2024"
+    assert words["comment", "93"] == "— → Risque"
+    assert values_text(by_kind["status", None], "en") == "to watch → off track"
+    assert values_text(by_kind["decision_overdue", None], "en") == "due 1 Apr 2024 → To do"
+    codes = ("off_track", "on_track", "a_faire", "securise", "compromis", "due_soon", "mes_documents »")
+    for c in changes:
+        for lang in ("fr", "en"):
+            shown = values_text(c, lang) + (c.sentence_fr if lang == "fr" else c.sentence_en)
+            assert not any(code in shown for code in codes), shown
     assert all(c.sentence_fr and c.sentence_en for c in changes)
     json.dumps([c.as_dict() for c in changes])  # serialisable for --json and the dashboard
 
@@ -133,6 +149,21 @@ def test_sort_order_rules():
         ("status_off_track", None, 3), ("status_off_track", "11", 1), ("big_move", None, 0.5),
         ("big_move", None, 0.2), ("big_move", "93", 0.9), ("comment", None, 1.0), ("small_move", None, 1.0)]
     assert RANKS[0] == "status_off_track" and RANKS[-1] == "small_move"
+
+
+def test_a_capped_list_never_drops_a_high_severity_change():
+    def ch(rank, n):
+        return make_change("x", f"TST-{n:02d}", None, None, None, rank, 1.0, "fr", "en")
+
+    changes = sorted([ch("big_move", i) for i in range(10)] + [ch("comment", 10 + i) for i in range(10)]
+                     + [ch("status_off_track", 30), ch("milestone_missed", 31)], key=sort_key)
+    assert [c.indicator_id for c in changes[:3]] == ["TST-30", "TST-31", "TST-00"]
+    late = changes[2:] + changes[:2]  # the two high ones moved past the cap (a région's pack reorders)
+    shown, left = capped(late, 5)
+    assert [c.indicator_id for c in shown] == ["TST-00", "TST-01", "TST-02", "TST-03", "TST-04", "TST-30", "TST-31"]
+    assert left == len(late) - 7
+    assert capped(late, None) == (late, 0) and capped(late[:3], 5) == (late[:3], 0)
+    assert all(c.severity == "high" for c in changes[:2]) and changes[2].severity == "medium"
 
 
 @pytest.fixture

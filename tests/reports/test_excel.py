@@ -82,6 +82,8 @@ def test_summary_equals_the_engine(workbooks, engine, key, view):
     _, rows = _rows(ws, "Synthese")
     assert [r["Identifiant"] for r in rows] == [i.id for i in engine.catalogue.indicators]
     for row in rows:
+        if view.region and row["Identifiant"] in ("BUD-01", "BUD-02"):
+            continue  # the Budget page's rates: test_region_budget_rates_are_the_budget_pages
         expected = result_dict(engine.compute(row["Identifiant"], AS_OF, view))
         assert _same(row["Valeur"], expected["value"])
         assert _same(row["Cible à date"], expected["target"])
@@ -92,6 +94,23 @@ def test_summary_equals_the_engine(workbooks, engine, key, view):
         assert row["Explication"] == expected["reason_fr"]
         if view.items():
             assert _same(row["Écart au national (points)"], expected["gap_points"])
+
+
+def test_region_budget_rates_are_the_budget_pages(workbooks, engine):
+    """The engine does not cut BUD-01/BUD-02 by région; the workbook shows what the dashboard's Budget page shows."""
+    from indicators.budget_views import totals
+
+    view = ViewFilters(region="11")
+    assert engine.compute("BUD-01", AS_OF, view).current is None  # the engine's "no data": not a région indicator
+    page = totals(budget_frame(engine.db, date(2026, 10, 1), view))  # dashboard/pages/budget.py's KPI tiles
+    assert page["envelope_eur"] > 0
+    _, rows = _rows(workbooks["region"][1]["Synthèse"], "Synthese")
+    by_id = {r["Identifiant"]: r for r in rows}
+    for ind_id, rate in (("BUD-01", "committed_rate"), ("BUD-02", "paid_rate")):
+        row = by_id[ind_id]
+        assert row["Valeur"] == pytest.approx(page[rate] * 100, rel=1e-12)
+        assert row["Statut"] == "Sans cible" and row["Cible à date"] is None and row["Progression"] is None
+        assert row["Explication"].startswith("Pas de cible régionale : taux de la page Budget pour cette région")
 
 
 def test_summary_formats_dates_and_status_colours(workbooks, engine):

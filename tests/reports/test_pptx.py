@@ -52,8 +52,9 @@ def test_slides_have_the_pack_sections_as_titles(deck):
     assert path.name == "cosui-14_2026-10.pptx"
     assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))  # 16:9
     titles = [s.shapes.title.text for s in prs.slides]
-    assert titles[:4] == ["COSUI n°14", "Synthèse", "Tableau des indicateurs (1/2)", "Tableau des indicateurs (2/2)"]
-    assert titles[4].startswith("Alimenter Mon espace santé — ✔ En bonne voie")
+    assert titles[:5] == ["COSUI n°14", "Synthèse", "Tableau des indicateurs (1/3)", "Tableau des indicateurs (2/3)",
+                          "Tableau des indicateurs (3/3)"]
+    assert titles[5].startswith("Alimenter Mon espace santé — ")
     # the scorecard's table, with its comment, would end under the footer below the chart: it has its own slide
     assert titles[-7:] == ["Budget", "Budget — dispositif", "Tableau de bord par couloir",
                            "Tableau de bord par couloir — détail",
@@ -63,7 +64,7 @@ def test_slides_have_the_pack_sections_as_titles(deck):
 
 def test_native_tables_carry_the_engine_values(engine, deck):
     _, prs = deck
-    rows = _cells(prs.slides[2]) + _cells(prs.slides[3])
+    rows = _cells(prs.slides[2]) + _cells(prs.slides[3]) + _cells(prs.slides[4])
     by_id = {row[0].split()[0]: row for row in rows[1:] if row[0][:3] in ("BUD", "DEP", "USE", "CIT", "MSS", "INS",
                                                                          "EPR")}
     assert len(by_id) == len(engine.catalogue.indicators)
@@ -90,7 +91,7 @@ def test_speaker_notes_carry_comments_and_status_reasons(engine, deck):
 def test_charts_are_pictures_with_alternative_text(engine, deck):
     _, prs = deck
     pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
-    assert len(pictures) == len(figures(gather(engine, META))) == 9
+    assert len(pictures) == len(figures(gather(engine, META))) == 10
     assert all(p.image.content_type == "image/png" and p.image.size[0] >= 900 for p in pictures)  # 2× scale
     assert all(p._element.nvPicPr.cNvPr.get("descr") for p in pictures)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 
 import flask
@@ -24,6 +25,25 @@ def client(engine, demo_settings):
     return app.test_client()
 
 
+def _read_me(data: bytes) -> dict:
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Read me"]
+    return {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, 12)}
+
+
+def test_workbook_link_comes_from_the_settings_not_the_host_header(engine, demo_settings):
+    forged = {"Host": "attacker.example"}
+    resp = None
+    for public_url, expected in (("", "http://127.0.0.1:8050/"), ("https://segur.example.fr/pilotage/",
+                                                                   "https://segur.example.fr/pilotage/")):
+        app = flask.Flask("exports-public-url")
+        init_exports(app, engine=engine, settings=dataclasses.replace(demo_settings, public_url=public_url))
+        scope_hook(app, {"scope": EVERYTHING})
+        resp = app.test_client().get("/exports/workbook.xlsx?as_of=2026-10&region=11&lang=en", headers=forged)
+        assert resp.status_code == 200
+        assert _read_me(resp.data)["The same view in the dashboard"] == expected + "?as_of=2026-10&region=11&lang=en"
+    assert b"attacker.example" not in resp.data
+
+
 def test_workbook_of_a_region_view(client, engine, tmp_path):
     resp = client.get("/exports/workbook.xlsx?as_of=2026-10&region=11&lang=en")
     assert resp.status_code == 200, resp.get_data(as_text=True)
@@ -35,12 +55,28 @@ def test_workbook_of_a_region_view(client, engine, tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[:2] == ["Read me", "Summary"]
     facts = {wb["Read me"].cell(r, 1).value: wb["Read me"].cell(r, 2).value for r in range(1, 12)}
-    assert facts["The same view in the dashboard"] == "http://localhost/?as_of=2026-10&region=11&lang=en"
+    assert facts["The same view in the dashboard"] == "http://127.0.0.1:8050/?as_of=2026-10&region=11&lang=en"
+
+
+def test_workbook_names_the_catalogue_not_the_server_path(demo_settings):
+    from indicators.catalog import load_catalogue
+    from indicators.compute import Engine
+    from tests.reports.conftest import TODAY
+
+    cat = load_catalogue(demo_settings.indicators)  # the absolute path, as the dashboard loads it
+    assert cat.file.startswith("/")
+    app = flask.Flask("exports-catalogue")
+    init_exports(app, engine=Engine(demo_settings.warehouse, cat, today=TODAY), settings=demo_settings)
+    scope_hook(app, {"scope": EVERYTHING})
+    resp = app.test_client().get("/exports/workbook.xlsx?as_of=2026-10&lang=en")
+    label = _read_me(resp.data)["Indicator catalogue"]
+    assert label == f"indicators.yaml, version {cat.version} (sha256 {cat.sha256[:12]}…)"
 
 
 def test_extract_streams_csv(client, demo_settings):
     resp = client.get("/exports/extract/fact_funding_event.csv?as_of=2025-06&region=11&departement=75")
     assert resp.status_code == 200 and resp.is_streamed
+    assert resp.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     assert resp.headers["Content-Disposition"].endswith('filename="extrait_fact_funding_event_2025-06_region-11_'
                                                        'departement-75.csv"')
     body = resp.get_data()
@@ -66,6 +102,8 @@ def test_extract_parquet_and_xlsx(client):
     ("/exports/workbook.xlsx?region=99", "région inconnu(e) « 99 »"),
     ("/exports/workbook.xlsx?as_of=2026-13", "mois de situation invalide « 2026-13 »"),
     ("/exports/workbook.xlsx?as_of=2031-01", "mois de situation indisponible « 2031-01 »"),
+    ("/exports/workbook.xlsx?as_of=0000-01", "mois de situation invalide « 0000-01 »"),  # no year 0 in dates
+    ("/exports/extract/fact_funding_event.csv?as_of=0000-01", "mois de situation invalide « 0000-01 »"),
     ("/exports/workbook.xlsx?lang=de", "langue inconnue « de »"),
     ("/exports/workbook.xlsx?region=11&departement=13", "n'est pas dans la région 11"),
     ("/exports/extract/fact_nope.csv", "table inconnue « fact_nope »"),

@@ -1,0 +1,237 @@
+"""python -m bench load: simulated people browsing the dashboard served by gunicorn with the repo's
+gunicorn.conf.py, then the same with slow clients downloading a large prepared file.
+
+A session is what a browser asks when a person opens a page or changes a filter: the page router's callback
+(the whole page), the shell's translation callback and the "Exporter la vue" link callback, for a page and a
+filter drawn from realistic ones; then a think time. Prints requests, errors, p50/p95/p99 per kind,
+throughput, server RSS (master + workers), worker restarts and timeouts.
+
+    python -m bench load --users 50 --seconds 60 --think 0.5 2
+    python -m bench load --users 200 --seconds 60 --think 10 10
+    python -m bench load --users 20 --seconds 40 --slow 2 --slow 10      # slow-client scenario
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import random
+import socket
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+import requests
+
+from bench.common import table
+from bench.dashboard import FILTERS, PAGES
+from bench.indicators import warehouse_for
+from dashboard.warmup import router_payload
+from serving.launch import GunicornServer
+
+SHELL_PARTS = ("skip-link", "header-title")
+
+
+def _outputs_of(output: str) -> list[dict] | dict:
+    """The `outputs` a browser sends for a callback's output string (`..a.p...b.q..` or `a.p`)."""
+    parts = output.strip(".").split("...") if output.startswith("..") else [output]
+    outs = [{"id": i, "property": p} for i, _, p in (part.rpartition(".") for part in parts)]
+    return outs if output.startswith("..") else outs[0]
+
+
+def _shell_payload(output: str, path: str, search: str) -> dict:
+    return {"output": output, "outputs": _outputs_of(output), "inputs": [
+        {"id": "url", "property": "pathname", "value": path}, {"id": "url", "property": "search", "value": search}],
+        "changedPropIds": ["url.pathname", "url.search"], "state": []}
+
+
+def _link_payload(output: str, search: str) -> dict:
+    return {"output": output, "outputs": _outputs_of(output), "inputs": [
+        {"id": "url", "property": "search", "value": search}],
+            "changedPropIds": ["url.search"], "state": []}
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+
+    def timed(self, kind: str, call) -> None:
+        """Time one request; an error is a non-200 answer or no answer."""
+        t0 = time.perf_counter()
+        try:
+            ok = call().status_code == 200
+        except requests.RequestException:
+            ok = False
+        elapsed = time.perf_counter() - t0
+        with self.lock:
+            self.times[kind].append(elapsed)
+            if not ok:
+                self.errors[kind] += 1
+
+
+def _outputs(base: str) -> tuple[str, str]:
+    deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
+    shell = next(d["output"] for d in deps if "header-title" in d["output"] and "footer" in d["output"])
+    link = next(d["output"] for d in deps if "export-view-link" in d["output"])
+    return shell, link
+
+
+def browse(base: str, until: float, think: tuple[float, float], rec: Recorder, seed: int,
+           outputs: tuple[str, str]) -> None:
+    """One person: page views with varied filters, the callbacks a browser fires for each, think time."""
+    rng = random.Random(seed)
+    session = requests.Session()
+    pause = threading.Event()
+    shell, link = outputs
+    while time.monotonic() < until:
+        path, search = rng.choice(list(PAGES.values())), rng.choice(FILTERS)
+        url = base + "/_dash-update-component"
+        for kind, body in (("page", router_payload(path, search)), ("shell", _shell_payload(shell, path, search)),
+                           ("link", _link_payload(link, search))):
+            rec.timed(kind, lambda b=body, u=url: session.post(u, json=b, timeout=120))
+        pause.wait(rng.uniform(*think))
+
+
+def slow_download(base: str, path: str, until: float, rate_bps: int, rec: Recorder) -> None:
+    """A client reading a large file at `rate_bps` (small receive window, paced reads), again and again."""
+    host, port = base.removeprefix("http://").split(":")
+    chunk, pause = 64 * 1024, threading.Event()
+    while time.monotonic() < until:
+        t0 = time.perf_counter()
+        got, ok = 0, False
+        try:
+            with socket.create_connection((host, int(port)), timeout=120) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, chunk)
+                sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+                while time.monotonic() < until:
+                    piece = sock.recv(chunk)
+                    if not piece:
+                        ok = got > 0
+                        break
+                    got += len(piece)
+                    pause.wait(len(piece) / rate_bps)
+                else:
+                    ok = True  # cut by the end of the run, not by the server
+        except OSError:
+            ok = False
+        with rec.lock:
+            rec.times["slow download"].append(time.perf_counter() - t0)
+            if not ok:
+                rec.errors["slow download"] += 1
+
+
+def _pct(values: list[float], q: int) -> float:
+    return values[0] if len(values) == 1 else statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def report(rec: Recorder, seconds: float) -> list[tuple]:
+    rows = []
+    for kind, values in sorted(rec.times.items()):
+        ms = [v * 1000 for v in values]
+        rows.append((kind, len(values), rec.errors.get(kind, 0), f"{_pct(ms, 50):.0f}", f"{_pct(ms, 95):.0f}",
+                     f"{_pct(ms, 99):.0f}", f"{len(values) / seconds:.1f}"))
+    return rows
+
+
+def run(server: GunicornServer, users: int, seconds: float, think: tuple[float, float], slow: int = 0,
+        slow_path: str = "", rate_bps: int = 1 << 20) -> tuple[Recorder, float]:
+    rec = Recorder()
+    outputs = _outputs(server.url)
+    until = time.monotonic() + seconds
+    threads = [threading.Thread(target=browse, args=(server.url, until, think, rec, i, outputs), daemon=True)
+               for i in range(users)]
+    threads += [threading.Thread(target=slow_download, args=(server.url, slow_path, until, rate_bps, rec),
+                                 daemon=True) for _ in range(slow)]
+    peak = [0.0]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.wait(0.5):
+            peak[0] = max(peak[0], server.rss_mb())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    t0 = time.monotonic()
+    for i, th in enumerate(threads):
+        th.start()
+        if i < users:
+            time.sleep(min(think[0], 0.5) / max(users, 1))  # people arrive spread over the first think time
+    for th in threads:
+        th.join(timeout=seconds + 180)
+    stop.set()
+    return rec, max(peak[0], server.rss_mb()), time.monotonic() - t0
+
+
+def _big_job(jobs: Path, size_mb: int) -> str:
+    from dashboard.access import INTERNAL
+    from dashboard.jobs import Job
+
+    jobs.mkdir(parents=True, exist_ok=True)
+    job = Job(uuid.uuid4().hex, "fact_funding_event", "csv", "gros.csv", status="done", owner=INTERNAL.login)
+    block = os.urandom(1 << 20)
+    with open(jobs / f"{job.id}.csv", "wb") as fh:
+        for _ in range(size_mb):
+            fh.write(block)
+    (jobs / f"{job.id}.json").write_text(json.dumps(dataclasses.asdict(job)))
+    return f"/exports/jobs/{job.id}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench load")
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--users", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--think", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"))
+    ap.add_argument("--slow", type=int, action="append", default=[],
+                    help="also run with this many slow clients (1 MB/s) reading a large file (repeatable)")
+    ap.add_argument("--file-mb", type=int, default=110)
+    ap.add_argument("--warmup", default="full", choices=("full", "regions", "national", "off"))
+    ap.add_argument("--sync", action="store_true",
+                    help="for comparison: gunicorn's sync workers (one request at a time per process), same config else")
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "segur-bench")
+    args = ap.parse_args(argv)
+    wh = warehouse_for(args.scale, args.workdir)
+    jobs = Path(tempfile.mkdtemp(prefix="segur-bench-jobs-"))
+    slow_path = _big_job(jobs, args.file_mb) if args.slow else ""
+    env = {"SEGUR_DATA_DIR": str(wh.parent), "SEGUR_TODAY": "2026-11-28", "SEGUR_WARMUP": args.warmup,
+           "SEGUR_JOBS_DIR": str(jobs)}
+    log = jobs / "gunicorn.log"
+    extra: tuple[str, ...] = ()
+    if args.sync:
+        env["SEGUR_THREADS"] = "1"  # gunicorn turns sync into gthread when threads > 1
+        extra = ("--worker-class", "sync")
+    with GunicornServer(env, log, extra) as server:
+        _wait_warm(server.url)
+        scenarios = [(f"{args.users} personnes, réflexion {args.think[0]:g}–{args.think[1]:g} s", 0)]
+        scenarios += [(f"{args.users} personnes + {n} clients lents à 1 Mo/s", n) for n in args.slow]
+        for title, slow in scenarios:
+            before = len(server.worker_pids())
+            rec, rss, elapsed = run(server, args.users, args.seconds, tuple(args.think), slow, slow_path)
+            timeouts = server.text().count("WORKER TIMEOUT")
+            kind = "sync, 1 fil" if args.sync else f"gthread × {os.environ.get('SEGUR_THREADS', '8')} fils"
+            load = os.getloadavg()[0]
+            print(f"\n{title} — {elapsed:.0f} s, gunicorn.conf.py ({os.environ.get('SEGUR_WORKERS', '2')} processus "
+                  f"{kind}), échelle {args.scale:g}, charge machine {load:.1f}")
+            print(table(report(rec, elapsed), ("requête", "nombre", "erreurs", "p50 ms", "p95 ms", "p99 ms", "par s")))
+            print(f"RSS serveur (pic) : {rss:.0f} Mo ; processus redémarrés : {len(server.worker_pids()) - before} ; "
+                  f"« WORKER TIMEOUT » dans le journal : {timeouts}")
+    return 0
+
+
+def _wait_warm(base: str, timeout_s: float = 900) -> None:
+    deadline, pause = time.monotonic() + timeout_s, threading.Event()
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/api/warmup", timeout=10).json()["state"] in ("done", "off"):
+                return
+        except (requests.RequestException, ValueError, KeyError):
+            pass
+        pause.wait(1)

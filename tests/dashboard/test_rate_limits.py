@@ -1,0 +1,43 @@
+"""Rates of heavy requests per person and overall (the `limits` library): French 429s, others unaffected."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import flask
+import pytest
+
+from dashboard.access import set_scope
+from dashboard.rate_limits import RateLimited, Rates
+from indicators.scope import Scope
+
+
+def test_per_person_then_overall():
+    rates = Rates("2/minute", "100/minute")
+    rates.check("alice", "export")
+    rates.check("alice", "export")
+    with pytest.raises(RateLimited, match=r"au plus 2 par minute par personne\) ; réessayez dans \d+ s"):
+        rates.check("alice", "export")
+    rates.check("bob", "export")  # somebody else still may
+    shared = Rates("10/minute", "3/minute")
+    for who in ("a", "b", "c"):
+        shared.check(who, "export")
+    with pytest.raises(RateLimited, match="Le serveur reçoit trop de demandes d'export"):
+        shared.check("d", "export")
+
+
+def test_export_routes_answer_429_over_the_person_rate(loaded_settings, own_app_factory):
+    app = own_app_factory(dataclasses.replace(loaded_settings, rate_per_person="2/minute"))
+
+    @app.server.before_request
+    def identity():
+        login = flask.request.headers.get("X-Test-Login", "")
+        set_scope(Scope(1, login, login, frozenset({"lecteur"}), None))
+
+    client = app.server.test_client()
+    url = "/exports/extract/fact_documents.csv?as_of=2025-10"
+    assert [client.get(url, headers={"X-Test-Login": "alice"}).status_code for _ in range(2)] == [200, 200]
+    refused = client.get(url, headers={"X-Test-Login": "alice"})
+    assert refused.status_code == 429
+    assert refused.get_data(as_text=True).startswith("Export impossible : Trop de demandes d'export en peu de temps")
+    assert client.get(url, headers={"X-Test-Login": "bob"}).status_code == 200
