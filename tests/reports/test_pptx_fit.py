@@ -67,7 +67,7 @@ def test_no_table_runs_under_the_footer_and_no_word_breaks(engine, region):
             for text, width in zip(row, widths, strict=True):
                 if any(ch.isdigit() for ch in text):  # a figure: none of its words wider than the column
                     for w in words(text):
-                        assert text_width_in(w, size) <= width - CELL_MARGIN_IN, (slide.shapes.title.text, text)
+                        assert text_width_in(w, size) <= width - CELL_MARGIN_IN, (slide.shapes.title.text, text, w, width)
         seen_scorecard |= slide.shapes.title.text.startswith("Tableau de bord par couloir")
     assert seen_scorecard
     titles = [s.shapes.title.text for s in prs.slides]
