@@ -68,6 +68,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_MAX_URL_CHARS", "4096", "Longest query string, and longest URL sent to a callback (characters)."),
     Setting("SEGUR_ACCEL_REDIRECT", "", "nginx internal location of the job directory (e.g. /_segur_jobs/): job files are "
             "then sent by nginx (X-Accel-Redirect), not by Python."),
+    Setting("SEGUR_DOWNLOADS_PER_PROCESS", "4", "Prepared files one app process sends at once (each holds a thread for "
+            "the whole transfer); more get a 503 « réessayez ». Not used with SEGUR_ACCEL_REDIRECT."),
     Setting("SEGUR_IMAGE_IDLE_S", "120", "Seconds without an image export before the chart renderer (Chromium) closes."),
     Setting("SEGUR_WORKERS", "2", "gunicorn worker processes (gunicorn.conf.py)."),
     Setting("SEGUR_THREADS", "8", "Threads per gunicorn worker: a slow client or a render holds one thread, not a worker."),
@@ -177,6 +179,7 @@ class Settings:
     max_url_chars: int = 4096
     accel_redirect: str = ""
     image_idle_s: float = 120
+    downloads_per_process: int = 4
     rate_per_person: str = "30/minute"
     rate_overall: str = "300/minute"
     rate_storage: str = "memory://"
@@ -242,6 +245,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_url_chars=_number("SEGUR_MAX_URL_CHARS", env),
         accel_redirect=_raw("SEGUR_ACCEL_REDIRECT", env),
         image_idle_s=_number("SEGUR_IMAGE_IDLE_S", env, float),
+        downloads_per_process=_number("SEGUR_DOWNLOADS_PER_PROCESS", env),
         rate_per_person=_rate("SEGUR_RATE_PER_PERSON", env),
         rate_overall=_rate("SEGUR_RATE_OVERALL", env),
         rate_storage=_raw("SEGUR_RATE_STORAGE", env),

@@ -33,7 +33,7 @@ from bench.common import table
 from bench.dashboard import FILTERS, PAGES
 from bench.indicators import warehouse_for
 from dashboard.warmup import router_payload
-from serving.launch import GunicornServer
+from serving.launch import GunicornServer, sign_in
 
 SHELL_PARTS = ("skip-link", "header-title")
 
@@ -77,18 +77,19 @@ class Recorder:
                 self.errors[kind] += 1
 
 
-def _outputs(base: str) -> tuple[str, str]:
-    deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
+def _outputs(base: str, cookie: str) -> tuple[str, str]:
+    deps = requests.get(base + "/_dash-dependencies", headers={"Cookie": cookie}, timeout=30).json()
     shell = next(d["output"] for d in deps if "header-title" in d["output"] and "footer" in d["output"])
     link = next(d["output"] for d in deps if "export-view-link" in d["output"])
     return shell, link
 
 
 def browse(base: str, until: float, think: tuple[float, float], rec: Recorder, seed: int,
-           outputs: tuple[str, str]) -> None:
+           outputs: tuple[str, str], cookie: str) -> None:
     """One person: page views with varied filters, the callbacks a browser fires for each, think time."""
     rng = random.Random(seed)
     session = requests.Session()
+    session.headers.update({"Cookie": cookie, "Origin": base})
     pause = threading.Event()
     shell, link = outputs
     while time.monotonic() < until:
@@ -100,32 +101,35 @@ def browse(base: str, until: float, think: tuple[float, float], rec: Recorder, s
         pause.wait(rng.uniform(*think))
 
 
-def slow_download(base: str, path: str, until: float, rate_bps: int, rec: Recorder) -> None:
+def slow_download(base: str, path: str, until: float, rate_bps: int, rec: Recorder, cookie: str) -> None:
     """A client reading a large file at `rate_bps` (small receive window, paced reads), again and again."""
     host, port = base.removeprefix("http://").split(":")
     chunk, pause = 64 * 1024, threading.Event()
     while time.monotonic() < until:
         t0 = time.perf_counter()
-        got, ok = 0, False
+        got, status = 0, 0
         try:
             with socket.create_connection((host, int(port)), timeout=120) as sock:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, chunk)
-                sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+                sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n"
+                             "Connection: close\r\n\r\n".encode())
                 while time.monotonic() < until:
                     piece = sock.recv(chunk)
                     if not piece:
-                        ok = got > 0
                         break
+                    if not got:
+                        status = int(piece.split(b" ", 2)[1]) if piece.startswith(b"HTTP/") else 0
                     got += len(piece)
                     pause.wait(len(piece) / rate_bps)
-                else:
-                    ok = True  # cut by the end of the run, not by the server
-        except OSError:
-            ok = False
+        except (OSError, ValueError):
+            status = 0
+        kind = "slow download" if status == 200 else f"slow download refusé ({status or 'coupé'})"
         with rec.lock:
-            rec.times["slow download"].append(time.perf_counter() - t0)
-            if not ok:
-                rec.errors["slow download"] += 1
+            rec.times[kind].append(time.perf_counter() - t0)
+            if status not in (200, 503):
+                rec.errors[kind] += 1
+        if status == 503:  # "réessayez dans une minute": a patient client waits a little before trying again
+            pause.wait(5)
 
 
 def _pct(values: list[float], q: int) -> float:
@@ -141,14 +145,14 @@ def report(rec: Recorder, seconds: float) -> list[tuple]:
     return rows
 
 
-def run(server: GunicornServer, users: int, seconds: float, think: tuple[float, float], slow: int = 0,
-        slow_path: str = "", rate_bps: int = 1 << 20) -> tuple[Recorder, float]:
+def run(server: GunicornServer, cookie: str, users: int, seconds: float, think: tuple[float, float], slow: int = 0,
+        slow_path: str = "", rate_bps: int = 1 << 20) -> tuple[Recorder, float, float]:
     rec = Recorder()
-    outputs = _outputs(server.url)
+    outputs = _outputs(server.url, cookie)
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=browse, args=(server.url, until, think, rec, i, outputs), daemon=True)
+    threads = [threading.Thread(target=browse, args=(server.url, until, think, rec, i, outputs, cookie), daemon=True)
                for i in range(users)]
-    threads += [threading.Thread(target=slow_download, args=(server.url, slow_path, until, rate_bps, rec),
+    threads += [threading.Thread(target=slow_download, args=(server.url, slow_path, until, rate_bps, rec, cookie),
                                  daemon=True) for _ in range(slow)]
     peak = [0.0]
     stop = threading.Event()
@@ -170,12 +174,14 @@ def run(server: GunicornServer, users: int, seconds: float, think: tuple[float, 
     return rec, max(peak[0], server.rss_mb()), time.monotonic() - t0
 
 
+LOGIN = "bench.load"  # every simulated person signs in as this national account (one session cookie)
+
+
 def _big_job(jobs: Path, size_mb: int) -> str:
-    from dashboard.access import INTERNAL
     from dashboard.jobs import Job
 
     jobs.mkdir(parents=True, exist_ok=True)
-    job = Job(uuid.uuid4().hex, "fact_funding_event", "csv", "gros.csv", status="done", owner=INTERNAL.login)
+    job = Job(uuid.uuid4().hex, "fact_funding_event", "csv", "gros.csv", status="done", owner=LOGIN)
     block = os.urandom(1 << 20)
     with open(jobs / f"{job.id}.csv", "wb") as fh:
         for _ in range(size_mb):
@@ -209,12 +215,15 @@ def main(argv: list[str] | None = None) -> int:
         env["SEGUR_THREADS"] = "1"  # gunicorn turns sync into gthread when threads > 1
         extra = ("--worker-class", "sync")
     with GunicornServer(env, log, extra) as server:
-        _wait_warm(server.url)
+        from settings import load_settings
+
+        cookie = sign_in(server.url, load_settings({"SEGUR_DATA_DIR": str(wh.parent)}).app_db, LOGIN)
+        _wait_warm(server.url, cookie)
         scenarios = [(f"{args.users} personnes, réflexion {args.think[0]:g}–{args.think[1]:g} s", 0)]
         scenarios += [(f"{args.users} personnes + {n} clients lents à 1 Mo/s", n) for n in args.slow]
         for title, slow in scenarios:
             before = len(server.worker_pids())
-            rec, rss, elapsed = run(server, args.users, args.seconds, tuple(args.think), slow, slow_path)
+            rec, rss, elapsed = run(server, cookie, args.users, args.seconds, tuple(args.think), slow, slow_path)
             timeouts = server.text().count("WORKER TIMEOUT")
             kind = "sync, 1 fil" if args.sync else f"gthread × {os.environ.get('SEGUR_THREADS', '8')} fils"
             load = os.getloadavg()[0]
@@ -226,11 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _wait_warm(base: str, timeout_s: float = 900) -> None:
+def _wait_warm(base: str, cookie: str, timeout_s: float = 900) -> None:
     deadline, pause = time.monotonic() + timeout_s, threading.Event()
     while time.monotonic() < deadline:
         try:
-            if requests.get(base + "/api/warmup", timeout=10).json()["state"] in ("done", "off"):
+            status = requests.get(base + "/api/warmup", headers={"Cookie": cookie}, timeout=10).json()
+            if status["state"] in ("done", "off"):
                 return
         except (requests.RequestException, ValueError, KeyError):
             pass

@@ -62,7 +62,7 @@ def install(server: flask.Flask, per_person: str, overall: str, storage_uri: str
         try:
             check("export")
         except RateLimited as e:
-            return flask.Response(f"Export impossible : {e}\n", status=429, mimetype="text/plain; charset=utf-8")
+            return flask.Response(f"Export impossible : {e}\n", status=429, mimetype="text/plain")
         return None
 
     server.before_request_funcs.setdefault("exports", []).append(limited)

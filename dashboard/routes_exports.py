@@ -9,6 +9,7 @@ the "Exporter la vue (Excel)" link of the shell.
 
 from __future__ import annotations
 
+import threading
 from urllib.parse import urlencode
 
 import flask
@@ -40,6 +41,15 @@ def register(server: flask.Flask) -> None:
         return job_file_response(path, FORMATS[job.fmt], job.file_name)
 
 
+_download_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+def _slots(limit: int) -> threading.BoundedSemaphore:
+    with _slots_lock:
+        return _download_slots.setdefault(limit, threading.BoundedSemaphore(limit))
+
+
 def job_file_response(path, mimetype: str, download_name: str) -> flask.Response:
     """A finished job file: sent by the front server when SEGUR_ACCEL_REDIRECT names its internal location
     (nginx X-Accel-Redirect: Python is free at once), else by send_file (sendfile, ETag, Range requests)."""
@@ -52,8 +62,54 @@ def job_file_response(path, mimetype: str, download_name: str) -> flask.Response
         resp.headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
         resp.headers["Cache-Control"] = "no-store"
         return resp
-    return flask.send_file(path, mimetype=mimetype, as_attachment=True, download_name=download_name, max_age=0,
-                           conditional=True)
+    # Python sends the file: at most SEGUR_DOWNLOADS_PER_PROCESS at once, so slow clients never take every thread
+    slots = _slots(current().settings.downloads_per_process)
+    if not slots.acquire(blocking=False):
+        return flask.Response("Trop de téléchargements en cours sur ce serveur ; réessayez dans une minute.\n",
+                              status=503, mimetype="text/plain", headers={"Retry-After": "60"})
+    try:
+        resp = flask.send_file(path, mimetype=mimetype.split(";")[0],  # Flask adds the one charset of text/*
+                               as_attachment=True, download_name=download_name, max_age=0, conditional=True)
+    except BaseException:
+        slots.release()
+        raise
+    _release_when_sent(resp, slots.release)
+    return resp
+
+
+class _Releasing:
+    """The open file of a response: closing it (the WSGI server does, after the last byte or a cut) frees the
+    download slot once. Everything else goes to the file, so gunicorn still uses sendfile() on it."""
+
+    def __init__(self, file, release) -> None:
+        self._file, self._release = file, release
+
+    def __getattr__(self, name: str):
+        return getattr(self._file, name)
+
+    def close(self) -> None:
+        try:
+            self._file.close()
+        finally:
+            release, self._release = self._release, None
+            if release is not None:
+                release()
+
+
+def _release_when_sent(resp: flask.Response, release) -> None:
+    """A send_file body is the server's file wrapper (direct passthrough: Response.close is never called)."""
+    wrapper = resp.response
+    for attr in ("filelike", "file"):  # gunicorn's FileWrapper, werkzeug's
+        if hasattr(wrapper, attr):
+            proxy = _Releasing(getattr(wrapper, attr), release)
+            setattr(wrapper, attr, proxy)
+            if "close" in vars(wrapper):  # gunicorn binds the file's close at construction
+                wrapper.close = proxy.close
+            return
+    if resp.direct_passthrough:  # a body that is not a file (304, 416): nothing is sent
+        release()
+    else:
+        resp.call_on_close(release)
 
 
 def workbook_href(search: str | None, reference, months) -> str:

@@ -17,7 +17,17 @@ from datetime import date
 import numpy as np
 
 from indicators import forecast_models as fm
-from indicators.forecast_choice import MIN_TRAIN, ORIGIN_STEP, SCURVE_ORIGINS, choose, errors, half_width, scale, score
+from indicators.forecast_choice import (
+    MIN_TRAIN,
+    ORIGIN_STEP,
+    SCURVE_ORIGINS,
+    challenger_errors,
+    choose,
+    errors,
+    half_width,
+    scale,
+    score,
+)
 from indicators.forecast_text import Story, insufficient_messages, message
 
 MIN_POINTS = 6
@@ -158,12 +168,12 @@ def _fit_model(months: np.ndarray, values: np.ndarray, kind: str, stock: bool) -
     kinds = fm.MODELS if kind == "auto" else (kind,)
     damped = fm.damped_parameters(y) if "damped" in kinds else None
     origins = [int(o) for o in observed if MIN_TRAIN - 1 <= o < grid.size - 1]
-    scored = {}
-    for k in kinds:
-        mine = origins
-        if k in fm.ACCELERATING:
-            mine = [o for o in origins[::-1][::ORIGIN_STEP] if o + 1 >= fm.SCURVE_MIN_POINTS][:SCURVE_ORIGINS]
-        scored[k] = errors(k, y, observed, mine, damped)
+    scored = {k: errors(k, y, observed, origins, damped) for k in kinds if k in fm.BASELINES}
+    leader = choose(scored, "auto") if scored else None
+    for k in (k for k in kinds if k in fm.ACCELERATING):
+        mine = [o for o in origins[::-1][::ORIGIN_STEP] if o + 1 >= fm.SCURVE_MIN_POINTS][:SCURVE_ORIGINS]
+        scored[k] = (challenger_errors(k, y, observed, mine, damped, scored[leader]) if leader else
+                     errors(k, y, observed, mine, damped))
     chosen = choose(scored, kind)
     step = fm.fitter(chosen, y, damped)
     if step is None:  # a forced model that cannot be fitted: the recent pace, and `method` says so

@@ -45,10 +45,31 @@ def errors(kind: str, y: np.ndarray, observed: np.ndarray, origins: list[int], d
     return out[np.isfinite(out[:, 2])]
 
 
+def challenger_errors(kind: str, y: np.ndarray, observed: np.ndarray, origins: list[int], damped,
+                      baseline: np.ndarray) -> np.ndarray:
+    """`errors` of an accelerating model, origin by origin, stopped as soon as it has lost to `baseline` (the
+    best baseline's errors) at more than a third of `origins`: it can no longer be chosen (see `choose`)."""
+    base = _per_origin(baseline)
+    parts, losses = [], 0
+    for o in origins:
+        mine = errors(kind, y, observed, [o], damped)
+        parts.append(mine)
+        ours = _per_origin(mine).get(float(o))
+        if ours is not None and float(o) in base and ours >= base[float(o)]:
+            losses += 1
+            if 3 * losses > len(origins):
+                break
+    return np.concatenate(parts) if parts else np.empty((0, 3))
+
+
 def _per_origin(pairs: np.ndarray) -> dict[float, float]:
     """Mean absolute error of each origin's forecasts up to SCORE_HORIZON months ahead."""
     pairs = pairs[pairs[:, 1] <= SCORE_HORIZON]
-    return {o: float(np.abs(pairs[pairs[:, 0] == o, 2]).mean()) for o in np.unique(pairs[:, 0])}
+    if not len(pairs):
+        return {}
+    origins, which = np.unique(pairs[:, 0], return_inverse=True)
+    means = np.bincount(which, weights=np.abs(pairs[:, 2])) / np.bincount(which)
+    return dict(zip(origins.tolist(), means.tolist(), strict=True))
 
 
 def score(pairs: np.ndarray, origins: np.ndarray | None = None) -> float | None:

@@ -83,8 +83,9 @@ class GunicornServer:
         self.proc.send_signal(signal.SIGHUP)
 
     def _ready(self) -> bool:
+        """The app answers (the sign-in page needs nobody signed in)."""
         try:
-            with urllib.request.urlopen(self.url + "/_dash-layout", timeout=10) as resp:  # noqa: S310 - loopback
+            with urllib.request.urlopen(self.url + "/auth/login", timeout=10) as resp:  # noqa: S310 - loopback
                 return resp.status == 200
         except OSError:
             return False
@@ -105,3 +106,33 @@ class GunicornServer:
 def _first(pattern: re.Pattern, text: str) -> str | None:
     match = pattern.search(text)
     return match.group(1) if match else None
+
+
+def sign_in(base: str, app_db: str, login: str) -> str:
+    """Create (once) a national person with every role in `app_db`, sign in through the login form as a browser
+    would, and return the session cookie (a header value) for the served app at `base`."""
+    import http.cookiejar
+    import secrets
+    import urllib.parse
+
+    from appstate import db, users
+    from indicators.scope import ROLES
+
+    password = secrets.token_urlsafe(18)
+    with db.session_factory(app_db).begin() as session:
+        user = users.find(session, login)
+        if user is None:
+            users.create_user(session, login, by="serving", roles=ROLES, password=password)
+        else:
+            users.set_password(session, user, password, by="serving")
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    body = urllib.parse.urlencode({"login": login, "password": password, "next": "/"}).encode()
+    request = urllib.request.Request(base + "/auth/login", data=body, method="POST", headers={"Origin": base})
+    with opener.open(request, timeout=60) as resp:
+        if resp.status != 200:
+            raise RuntimeError(f"sign-in as {login} failed on {base}: HTTP {resp.status}")
+    cookies = [f"{c.name}={c.value}" for c in jar if c.name == "segur_session"]
+    if not cookies:
+        raise RuntimeError(f"sign-in as {login} failed on {base}: no session cookie")
+    return cookies[0]

@@ -270,6 +270,19 @@ def test_diff_table_and_snapshot_views_export_what_they_show(committee, cclient)
     assert frozen != live and live == pytest.approx(2 * frozen, rel=0.01)
 
 
+def test_a_pack_build_over_the_person_limit_is_a_429_in_french(committee, cclient):
+    from dashboard.jobs import registry
+    from tests.signin import DEFAULT_LOGIN
+
+    reg = registry(committee["app"].server)
+    login = DEFAULT_LOGIN  # the person the test client is signed in as
+    with reg.hold(login, "a.pdf"), reg.hold(login, "b.pdf"):  # two builds of this person under way
+        response = cclient.get(pack_href(committee["meta"].id, "pdf", "11"))
+    assert response.status_code == 429
+    assert response.get_data(as_text=True) == ("Dossier du comité indisponible : 2 dossiers du comité déjà en "
+                                               "préparation ; réessayez dans quelques minutes.\n")
+
+
 def test_the_freeze_dialog_offers_published_months_and_defaults_to_one_that_can_be_frozen(tmp_path):
     """A payment planned for Dec 2026 used to be the dialog's default month: « mois 2026-12 hors des données
     publiées » on submit. Only months up to the last published monthly data are offered; the default is that one."""
@@ -291,18 +304,3 @@ def test_the_freeze_dialog_offers_published_months_and_defaults_to_one_that_can_
     assert data[0]["label"] == "oct. 2025"
     message, created = freeze(ctx, "COSUI n°15", default, "c.martin", "fr")
     assert created, as_json(message)
-
-
-def test_a_pack_build_over_the_person_limit_is_a_429_in_french(committee, cclient):
-    from dashboard.access import current_scope
-    from dashboard.jobs import registry
-
-    app = committee["app"]
-    reg = registry(app.server)
-    with app.server.test_request_context("/"):
-        login = current_scope().login  # the identity requests get (the transitional server scope until sign-in)
-    with reg.hold(login, "a.pdf"), reg.hold(login, "b.pdf"):  # two builds of this person under way
-        response = cclient.get(pack_href(committee["meta"].id, "pdf", "11"))
-    assert response.status_code == 429
-    assert response.get_data(as_text=True) == ("Dossier du comité indisponible : 2 dossiers du comité déjà en "
-                                               "préparation ; réessayez dans quelques minutes.\n")

@@ -170,6 +170,18 @@ def test_job_registry_writes_the_planned_rows(app, loaded_settings):
     assert r.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
 
 
+def test_download_slots_are_given_back_after_each_transfer(app, loaded_settings):
+    with as_person(app.server, EVERYTHING):
+        job = start_for_view("?as_of=2025-10", "fact_documents", "csv", ";", "comma")
+        reg = registry()
+    assert _wait(reg, job.id).status == "done"
+    client = app.server.test_client()
+    for _ in range(loaded_settings.downloads_per_process + 2):  # more than the slots: each one was freed
+        r = client.get(f"/exports/jobs/{job.id}")
+        assert r.status_code == 200 and r.data.startswith(b"\xef\xbb\xbf")
+        r.close()
+
+
 def test_job_with_filters_xlsx_and_parquet(app, loaded_settings):
     with as_person(app.server, EVERYTHING):
         xlsx = start_for_view("?region=76", "fact_documents", "xlsx")

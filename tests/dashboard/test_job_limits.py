@@ -8,13 +8,13 @@ import os
 import threading
 import time
 
-import flask
 import pytest
 
-from dashboard.access import set_scope
 from dashboard.job_limits import JobRefused, Limits, refusal
 from dashboard.jobs import STALE_S, Job, JobRegistry, registry, start_for_view
-from indicators.scope import Scope
+from indicators.scope import LECTEUR, Scope
+from tests.access import as_person
+from tests.signin import client_as
 
 
 def _until(condition, timeout: float = 30.0, step: float = 0.05):
@@ -28,16 +28,10 @@ def _until(condition, timeout: float = 30.0, step: float = 0.05):
 
 @pytest.fixture()
 def limited_app(loaded_settings, tmp_path, own_app_factory):
-    """An app whose requests carry the identity of the X-Test-Login header (as the sign-in layer will)."""
+    """An app with small limits and its own job directory."""
     settings = dataclasses.replace(loaded_settings, jobs_dir=tmp_path / "jobs", jobs_workers=1, jobs_per_person=2,
                                    jobs_global=3)
     app = own_app_factory(settings)
-
-    @app.server.before_request
-    def identity():
-        login = flask.request.headers.get("X-Test-Login", "")
-        set_scope(Scope(1 if login else None, login, login, frozenset({"lecteur"}), None))
-
     yield app
     reg = app.server.extensions.get("segur-jobs")
     if reg is not None:
@@ -45,8 +39,8 @@ def limited_app(loaded_settings, tmp_path, own_app_factory):
 
 
 def _start_as(app, login: str, table: str = "fact_documents"):
-    with app.server.test_request_context("/donnees", headers={"X-Test-Login": login}):
-        app.server.preprocess_request()
+    """Start an extract in a request of `login` (a national reader), as the sign-in gate would resolve it."""
+    with as_person(app.server, Scope.of(hash(login) % 1000, login, login, [LECTEUR], None)):
         return start_for_view("?as_of=2025-10", table, "csv")
 
 
@@ -83,7 +77,7 @@ def test_the_refusal_shows_on_the_donnees_page_through_http(limited_app):
 
     with limited_app.server.app_context():
         reg = registry(limited_app.server)
-    client = limited_app.server.test_client()
+    client = client_as(limited_app, "alice", [LECTEUR])
     client.get("/")
     output = next(k for k in limited_app.callback_map if ids.EXTRACT_PROGRESS in k and ids.EXTRACT_JOB in k)
 
@@ -101,7 +95,7 @@ def test_the_refusal_shows_on_the_donnees_page_through_http(limited_app):
                           {"id": ids.EXTRACT_DECIMAL, "property": "value", "value": "comma"},
                           {"id": ids.URL, "property": "search", "value": "?as_of=2025-10"}],
                 "changedPropIds": [f"{ids.EXTRACT_START}.n_clicks"]}
-        resp = client.post("/_dash-update-component", json=body, headers={"X-Test-Login": "alice"})
+        resp = client.post("/_dash-update-component", json=body)
         assert resp.status_code == 200, resp.data[:300]
         return resp.get_json()["response"]
 

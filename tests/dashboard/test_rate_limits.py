@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-import flask
 import pytest
 
-from dashboard.access import set_scope
 from dashboard.rate_limits import RateLimited, Rates
-from indicators.scope import Scope
+from indicators.scope import LECTEUR
+from tests.signin import client_as
 
 
 def test_per_person_then_overall():
@@ -28,16 +27,10 @@ def test_per_person_then_overall():
 
 def test_export_routes_answer_429_over_the_person_rate(loaded_settings, own_app_factory):
     app = own_app_factory(dataclasses.replace(loaded_settings, rate_per_person="2/minute"))
-
-    @app.server.before_request
-    def identity():
-        login = flask.request.headers.get("X-Test-Login", "")
-        set_scope(Scope(1, login, login, frozenset({"lecteur"}), None))
-
-    client = app.server.test_client()
+    alice, bob = client_as(app, "alice", [LECTEUR]), client_as(app, "bob", [LECTEUR])
     url = "/exports/extract/fact_documents.csv?as_of=2025-10"
-    assert [client.get(url, headers={"X-Test-Login": "alice"}).status_code for _ in range(2)] == [200, 200]
-    refused = client.get(url, headers={"X-Test-Login": "alice"})
+    assert [alice.get(url).status_code for _ in range(2)] == [200, 200]
+    refused = alice.get(url)
     assert refused.status_code == 429
     assert refused.get_data(as_text=True).startswith("Export impossible : Trop de demandes d'export en peu de temps")
-    assert client.get(url, headers={"X-Test-Login": "bob"}).status_code == 200
+    assert bob.get(url).status_code == 200

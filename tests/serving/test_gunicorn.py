@@ -17,21 +17,22 @@ import uuid
 
 import pytest
 
-from dashboard.access import INTERNAL
 from dashboard.jobs import Job
 from serving.launch import GunicornServer
 from tests.dashboard.factory import build_warehouse
+from tests.serving import dash_client as dc
 
 FILE_BYTES = 16 * 1024 * 1024
+LOGIN = "c.martin"
 CHUNK = 32 * 1024
 
 
 class SlowDownload(threading.Thread):
     """GET a URL and read the body CHUNK bytes at a time with a pause between reads (a slow client)."""
 
-    def __init__(self, host: str, port: int, path: str, pause_s: float = 0.02) -> None:
+    def __init__(self, host: str, port: int, path: str, cookie: str = "", pause_s: float = 0.02) -> None:
         super().__init__(daemon=True)
-        self.host, self.port, self.path, self.pause_s = host, port, path, pause_s
+        self.host, self.port, self.path, self.pause_s, self.cookie = host, port, path, pause_s, cookie
         self.received = 0
         self.head = b""
         self.started = threading.Event()
@@ -44,7 +45,8 @@ class SlowDownload(threading.Thread):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, CHUNK)  # before connect: no window autotuning
             sock.settimeout(60)
             sock.connect((self.host, self.port))
-            sock.sendall(f"GET {self.path} HTTP/1.1\r\nHost: {self.host}\r\nConnection: close\r\n\r\n".encode())
+            sock.sendall(f"GET {self.path} HTTP/1.1\r\nHost: {self.host}\r\nCookie: {self.cookie}\r\n"
+                         "Connection: close\r\n\r\n".encode())
             throttle = threading.Event()
             data = b""
             while b"\r\n\r\n" not in data:
@@ -73,21 +75,22 @@ def served(tmp_path_factory):
     settings = build_warehouse(root / "data")
     jobs = root / "jobs"
     jobs.mkdir()
-    # owned by the identity the app gives requests until the sign-in gate lands (a job is served to its owner)
     job = Job(uuid.uuid4().hex, "fact_documents", "csv", "gros.csv", status="done", rows_total=1, rows_done=1,
-              bytes=FILE_BYTES, owner=INTERNAL.login)
+              bytes=FILE_BYTES, owner=LOGIN)  # a job file is served to the person who started it
     (jobs / f"{job.id}.csv").write_bytes(os.urandom(FILE_BYTES))
     (jobs / f"{job.id}.json").write_text(json.dumps(dataclasses.asdict(job)))
     env = {"SEGUR_DATA_DIR": str(settings.data_dir), "SEGUR_TODAY": "2025-12-15", "SEGUR_JOBS_DIR": str(jobs),
-           "SEGUR_WORKERS": "1", "SEGUR_THREADS": "4", "SEGUR_WORKER_TIMEOUT": "4"}
+           "SEGUR_WORKERS": "1", "SEGUR_THREADS": "4", "SEGUR_WORKER_TIMEOUT": "4",
+           "SEGUR_DOWNLOADS_PER_PROCESS": "1"}
     with GunicornServer(env, root / "gunicorn.log") as server:
+        server.cookie = dc.signed_in(server.url, settings.app_db, LOGIN).cookie
         yield server, job
 
 
 def _get(server: GunicornServer, path: str) -> tuple[int, bytes]:
     host, port = server.url.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=60)
-    conn.request("GET", path)
+    conn.request("GET", path, headers={"Cookie": server.cookie})
     resp = conn.getresponse()
     body = resp.read()
     conn.close()
@@ -96,7 +99,7 @@ def _get(server: GunicornServer, path: str) -> tuple[int, bytes]:
 
 def _slow(server: GunicornServer, job: Job) -> SlowDownload:
     host, port = server.url.removeprefix("http://").split(":")
-    download = SlowDownload(host, int(port), f"/exports/jobs/{job.id}")
+    download = SlowDownload(host, int(port), f"/exports/jobs/{job.id}", server.cookie)
     download.start()
     assert download.started.wait(60) and download.error is None, download.error
     return download
@@ -112,10 +115,15 @@ def test_a_slow_download_holds_one_thread_not_the_worker(served):
     assert not download.done.is_set()  # …while the slow client is still reading
     status, _ = _get(server, "/exports/workbook.xlsx?as_of=0000-01")
     assert status == 400
+    status, body = _get(server, f"/exports/jobs/{job.id}")  # over SEGUR_DOWNLOADS_PER_PROCESS=1: threads stay free
+    assert status == 503 and body.decode().startswith("Trop de téléchargements en cours sur ce serveur")
+    assert not download.done.is_set()
     assert download.done.wait(120) and download.error is None, download.error
     assert download.head.startswith(b"HTTP/1.1 200") and download.received == FILE_BYTES
     assert "WORKER TIMEOUT" not in server.text()
     assert server.worker_pids() == pids  # the same worker, never killed nor replaced
+    status, body = _get(server, f"/exports/jobs/{job.id}")  # the slot is given back once the transfer ends
+    assert status == 200 and len(body) == FILE_BYTES
 
 
 def test_logs_are_json_lines_with_the_request_fields(served):

@@ -48,9 +48,9 @@ def two(tmp_path_factory, pg_schema_url):
     env = {"SEGUR_DATA_DIR": str(settings.data_dir), "SEGUR_TODAY": "2025-12-15", "SEGUR_APP_DB": pg_schema_url,
            "SEGUR_JOBS_DIR": str(root / "jobs"), "SEGUR_WORKERS": "1", "SEGUR_THREADS": "4"}
     with GunicornServer(env, root / "a.log") as a:
-        dc.page(a.url, "/indicateurs/USE-01")  # the first instance migrates the schema
+        a_signed = dc.signed_in(a.url, pg_schema_url, "c.martin")  # the first instance has migrated the schema
         with GunicornServer(env, root / "b.log") as b:
-            yield a.url, b.url
+            yield a_signed, dc.Served(b.url, a_signed.cookie)  # one sign-in: the instances share the secret key
 
 
 def _until(condition, timeout: float = 60.0):
@@ -60,7 +60,7 @@ def _until(condition, timeout: float = 60.0):
     return value
 
 
-def _comment_on(url: str, text: str) -> dict:
+def _comment_on(url, text: str) -> dict:
     layout = dc.page(url, "/indicateurs/USE-01")
     add = dc.find(layout, dc.with_id_type(ids.COMMENTS_ADD))["props"]["id"]
     key = add["key"]
@@ -102,7 +102,7 @@ def test_a_snapshot_frozen_on_one_server_is_offered_by_the_other(two):
     assert "COSUI deux serveurs" in comite_b
 
 
-def _extract_call(url: str, *, start: bool, job_id: str | None = None) -> dict:
+def _extract_call(url, *, start: bool, job_id: str | None = None) -> dict:
     output = dc.output_of(url, ids.EXTRACT_PROGRESS, ids.EXTRACT_JOB)
     outputs = [{"id": ids.EXTRACT_JOB, "property": "data"}, {"id": ids.EXTRACT_POLL, "property": "disabled"},
                {"id": ids.EXTRACT_PROGRESS, "property": "children"}]
