@@ -7,7 +7,7 @@ from datetime import date
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from indicators.backtest import backtest, markdown_table, summarise
@@ -340,6 +340,7 @@ def _meets(value: float, target: float, direction: str) -> bool:
 
 @settings(max_examples=40, deadline=None)
 @given(trend_st, start_st, st.floats(-1, 3), st.sampled_from(["up", "down"]), st.integers(6, 48))
+@example((1000.0, 0.0, 0.0, 6, 0), date(2018, 1, 1), 5.960464477539063e-08, "down", 20)  # target a hair below
 def test_the_story_is_consistent(shape, start, target_ratio, direction, months_to_deadline):
     series = _trending(start, *shape)
     last_d, last = series[-1]
@@ -351,8 +352,8 @@ def test_the_story_is_consistent(shape, start, target_ratio, direction, months_t
         return
     assert f.reached == _meets(f.projected_value, target, direction)
     # the pace the sentence compares with the pace needed is the projection's: they tell the verdict
-    gap = f.projected_pace_per_month - f.pace_needed_per_month
-    tol = 1e-9 * max(abs(target), 1.0)
+    gap = f.projected_pace_per_month - f.pace_needed_per_month  # = (projected − target) / months to the deadline
+    tol = 1e-9 * max(abs(target), 1.0) / months_to_deadline  # the verdict's own tolerance, per month
     assert (gap >= -tol if direction == "up" else gap <= tol) == f.reached
     if f.reached:
         assert f.reaches_target_on <= deadline and f.not_before is None
