@@ -19,13 +19,12 @@ from appstate.changes import capped
 from reports.charts import BLEU_FRANCE, ROUGE_MARIANNE, STATUS_COLOURS
 from reports.pack_data import PackData, Row
 from reports.pack_sections import Status
-from reports.pptx_fit import breakable, shorten, table_height_in
+from reports.pptx_fit import FOOTER_TOP_IN, breakable, cells_height, fit_last_column, one_line_row_height
 
 FONT = "Arial"
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.4)
 ROWS_PER_SLIDE = 12
-FOOTER_TOP_IN = 7.5 - 0.45  # a table ends above the footer line (Deck.footers: 0.4 in from the bottom)
 Cell = str | Status
 
 
@@ -211,7 +210,7 @@ def _pages(deck: Deck, rows: list[Row], top: float, size: float) -> list[list[Ro
         page = pages[-1] if pages else None
         if page is not None and len(page) < ROWS_PER_SLIDE:
             headers, body, widths, _ = _indicator_rows(deck, [*page, r])
-            if top + _height(headers, body, widths, size) <= FOOTER_TOP_IN:
+            if top + cells_height(headers, body, widths, size) <= FOOTER_TOP_IN:
                 page.append(r)
                 continue
         pages.append([r])
@@ -240,20 +239,14 @@ def _budget(deck: Deck) -> None:
         top, size = None, 9
     else:
         top, size = 2.45, 8
-    if top is not None and _row_height(top, len(rows) + 1, size) is None:  # under the tiles it would not fit
+    if top is not None and one_line_row_height(top, len(rows) + 1, size) is None:  # under the tiles it would not fit
         top = None
     if top is None:
         slide = deck.slide(f"{t['section.budget']} — {t['col.dispositif'].lower()}", [b.note])
         top = 1.1
     deck.table(slide, [t["col.dispositif"], t["col.envelope"], t["col.committed"], t["col.paid"], t["col.to_pay"]],
                rows, MARGIN, Inches(top), [4.5, 1.8, 1.8, 1.8, 2.0], size, {1, 2, 3, 4},
-               _row_height(top, len(rows) + 1, size) or 0.22)
-
-
-def _row_height(top: float, n_rows: int, size: float) -> float | None:
-    """The row height (≤ 0,3 in) that keeps `n_rows` one-line rows above the footer, None when none can."""
-    height = min(0.3, (FOOTER_TOP_IN - top) / n_rows)
-    return height if height >= size * 1.2 / 72 + 0.06 else None
+               one_line_row_height(top, len(rows) + 1, size) or 0.22)
 
 
 def _scorecard(deck: Deck) -> None:
@@ -268,25 +261,11 @@ def _scorecard(deck: Deck) -> None:
                t["col.comment"]]
     rows = [[r.label, r.value_text, r.target_text, r.achieved_text, r.status, r.comment] for r in c.rows]
     top, size, widths = (4.0, 9, [2.8, 2.0, 1.8, 1.3, 1.8, 2.8]) if shown else (1.15, 11, [2.6, 1.8, 1.7, 1.2, 1.7, 3.5])
-    if shown and top + _height(headers, rows, widths, size) > FOOTER_TOP_IN:
+    if shown and top + cells_height(headers, rows, widths, size) > FOOTER_TOP_IN:
         slide = deck.slide(t["section.scorecard_table"], notes)
         top, size, widths = 1.15, 11, [2.6, 1.8, 1.7, 1.2, 1.7, 3.5]
-    rows = _fit(headers, rows, widths, size, FOOTER_TOP_IN - top)
+    rows = fit_last_column(headers, rows, widths, size, FOOTER_TOP_IN - top)
     deck.table(slide, headers, rows, MARGIN, Inches(top), widths, size, {1, 2, 3})
-
-
-def _height(headers, rows, widths, size: float) -> float:
-    text = [[v.text if isinstance(v, Status) else str(v) for v in r] for r in rows]
-    return table_height_in(headers, text, widths, size, 0.3)
-
-
-def _fit(headers, rows, widths, size: float, room_in: float) -> list[list[Cell]]:
-    """Rows whose last column (a comment) is cut until the table fits in `room_in` inches."""
-    for max_lines in (8, 6, 4, 3, 2, 1):
-        if _height(headers, rows, widths, size) <= room_in:
-            break
-        rows = [[*r[:-1], shorten(str(r[-1]), widths[-1], size, max_lines)] for r in rows]
-    return rows
 
 
 def _territories(deck: Deck) -> None:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 
+from reports.pack_sections import Status
+
 EM_REGULAR, EM_BOLD, LINE_EM = 0.55, 0.6, 1.2
+FOOTER_TOP_IN = 7.5 - 0.45  # a table ends above a 16:9 slide's footer line (0,4 in from the bottom)
 CELL_MARGIN_IN = 0.12  # left + right margin of a table cell (Deck.table sets 0.06 each)
 CELL_PAD_IN = 0.06  # top + bottom margin
 # A no-break space before a unit word (« 531 507 ordonnances »): where a line may break if the text is too wide.
@@ -74,3 +77,24 @@ def shorten(text: str, width_in: float, size: float, max_lines: int) -> str:
     while kept and lines(" ".join(kept) + " …", width_in, size) > max_lines:
         kept.pop()
     return " ".join(kept) + " …"
+
+
+def one_line_row_height(top: float, n_rows: int, size: float) -> float | None:
+    """The row height (≤ 0,3 in) that keeps `n_rows` one-line rows above the footer, None when none can."""
+    height = min(0.3, (FOOTER_TOP_IN - top) / n_rows)
+    return height if height >= size * 1.2 / 72 + 0.06 else None
+
+
+def cells_height(headers, rows, widths, size: float) -> float:
+    """The estimated height of a table of text or Status cells, rows at least 0,3 in."""
+    text = [[v.text if isinstance(v, Status) else str(v) for v in r] for r in rows]
+    return table_height_in(headers, text, widths, size, 0.3)
+
+
+def fit_last_column(headers, rows, widths, size: float, room_in: float) -> list[list]:
+    """Rows whose last column (a comment) is cut until the table fits in `room_in` inches."""
+    for max_lines in (8, 6, 4, 3, 2, 1):
+        if cells_height(headers, rows, widths, size) <= room_in:
+            break
+        rows = [[*r[:-1], shorten(str(r[-1]), widths[-1], size, max_lines)] for r in rows]
+    return rows
