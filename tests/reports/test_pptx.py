@@ -47,14 +47,15 @@ def _cells(slide) -> list[list[str]]:
     return [[c.text for c in row.cells] for shape in slide.shapes if shape.has_table for row in shape.table.rows]
 
 
-def test_slides_have_the_pack_sections_as_titles(deck):
+def test_slides_have_the_pack_sections_as_titles(engine, deck):
     path, prs = deck
     assert path.name == "cosui-14_2026-10.pptx"
     assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))  # 16:9
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles[:5] == ["COSUI n°14", "Synthèse", "Tableau des indicateurs (1/3)", "Tableau des indicateurs (2/3)",
                           "Tableau des indicateurs (3/3)"]
-    assert titles[5].startswith("Alimenter Mon espace santé — ")
+    alim = gather(engine, META).objectives[0].rollup  # the slide title says the objective's status in words
+    assert titles[5] == f"Alimenter Mon espace santé — {alim.status.text} ({alim.progress_text})"
     # the scorecard's table, with its comment, would end under the footer below the chart: it has its own slide
     assert titles[-7:] == ["Budget", "Budget — dispositif", "Tableau de bord par couloir",
                            "Tableau de bord par couloir — détail",
