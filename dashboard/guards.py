@@ -19,7 +19,7 @@ _URL_PROPS = {"pathname", "search", "href", "hash"}
 
 
 def _text(message: str, status: int) -> flask.Response:
-    return flask.Response(message + "\n", status=status, mimetype="text/plain")
+    return flask.Response(message + "\n", status=status, mimetype="text/plain")  # Flask adds the charset
 
 
 def long_url_value(body: object, limit: int) -> int | None:

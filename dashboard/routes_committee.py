@@ -25,6 +25,7 @@ from reports.formats import media_types
 
 log = logging.getLogger(__name__)
 MIMETYPES = media_types("pdf", "pptx", "xlsx")  # the pack's formats (reports/formats.py)
+REGIONAL_FORMATS = ("pdf", "pptx")  # a région's fiche, as `python -m reports pack --region` makes it
 ID_RE = re.compile(r"^s-[0-9]{8}-[0-9a-f]{6}$")
 _build_lock = threading.Lock()  # one build at a time: a pack renders charts with Chromium
 
@@ -55,8 +56,9 @@ def check_request(name: str, region: str | None, lang: str | None, reference) ->
     if region is not None and region not in reference.regions:
         raise PackRequestError(f"région inconnue « {region[:20]} » (codes INSEE des régions, p. ex. 11 pour "
                                "l'Île-de-France)")
-    if region is not None and fmt != "pdf":
-        raise PackRequestError("la fiche régionale n'existe qu'en PDF : retirez « region » ou choisissez pdf")
+    if region is not None and fmt not in REGIONAL_FORMATS:
+        raise PackRequestError("la fiche régionale existe en PDF et en PowerPoint : retirez « region » ou "
+                               "choisissez pdf ou pptx")
     return snapshot_id, fmt, region, lang
 
 

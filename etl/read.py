@@ -48,6 +48,21 @@ def _accepted_names(contract: Contract) -> dict[str, str]:
     return names
 
 
+def cut(text: str) -> str:
+    """A header cell as quoted in a message: at most QUOTED_HEADER_CHARS characters, control characters shown
+    as `�`."""
+    short = text if len(text) <= QUOTED_HEADER_CHARS else text[:QUOTED_HEADER_CHARS - 1] + "…"
+    return "".join(ch if ch >= " " else "\ufffd" for ch in short)
+
+
+def header_list(cells: list[str]) -> str:
+    """Header cells as listed in a message: the first MAX_HEADERS_SHOWN, each cut, and how many in all."""
+    shown = [cut(h) for h in cells[:MAX_HEADERS_SHOWN]]
+    if len(cells) > MAX_HEADERS_SHOWN:
+        shown.append(f"… ({len(cells)} colonnes en tout)")
+    return ", ".join(shown)
+
+
 @dataclass
 class Detected:
     """What the reader found out about a file, said in words in `describe()`."""
@@ -72,9 +87,9 @@ class Detected:
             parts.append("feuilles " + ", ".join(f"'{s}'" for s in self.sheets))
             parts.append(f"en-tête ligne {self.header_line}")
         if self.renamed:
-            parts.append("colonnes renommées " + ", ".join(f"{k}→{v}" for k, v in self.renamed.items()))
+            parts.append("colonnes renommées " + ", ".join(f"{cut(k)}→{v}" for k, v in self.renamed.items()))
         if self.ignored_columns:
-            parts.append("colonnes ignorées " + ", ".join(self.ignored_columns))
+            parts.append("colonnes ignorées " + header_list(self.ignored_columns))
         parts += self.notes
         return "; ".join(parts)
 
@@ -166,14 +181,10 @@ def map_header(contract: Contract, header: list[str], file: str) -> tuple[dict[s
             close = difflib.get_close_matches(m, [normalise_header(h) for h in found], n=1, cutoff=0.6)
             if close:
                 original = next(h for h in found if normalise_header(h) == close[0])
-                hints.append(f"'{original}' pour '{m}' ?")
-        shown = [h if len(h) <= QUOTED_HEADER_CHARS else h[:QUOTED_HEADER_CHARS - 1] + "…"
-                 for h in found[:MAX_HEADERS_SHOWN]]
-        if len(found) > MAX_HEADERS_SHOWN:
-            shown.append(f"… ({len(found)} colonnes en tout)")
+                hints.append(f"'{cut(original)}' pour '{m}' ?")
         msg = (
             f"colonne(s) obligatoire(s) manquante(s) pour la source {contract.name} : {', '.join(missing)} ; "
-            f"colonnes trouvées : {', '.join(shown) or '(aucune)'}"
+            f"colonnes trouvées : {header_list(found) or '(aucune)'}"
         )
         if hints:
             msg += " ; vouliez-vous dire " + " ".join(hints)

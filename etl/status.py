@@ -34,10 +34,20 @@ def expected_next(last_period: date | None, periodicity: str, delay_days: int) -
 def period_runs(provenance: list[dict]) -> dict[str, list[dict]]:
     """Per source, the periods grouped into runs of consecutive periods held by the same file(s):
     `{"from", "to", "count", "files", "rows"}`, oldest first."""
+    # Two versions of one file name (a resend) are two files: named with the start of their sha256 then.
+    ids_of: dict[tuple[str, str | None], set[str]] = {}
+    for p in provenance:
+        ids_of.setdefault((p["source"], p["file"]), set()).add(p["file_id"])
+
+    def label(p: dict) -> str:
+        if p["file"] is None:
+            return p["file_id"]
+        return p["file"] if len(ids_of[(p["source"], p["file"])]) == 1 else f"{p['file']} ({p['file_id'][:8]})"
+
     by_period: dict[tuple[str, str], dict] = {}
     for p in provenance:
         slot = by_period.setdefault((p["source"], p["period"]), {"files": set(), "rows": 0})
-        slot["files"].add(p["file"] or p["file_id"])
+        slot["files"].add(label(p))
         slot["rows"] += p["rows"]
     runs: dict[str, list[dict]] = {}
     for (source, period), slot in sorted(by_period.items()):

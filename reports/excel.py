@@ -44,24 +44,28 @@ from reports.xlsx import (
 )
 from settings import load_settings
 
-URL_KEYS = ("as_of", "region", "departement", "couloir", "dispositif", "vague", "lang")
+URL_KEYS = ("as_of", "region", "departement", "couloir", "dispositif", "vague", "lang", "snapshot")
 
 
-def dashboard_link(as_of: date | str | None, filters: ViewFilters, lang: str = "fr", base: str | None = None) -> str:
-    """The dashboard address of the same view: `http://127.0.0.1:8050/?as_of=2026-10&region=11`."""
+def dashboard_link(as_of: date | str | None, filters: ViewFilters, lang: str = "fr", base: str | None = None,
+                   snapshot: str | None = None) -> str:
+    """The dashboard address of the same view: `http://127.0.0.1:8050/?as_of=2026-10&region=11`; with
+    `snapshot`, the committee snapshot's frozen figures (`&snapshot=s-…`), not the live ones."""
     if base is None:
         base = load_settings().dashboard_url
     query = {"as_of": as_of.isoformat()[:7] if isinstance(as_of, date) else as_of, **dict(filters.items()),
-             "lang": lang if lang != "fr" else None}
+             "lang": lang if lang != "fr" else None, "snapshot": snapshot}
     query = {k: query[k] for k in URL_KEYS if query.get(k)}
     return base + ("?" + urlencode(query) if query else "")
 
 
 def build_workbook(engine: Engine, as_of: str | date | None = None, filters: ViewFilters | None = None,
-                   lang: str = "fr", dashboard_url: str | None = None, scope: Scope | None = None) -> Workbook:
+                   lang: str = "fr", dashboard_url: str | None = None, scope: Scope | None = None,
+                   snapshot: str | None = None) -> Workbook:
     """The workbook of one view (as-of month, filters, language); `dashboard_url` is the dashboard's base
     address (default: the settings' SEGUR_PUBLIC_URL, else http://HOST:PORT/); `scope` (default: the operator's,
-    national) limits the régions of the long table."""
+    national) limits the régions of the long table; `snapshot`: the id of the committee snapshot whose frozen
+    figures `engine` reads (its link then opens them)."""
     if lang not in TEXT:
         raise ValueError(f"langue inconnue « {lang} » (attendu : fr ou en)")
     view = filters or ViewFilters()
@@ -82,7 +86,7 @@ def build_workbook(engine: Engine, as_of: str | date | None = None, filters: Vie
     write_tidy_sheet(wb.create_sheet(sheet_title(SHEET[lang], used)), engine, as_of_m, view, lang, scope)
     write_definitions(wb.create_sheet(sheet_title(tx["sheet.definitions"], used)), engine.catalogue, lang)
     write_provenance(wb.create_sheet(sheet_title(tx["sheet.provenance"], used)), engine, lang)
-    write_readme(readme, engine, as_of_m, view, lang, dashboard_link(as_of_m, view, lang, dashboard_url),
+    write_readme(readme, engine, as_of_m, view, lang, dashboard_link(as_of_m, view, lang, dashboard_url, snapshot),
                  [ws.title for ws in wb.worksheets])
     for ws in wb.worksheets:  # the readme's table starts further down: only data sheets repeat row 1
         print_layout(ws, None if ws is readme else "1:1")
@@ -92,12 +96,12 @@ def build_workbook(engine: Engine, as_of: str | date | None = None, filters: Vie
 
 
 def write_workbook(path, engine: Engine, as_of: str | date | None = None, filters: ViewFilters | None = None,
-                   lang: str = "fr", dashboard_url: str | None = None) -> Path:
+                   lang: str = "fr", dashboard_url: str | None = None, snapshot: str | None = None) -> Path:
     """Build and save the workbook atomically (a partial file never takes the name)."""
     out = Path(path)
     tmp = out.with_name(f".{out.name}.partial")
     try:
-        build_workbook(engine, as_of, filters, lang, dashboard_url).save(tmp)
+        build_workbook(engine, as_of, filters, lang, dashboard_url, snapshot=snapshot).save(tmp)
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)

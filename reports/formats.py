@@ -74,7 +74,7 @@ def register(fmt: ExportFormat) -> ExportFormat:
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 for _fmt in (
     ExportFormat("xlsx", "xlsx", XLSX_MIME, _xlsx),
-    ExportFormat("csv", "csv", "text/csv; charset=utf-8", _csv),
+    ExportFormat("csv", "csv", "text/csv", _csv),  # Flask adds "; charset=utf-8" to text/* (twice if written here)
     ExportFormat("parquet", "parquet", "application/vnd.apache.parquet", _parquet),
     ExportFormat("json", "json", "application/json"),
     ExportFormat("png", "png", "image/png"),

@@ -80,7 +80,8 @@ def build_pack(engine: Engine, meta, fmt: str, out_dir, region: str | None = Non
         except ImportError as e:
             raise PackError("le classeur Excel n'est pas disponible dans cette version (module reports.excel "
                             "absent) : choisissez le format pdf ou pptx") from e
-        return write_workbook(path, engine, as_of, ViewFilters(region=region), lang)
+        # the workbook of a snapshot links to its frozen figures in the dashboard (snapshot=…), not the live ones
+        return write_workbook(path, engine, as_of, ViewFilters(region=region), lang, snapshot=getattr(meta, "id", None))
     from reports.pack_data import gather
 
     pack = gather(engine, meta, as_of, region, lang, changes, comments, decisions, territory_indicator)

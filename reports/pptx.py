@@ -19,6 +19,7 @@ from appstate.changes import capped
 from reports.charts import BLEU_FRANCE, ROUGE_MARIANNE, STATUS_COLOURS
 from reports.pack_data import PackData, Row
 from reports.pack_sections import Status
+from reports.pptx_fit import FOOTER_TOP_IN, breakable, cells_height, fit_last_column, one_line_row_height
 
 FONT = "Arial"
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -85,7 +86,8 @@ class Deck:
                 cell.margin_left = cell.margin_right = Inches(0.06)
                 cell.margin_top = cell.margin_bottom = Inches(0.03)
                 status = value if isinstance(value, Status) else None
-                cell.text = status.text if status else str(value)
+                text = status.text if status else str(value)
+                cell.text = breakable(text, widths[j], size, bold=i == 0) if j in numeric else text
                 para = cell.text_frame.paragraphs[0]
                 para.alignment = PP_ALIGN.RIGHT if j in numeric and i else PP_ALIGN.LEFT
                 colour, fill = ("#FFFFFF", BLEU_FRANCE) if i == 0 else (
@@ -179,12 +181,12 @@ def _summary(deck: Deck) -> None:
 def _indicator_rows(deck: Deck, rows: list[Row]) -> tuple[list[str], list[list[Cell]], list[float], set[int]]:
     t, regional = deck.t, deck.pack.meta.region is not None
     headers = [t["col.indicator"], t["col.period"], t["col.value"], t["col.target"]]
-    widths = [4.6, 1.1, 1.6, 1.6]
+    widths = [3.9, 1.0, 1.6, 1.6]  # 12,5 in in all: the slide's width between its margins
     if regional:
         headers += [t["col.national"], t["col.gap"]]
-        widths = [3.4, 1.0, 1.4, 1.4, 1.3, 1.1]
+        widths = [2.3, 0.9, 1.4, 1.4, 1.4, 1.3]  # the gap reads « +3,8 pts d'avancement »
     headers += [t["col.progress"], t["col.status"], t["col.trend"]]
-    widths += [1.0, 1.7, 1.0]
+    widths += [0.9, 1.6, 1.9] if not regional else [0.8, 1.5, 1.5]
     body = [[f"{r.id} {r.label}", r.period, r.value_text, r.target_text,
              *([r.national_text or "—", r.gap_text or "—"] if regional else []), r.progress_text, r.status,
              r.trend_text] for r in rows]
@@ -192,13 +194,27 @@ def _indicator_rows(deck: Deck, rows: list[Row]) -> tuple[list[str], list[list[C
 
 
 def _indicator_table(deck: Deck) -> None:
-    rows = deck.pack.indicators
-    chunks = [rows[i:i + ROWS_PER_SLIDE] for i in range(0, len(rows), ROWS_PER_SLIDE)]
+    chunks = _pages(deck, deck.pack.indicators, 1.15, 10)
     for n, chunk in enumerate(chunks, start=1):
         title = deck.t["section.indicators"] + (f" ({n}/{len(chunks)})" if len(chunks) > 1 else "")
         slide = deck.slide(title, _reasons(chunk, deck.t))
         headers, body, widths, numeric = _indicator_rows(deck, chunk)
         deck.table(slide, headers, body, MARGIN, Inches(1.15), widths, 10, numeric)
+
+
+def _pages(deck: Deck, rows: list[Row], top: float, size: float) -> list[list[Row]]:
+    """The indicator rows cut into slides: at most ROWS_PER_SLIDE each, fewer when wrapped labels would take
+    the table under the footer."""
+    pages: list[list[Row]] = []
+    for r in rows:
+        page = pages[-1] if pages else None
+        if page is not None and len(page) < ROWS_PER_SLIDE:
+            headers, body, widths, _ = _indicator_rows(deck, [*page, r])
+            if top + cells_height(headers, body, widths, size) <= FOOTER_TOP_IN:
+                page.append(r)
+                continue
+        pages.append([r])
+    return pages
 
 
 def _objectives(deck: Deck) -> None:
@@ -220,24 +236,36 @@ def _budget(deck: Deck) -> None:
     slide = deck.slide(t["section.budget"], [b.summary, b.note, "", *_reasons(b.rows, t)])
     deck.tiles(slide, Inches(1.15))
     if deck.picture(slide, "budget", MARGIN, Inches(2.45), height=Inches(4.55), alt=b.summary):
-        slide = deck.slide(f"{t['section.budget']} — {t['col.dispositif'].lower()}", [b.note])
-        top, size = Inches(1.1), 9
+        top, size = None, 9
     else:
-        top, size = Inches(2.45), 8
+        top, size = 2.45, 8
+    if top is not None and one_line_row_height(top, len(rows) + 1, size) is None:  # under the tiles it would not fit
+        top = None
+    if top is None:
+        slide = deck.slide(f"{t['section.budget']} — {t['col.dispositif'].lower()}", [b.note])
+        top = 1.1
     deck.table(slide, [t["col.dispositif"], t["col.envelope"], t["col.committed"], t["col.paid"], t["col.to_pay"]],
-               rows, MARGIN, top, [4.5, 1.8, 1.8, 1.8, 2.0], size, {1, 2, 3, 4})
+               rows, MARGIN, Inches(top), [4.5, 1.8, 1.8, 1.8, 2.0], size, {1, 2, 3, 4},
+               one_line_row_height(top, len(rows) + 1, size) or 0.22)
 
 
 def _scorecard(deck: Deck) -> None:
+    """The chart and the table on one slide when the table fits above the footer; else the table (comments cut
+    to fit, whole in the speaker notes) on a slide of its own."""
     c, t = deck.pack.scorecard, deck.t
     notes = [c.summary, ""] + [f"{r.label} : {r.status.text} — {r.reason}" + (f" [{r.comment}]" if r.comment else "")
                                for r in c.rows]
     slide = deck.slide(t["section.scorecard"], notes)
     shown = deck.picture(slide, "scorecard", MARGIN, Inches(1.05), height=Inches(2.9), alt=c.summary)
+    headers = [t["col.couloir"], t["col.documents"], t["col.segur_target"], t["col.achieved"], t["col.status"],
+               t["col.comment"]]
     rows = [[r.label, r.value_text, r.target_text, r.achieved_text, r.status, r.comment] for r in c.rows]
-    deck.table(slide, [t["col.couloir"], t["col.documents"], t["col.segur_target"], t["col.achieved"],
-                       t["col.status"], t["col.comment"]], rows, MARGIN, Inches(4.0 if shown else 1.15),
-               [2.8, 2.0, 1.8, 1.3, 1.8, 2.8], 9 if shown else 11, {1, 2, 3})
+    top, size, widths = (4.0, 9, [2.8, 2.0, 1.8, 1.3, 1.8, 2.8]) if shown else (1.15, 11, [2.6, 1.8, 1.7, 1.2, 1.7, 3.5])
+    if shown and top + cells_height(headers, rows, widths, size) > FOOTER_TOP_IN:
+        slide = deck.slide(t["section.scorecard_table"], notes)
+        top, size, widths = 1.15, 11, [2.6, 1.8, 1.7, 1.2, 1.7, 3.5]
+    rows = fit_last_column(headers, rows, widths, size, FOOTER_TOP_IN - top)
+    deck.table(slide, headers, rows, MARGIN, Inches(top), widths, size, {1, 2, 3})
 
 
 def _territories(deck: Deck) -> None:

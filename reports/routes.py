@@ -185,7 +185,8 @@ def workbook():
         return _unavailable(f"le catalogue des indicateurs est invalide :\n{e}")
     buffer = io.BytesIO()
     # the link written into the file comes from the settings, never from the request's Host header
-    build_workbook(engine, as_of, view, lang, dashboard_url=_settings().dashboard_url).save(buffer)
+    build_workbook(engine, as_of, view, lang, dashboard_url=_settings().dashboard_url,
+                   snapshot=_arg("snapshot")).save(buffer)
     data = buffer.getvalue()
     chunks = (data[i:i + (1 << 16)] for i in range(0, len(data), 1 << 16))
     return _download(chunks, FORMATS["xlsx"], export_filename("workbook", as_of, view.items(), "xlsx"), len(data))

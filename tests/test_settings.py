@@ -38,3 +38,15 @@ def test_public_url_is_configured_never_guessed():
     for bad in ("segur.example.fr", "ftp://segur.example.fr/", "https://segur.example.fr/?x=1", "https:///x"):
         with pytest.raises(ValueError, match=r"SEGUR_PUBLIC_URL: adresse invalide"):
             load_settings({"SEGUR_PUBLIC_URL": bad})
+
+
+def test_a_bad_setting_stops_the_app_with_a_sentence_not_a_traceback():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SEGUR_PUBLIC_URL": "segur.example.fr"}
+    proc = subprocess.run([sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert "SEGUR_PUBLIC_URL: adresse invalide « segur.example.fr »" in proc.stderr
+    assert "Traceback" not in proc.stderr

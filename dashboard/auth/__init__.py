@@ -24,6 +24,9 @@ def install(app: Dash, settings: Settings) -> None:
     server.config.update(SESSION_COOKIE_NAME=SESSION_COOKIE, SESSION_COOKIE_HTTPONLY=True,
                          SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=access.behind_https,
                          PERMANENT_SESSION_LIFETIME=timedelta(hours=access.session_hours),
+                         # the lifetime counts from the sign-in (session "iat"), not from the last request: the
+                         # cookie is written when the session changes, not re-sent with every response
+                         SESSION_REFRESH_EACH_REQUEST=False,
                          PREFERRED_URL_SCHEME="https" if access.behind_https else "http")
     if access.proxy_hops:
         hops = access.proxy_hops

@@ -16,7 +16,7 @@ from dashboard.theme import status_style
 from indicators.model import UNIT_LABELS
 
 # Worst first: the raw value a grid sorts statuses by.
-STATUS_ORDER = ("off_track", "watch", "incomplete", "on_track", "no_target", "no_data")
+STATUS_ORDER = ("off_track", "watch", "on_track", "no_target", "incomplete", "no_data")  # worst first; not measurable last
 
 
 def _missing(x: object) -> bool:

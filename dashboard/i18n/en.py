@@ -840,6 +840,7 @@ MESSAGES: dict[str, str] = {
     'comite.pack_xlsx': 'Excel workbook (national)',
     'comite.pack_region': 'Région for the regional fact sheet',
     'comite.pack_region_pdf': 'Regional fact sheet (PDF)',
+    'comite.pack_region_pptx': 'Regional PowerPoint deck',
     'comite.pack_choose': 'Choose a snapshot first.',
     'pres.title': 'Presentation mode',
     'pres.prev': 'Previous',

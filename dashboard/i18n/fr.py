@@ -858,6 +858,7 @@ MESSAGES: dict[str, str] = {
     'comite.pack_xlsx': 'Classeur Excel (national)',
     'comite.pack_region': 'Région de la fiche',
     'comite.pack_region_pdf': 'Fiche régionale PDF',
+    'comite.pack_region_pptx': 'Présentation PowerPoint régionale',
     'comite.pack_choose': "Choisissez d'abord un instantané.",
     'pres.title': 'Mode présentation',
     'pres.prev': 'Précédent',

@@ -15,7 +15,7 @@ from dashboard.context import AppContext, current
 from dashboard.format import fmt_bytes, fmt_month
 from dashboard.i18n import t
 from dashboard.pagekit import PageRequest, view
-from dashboard.routes_committee import pack_href
+from dashboard.routes_committee import REGIONAL_FORMATS, pack_href
 from dashboard.state import ViewState, parse_search
 
 dash.register_page(__name__, path="/comite", name="Comité", title="Comité — Ségur numérique", order=7)
@@ -108,9 +108,10 @@ def pack_links(context: AppContext, snapshot_id: str | None, region: str | None,
              for fmt in ("pdf", "pptx", "xlsx")] if not scope.restricted else []  # national packs: every région
     if region and scope.allows_region(region):
         label = context.reference.label("regions", region, lang)
-        links.append(html.Li(html.A(f"{t('comite.pack_region_pdf', lang)} — {label}",
-                                    href=pack_href(snapshot_id, "pdf", region, lang),
-                                    className="pack-link pack-region", download="")))
+        links += [html.Li(html.A(f"{t(f'comite.pack_region_{fmt}', lang)} — {label}",
+                                 href=pack_href(snapshot_id, fmt, region, lang),
+                                 className=f"pack-link pack-region pack-region-{fmt}", download=""))
+                  for fmt in REGIONAL_FORMATS]
     return [html.P(t("comite.pack_help", lang), className="pack-help"), html.Ul(links, className="pack-links")]
 
 

@@ -46,3 +46,30 @@ def as_json(component) -> str:
     import plotly
 
     return json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def find_component(node, accept):
+    """The first component (JSON) of a rendered layout for which `accept(component)` is true, or None."""
+    if isinstance(node, dict):
+        if "props" in node and accept(node):
+            return node
+        for value in node.values():
+            found = find_component(value, accept)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for value in node:
+            found = find_component(value, accept)
+            if found is not None:
+                return found
+    return None
+
+
+def find_by_id(node, component_id):
+    return find_component(node, lambda c: c["props"].get("id") == component_id)
+
+
+def find_by_class(node, class_name: str):
+    """The props of the first component whose className contains `class_name`, or None."""
+    found = find_component(node, lambda c: class_name in str(c["props"].get("className", "")).split())
+    return found["props"] if found is not None else None

@@ -9,7 +9,7 @@ from appstate import users
 from dashboard import ids
 from dashboard.context import EXTENSION
 from indicators.scope import ADMIN, CONTRIBUTEUR, LECTEUR, SECRETARIAT
-from tests.dashboard.render import page_text, render
+from tests.dashboard.render import find_by_class, page_text, render
 from tests.signin import client_as
 
 
@@ -123,21 +123,7 @@ def test_a_reader_gets_no_write_control_on_the_indicator_and_decision_pages(app)
         assert (form is not None) is expected
 
 
-def _find(node, class_name):
-    if isinstance(node, dict):
-        props = node.get("props", {})
-        if class_name in str(props.get("className", "")).split():
-            return props
-        for value in node.values():
-            found = _find(value, class_name)
-            if found is not None:
-                return found
-    elif isinstance(node, list):
-        for value in node:
-            found = _find(value, class_name)
-            if found is not None:
-                return found
-    return None
+_find = find_by_class
 
 
 def test_menu_entries_follow_the_roles(app):

@@ -24,8 +24,20 @@ EVERY_GET = ("/api/v1/objectives", "/api/v1/indicators", "/api/v1/indicators/CIT
 
 
 @pytest.fixture(scope="module")
-def api(loaded_settings):
-    app = create_app(loaded_settings)
+def api_settings(tmp_path_factory):
+    """A warehouse of its own: the snapshot test freezes one (the shared one stays snapshot-free)."""
+    from tests.dashboard.factory import build_warehouse
+
+    return build_warehouse(tmp_path_factory.mktemp("api"))
+
+
+@pytest.fixture(scope="module")
+def app(api_settings):
+    return create_app(api_settings)
+
+
+@pytest.fixture(scope="module")
+def api(app):
     who = {"scope": Scope.system()}
     app.server.before_request(lambda: set_scope(who["scope"]))
     return app.server.test_client(), who
@@ -73,7 +85,7 @@ def engine_filters(**kw):
 
 def test_csv_answers_are_french_excel_csv(api):
     resp = _get(api, "/api/v1/values/CIT-01?format=csv")
-    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    assert resp.status_code == 200 and resp.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     text = resp.get_data().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert rows and rows[0]["indicator_id"] == "CIT-01" and {"period", "value", "target", "status"} <= set(rows[0])
@@ -194,8 +206,15 @@ def _token(app, login: str, roles, regions) -> str:
     return token
 
 
+@pytest.fixture(scope="module")
+def gated(api_settings):
+    """The app with the sign-in gate alone setting the Scope (no test hook)."""
+    return create_app(api_settings)
+
+
 @pytest.mark.parametrize("role", ["lecteur", "contributeur", "secretariat", "admin_donnees", "admin"])
-def test_a_token_of_each_role_reads_the_api(app, role):
+def test_a_token_of_each_role_reads_the_api(gated, role):
+    app = gated
     from tests.signin import anonymous_client
 
     client = anonymous_client(app)
@@ -205,9 +224,10 @@ def test_a_token_of_each_role_reads_the_api(app, role):
     assert client.get("/api/v1/values").status_code == 401  # no token, no session
 
 
-def test_a_regional_token_never_sees_another_region(app):
+def test_a_regional_token_never_sees_another_region(gated):
     from tests.signin import anonymous_client
 
+    app = gated
     client = anonymous_client(app)
     auth = {"Authorization": f"Bearer {_token(app, 'api.occitanie', ['lecteur'], ['76'])}"}
     dep_region = app.server.extensions["segur"].engine().territory().dep_region
@@ -220,3 +240,21 @@ def test_a_regional_token_never_sees_another_region(app):
     assert "31" in keys and {dep_region[k] for k in keys} == {"76"}
     assert client.get("/api/v1/values?region=11", headers=auth).status_code == 403
     assert client.get("/api/v1/tidy?regions=11", headers=auth).status_code == 403
+
+
+def test_snapshot_values_are_the_frozen_figures(api, app, api_settings):
+    from reports.snapshot import create_snapshot
+
+    live = app.server.extensions["segur"].engine()
+    month = f"{live.latest_month():%Y-%m}"
+    meta = create_snapshot(api_settings, "COSUI API", month, author="secretariat.dns")
+    listed = _get(api, "/api/v1/snapshots").get_json()["data"]
+    assert meta.id in {s["id"] for s in listed}
+    frozen = _get(api, f"/api/v1/snapshots/{meta.id}?ids=CIT-01").get_json()
+    expected = live.compute("CIT-01", month)
+    assert frozen["meta"]["snapshot"] == meta.id and frozen["meta"]["as_of"] == f"{month}-01"
+    assert frozen["data"][0]["value"] == pytest.approx(expected.current.value)
+    same = _get(api, f"/api/v1/values?snapshot={meta.id}&as_of={month}&ids=CIT-01").get_json()
+    assert same["data"][0]["value"] == frozen["data"][0]["value"] and same["meta"]["snapshot"] == meta.id
+    regional = _get(api, f"/api/v1/snapshots/{meta.id}?ids=CIT-01", IDF).get_json()
+    assert regional["meta"]["filters"] == {"region": "11"}  # a regional person's view, pinned to their région

@@ -277,3 +277,9 @@ def test_bad_access_settings_are_refused_in_french():
                          ({"SEGUR_SESSION_HOURS": "dix"}, "SEGUR_SESSION_HOURS='dix' : attendu un nombre")):
         with pytest.raises(ValueError, match=message):
             load_settings(env)
+
+
+def test_the_session_cookie_is_not_rewritten_by_every_response(app):
+    client = client_as(app, "quiet.cookie", [LECTEUR])
+    resp = client.get("/", headers={"Accept": "text/html"})
+    assert resp.status_code == 200 and "Set-Cookie" not in resp.headers

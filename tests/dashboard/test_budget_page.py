@@ -11,7 +11,7 @@ from dashboard.format import fmt_percent
 from indicators.budget import budget_frame
 from indicators.budget_views import money_at_risk, totals
 from indicators.db import Warehouse
-from tests.dashboard.render import page_text, render
+from tests.dashboard.render import find_by_id, page_text, render
 from tests.dashboard.test_budget_fixture import budget_settings
 
 
@@ -25,21 +25,7 @@ def client(settings):
     return create_app(settings).server.test_client()
 
 
-def find(node, component_id):
-    """The component with this id in a rendered layout (JSON), or None."""
-    if isinstance(node, dict):
-        if node.get("props", {}).get("id") == component_id:
-            return node
-        for value in node.values():
-            found = find(value, component_id)
-            if found is not None:
-                return found
-    elif isinstance(node, list):
-        for value in node:
-            found = find(value, component_id)
-            if found is not None:
-                return found
-    return None
+find = find_by_id
 
 
 def texts(node) -> list[str]:

@@ -185,10 +185,38 @@ def test_pack_request_validation(committee):
                                       ("../x.pdf", None, None, "identifiant d'instantané invalide"),
                                       ("s-20261128-abc123.pdf", "99", None, "région inconnue"),
                                       ("s-20261128-abc123.pdf", None, "de", "langue inconnue"),
-                                      ("s-20261128-abc123.pptx", "11", None, "n'existe qu'en PDF")]:
+                                      ("s-20261128-abc123.xlsx", "11", None, "existe en PDF et en PowerPoint")]:
         with pytest.raises(PackRequestError, match=words):
             check_request(name, region, lang, ref)
     assert pack_href("s-20261128-abc123", "pdf", "11", "en") == "/comite/pack/s-20261128-abc123.pdf?region=11&lang=en"
+    assert check_request("s-20261128-abc123.pptx", "11", None, ref) == ("s-20261128-abc123", "pptx", "11", "fr")
+
+
+def test_the_regional_deck_is_offered_and_sent(committee, cclient):
+    """The CLI makes a regional PowerPoint (`reports pack --region`): the page offers it next to the PDF fiche."""
+    from pptx import Presentation
+
+    from dashboard.pages.comite import pack_links
+
+    meta = committee["meta"]
+    app = committee["app"]
+    with app.server.test_request_context("/comite"):
+        from dashboard.access import set_scope
+        from indicators.scope import Scope
+
+        set_scope(Scope.system())
+        links = as_json(pack_links(app.server.extensions["segur"], meta.id, "84", "fr"))
+    assert "Présentation PowerPoint régionale — Auvergne-Rhône-Alpes" in links
+    assert pack_href(meta.id, "pptx", "84") in links
+    response = cclient.get(pack_href(meta.id, "pptx", "84"))
+    if response.status_code == 503:
+        pytest.skip(response.get_data(as_text=True))
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    import io
+
+    prs = Presentation(io.BytesIO(response.data))
+    assert "Auvergne-Rhône-Alpes" in prs.slides[0].shapes.title.text + " ".join(
+        sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
 
 
 def test_pack_route_errors_are_french_sentences(cclient):

@@ -75,3 +75,10 @@ def test_export_menu_closes_with_escape_and_focus_returns_to_its_button(page, li
     page.wait_for_function("m => !m.open", arg=menu.element_handle())
     assert page.evaluate("() => document.activeElement.matches('details.export-menu > summary')")
     assert menu.locator("summary").evaluate("s => s === document.activeElement")
+
+
+def test_no_violation_on_the_sign_in_page(anonymous_page, live_server):
+    anonymous_page.goto(live_server + "/auth/login")
+    anonymous_page.get_by_role("heading", level=1).wait_for()
+    violations = axe_violations(anonymous_page)
+    assert violations == [], describe(violations)

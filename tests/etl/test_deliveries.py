@@ -332,3 +332,15 @@ def test_a_warehouse_published_before_source_period_existed_is_guarded_too(setti
     assert query(settings.warehouse, "SELECT period, file_id, rows_count FROM source_period ORDER BY period") == [
         ("2025-09", sha256_file(history), 10), ("2025-10", sha256_file(history), 10),
         ("2025-11", sha256_file(november), 3)]
+
+
+def test_a_huge_or_binary_header_cell_is_cut_in_what_the_report_says(settings, tmp_path):
+    header = ["departement_code", "population_kind", "reference_year", "population_count"]
+    path = write_xlsx(tmp_path / "populations_2024.xlsx", {"Feuille": [["x" * 200_000, "a\tb", *header],
+                                                                       [None, None, "75", "officines", 2024, 3]]})
+    report = load([path], settings)
+    assert report.status == "published", report.to_text()[:500]
+    assert f"colonnes ignorées {'x' * 79}…, a\ufffdb" in report.files[0].detected  # tab shown as �
+    assert len(report.to_text()) < 1000
+    assert query(settings.warehouse, "SELECT max(length(detected)) FROM source_file") == [
+        (len(report.files[0].detected),)]

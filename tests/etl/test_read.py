@@ -148,8 +148,8 @@ SAMPLE_CASES = [
         "usage_professionnels_2024-12.csv", "fact_usage_pro", "departement_code",
         "CSV; encodage utf-8-sig; séparateur ';'; décimale ','; en-tête ligne 2",
         [
-            (date(2024, 12, 1), "971", "medecin_ville", 1250, 8400, 52000, 41600),
-            (date(2024, 12, 1), "974", "hopital", 45, 12000, 98000, 97500),
+            (date(2024, 12, 1), "971", "medecin_ville", 1250, 8400, 52000, 41600, None),  # no DUI column
+            (date(2024, 12, 1), "974", "hopital", 45, 12000, 98000, 97500, None),
         ],
         id="csv-excel-sep-hint-line-months-given-as-dates",
     ),

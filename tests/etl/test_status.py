@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from etl.status import expected_next
-from tests.etl.helpers import run_cli, write_csv
+from tests.etl.helpers import run_cli, sha256_file, write_csv
 
 # After the samples plus a mes_documents file for October 2026, on 28 November 2026:
 # (source, rows, files, last_period, expected_next, stale)
@@ -116,3 +116,19 @@ def test_a_source_never_loaded_is_stale(data_dir, tmp_path):
 )
 def test_expected_next(last_period, periodicity, delay, expected):
     assert expected_next(last_period, periodicity, delay) == expected
+
+
+def test_status_tells_apart_two_versions_of_one_file_name(data_dir, settings, tmp_path):
+    from etl.load import load
+
+    header = "month;departement_code;couloir_code;document_type;documents_count\n"
+    first = write_csv(tmp_path / "a" / "mes_documents.csv", header + "2025-09;75;biologie;11502-2;5\n"
+                      "2025-10;75;biologie;11502-2;5\n")
+    resend = write_csv(tmp_path / "b" / "mes_documents.csv", header + "2025-10;75;biologie;11502-2;6\n")
+    assert load([first], settings).ok and load([resend], settings).ok
+    src = next(s for s in json.loads(run_cli(data_dir, "status", "--json").stdout)["sources"]
+               if s["source"] == "mes_documents")
+    short = {p: sha256_file(p)[:8] for p in (first, resend)}
+    assert [(r["from"], r["to"], r["files"]) for r in src["periods"]] == [
+        ("2025-09", "2025-09", [f"mes_documents.csv ({short[first]})"]),
+        ("2025-10", "2025-10", [f"mes_documents.csv ({short[resend]})"])]

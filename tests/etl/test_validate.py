@@ -127,7 +127,7 @@ RULE_CASES = [
     ("populations", {"population_kind": "habitants"},
      [(2, "population_kind", "habitants", "allowed_value",
        "valeur 'habitants' non autorisée (attendu : assures, etablissements_sante, hopitaux_eligibles_sunes, "
-       "medecins_liberaux, officines, laboratoires, structures_radiologie, essms)")]),
+       "medecins_liberaux, officines, laboratoires, structures_radiologie, essms, sejours_hospitaliers)")]),
     # format
     ("usage_etablissements", {"finess": "75071218X"},
      [(2, "finess", "75071218X", "format",

@@ -68,3 +68,16 @@ def test_libreoffice_opens_the_extract_with_its_extra_sheets(tiny_settings, tmp_
 
         pytest.skip("LibreOffice absent: conversion headless non testée")
     assert converted is True
+
+
+def test_a_snapshot_workbook_links_to_the_frozen_figures(engine, tmp_path):
+    from types import SimpleNamespace
+
+    from reports.pack import build_pack
+
+    meta = SimpleNamespace(id="s-20261120-c0517e", label="COSUI n°14", as_of="2026-10", created_at=None)
+    path = build_pack(engine, meta, "xlsx", tmp_path, region="53")
+    ws = openpyxl.load_workbook(path)["Lisez-moi"]
+    link = next(ws.cell(r, 2) for r in range(1, 15) if ws.cell(r, 1).value == "La même vue dans le tableau de bord")
+    assert link.value.endswith("?as_of=2026-10&region=53&snapshot=s-20261120-c0517e")
+    assert link.hyperlink.target == link.value
