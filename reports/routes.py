@@ -148,7 +148,7 @@ def _bad(message: str) -> Response:
 
 
 def _download(body, mimetype: str, file_name: str, length: int | None = None) -> Response:
-    resp = Response(body, content_type=mimetype, direct_passthrough=True)  # already carries its charset
+    resp = Response(body, mimetype=mimetype, direct_passthrough=True)
     resp.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["X-Content-Type-Options"] = "nosniff"
