@@ -60,12 +60,12 @@ def regional(tmp_path_factory):
     scope_hook(app.server, holder)
     client = app.server.test_client()
     client.get("/")
-    # Dash gives the pages' module-level callbacks to the first app of a process only: walk them all here.
-    import gc
+    # Dash gives the pages' module-level callbacks to the first app of a process only (tests/conftest.py
+    # remembers them): walk them all here.
+    from tests.conftest import _RememberedCallbacks
 
-    for other in [o for o in gc.get_objects() if isinstance(o, dash.Dash) and o is not app]:
-        for output, spec in other.callback_map.items():
-            app.callback_map.setdefault(output, spec)
+    for output, spec in _RememberedCallbacks.seen.items():
+        app.callback_map.setdefault(output, spec)
     return app, client, holder
 
 
