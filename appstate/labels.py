@@ -1,23 +1,18 @@
-"""Display labels (French, English) of the app-state codes: comment kinds, météo levels, decision statuses."""
+"""Display labels (French, English) of the app-state codes: comment kinds, météo levels, decision statuses.
+
+The words live in the one message catalogue (`texts`, locale/*.po); these names are the catalogue's kinds, so a
+caller writes `label(METEO_LEVEL_LABELS, "compromis", lang)` without knowing where the words are kept.
+"""
 
 from __future__ import annotations
 
-COMMENT_KIND_LABELS = {
-    "analyse": ("Analyse", "Analysis"), "risque": ("Risque", "Risk"), "action": ("Action", "Action"),
-    "decision": ("Décision", "Decision"), "information": ("Information", "Information"),
-}
-METEO_LEVEL_LABELS = {
-    "securise": ("Sécurisé", "Secured"), "atteignable": ("Atteignable", "Achievable"),
-    "appuis_necessaires": ("Appuis nécessaires", "Support needed"), "compromis": ("Compromis", "At risk"),
-}
-DECISION_STATUS_LABELS = {
-    "a_faire": ("À faire", "To do"), "en_cours": ("En cours", "In progress"), "fait": ("Fait", "Done"),
-    "abandonne": ("Abandonné", "Dropped"),
-}
+import texts
+
+COMMENT_KIND_LABELS = "comment_kind"
+METEO_LEVEL_LABELS = "meteo_level"
+DECISION_STATUS_LABELS = "decision_status"
 
 
-def label(table: dict[str, tuple[str, str]], code: str, lang: str = "fr") -> str:
-    pair = table.get(code)
-    if pair is None:
-        return code
-    return pair[0] if lang == "fr" else pair[1]
+def label(kind: str, code: str, lang: str = "fr") -> str:
+    """The word of `code` in `lang`; an unknown code is returned as it is."""
+    return texts.label(kind, code, lang)

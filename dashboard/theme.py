@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.i18n import t
+from texts import status_icon, status_label
 
 BLEU_FRANCE = "#000091"
 ROUGE_MARIANNE = "#E1000F"
@@ -40,24 +40,28 @@ DIVERGING = [ERROR, "#F5A78F", "#F6F6F6", "#8DC9A4", SUCCESS]
 
 @dataclass(frozen=True)
 class StatusStyle:
-    """How a status is shown: an icon AND a text label, with a colour — never the colour alone."""
+    """How a status is shown: an icon AND a text label (both from the message catalogue, `texts`), with a colour —
+    never the colour alone."""
 
     key: str
-    icon: str
     color: str  # text / mark colour (contrast ≥ 4.5:1 on white and on `background`)
     background: str  # light tint behind a badge
 
+    @property
+    def icon(self) -> str:
+        return status_icon(self.key)
+
     def label(self, lang: str | None = "fr") -> str:
-        return t(f"status.{self.key}", lang)
+        return status_label(self.key, lang)
 
 
 STATUSES: dict[str, StatusStyle] = {
-    "on_track": StatusStyle("on_track", "✔", SUCCESS, "#DFFEE6"),
-    "watch": StatusStyle("watch", "⚠", WARNING, "#FFF4E0"),
-    "off_track": StatusStyle("off_track", "✖", ERROR, "#FFE9E9"),
-    "no_target": StatusStyle("no_target", "○", INFO, "#E8EDFF"),
-    "no_data": StatusStyle("no_data", "…", GREY_TEXT, "#EEEEEE"),
-    "incomplete": StatusStyle("incomplete", "◌", GREY_TEXT, "#EEEEEE"),  # data missing: no colour to trust
+    "on_track": StatusStyle("on_track", SUCCESS, "#DFFEE6"),
+    "watch": StatusStyle("watch", WARNING, "#FFF4E0"),
+    "off_track": StatusStyle("off_track", ERROR, "#FFE9E9"),
+    "no_target": StatusStyle("no_target", INFO, "#E8EDFF"),
+    "no_data": StatusStyle("no_data", GREY_TEXT, "#EEEEEE"),
+    "incomplete": StatusStyle("incomplete", GREY_TEXT, "#EEEEEE"),  # data missing: no colour to trust
 }
 
 

@@ -10,9 +10,12 @@ from functools import cache
 from indicators import fmt
 from indicators.query import DIMENSIONS, ViewFilters
 from settings import load_settings
+from texts import status_icon, status_label
 
-STATUS_FR = {"on_track": "✔ en bonne voie", "watch": "▲ à surveiller", "off_track": "✖ en retard",
-             "no_target": "– sans cible", "no_data": "∅ sans donnée", "incomplete": "◌ données incomplètes"}
+
+def status_text(code: str, lang: str = "fr") -> str:
+    """`⚠ à surveiller`: a status as the screen shows it (icon and word from the message catalogue)."""
+    return f"{status_icon(code)} {status_label(code, lang, lower=True)}"
 
 
 class FilterError(ValueError):
@@ -123,13 +126,13 @@ def cmd_compute(args: argparse.Namespace) -> int:
         print(f"{r.id}  {r.label(lang)}")
         print(f"    {fmt.month(cur.period, lang) if cur else '—'} : {fmt.value(cur.value if cur else None, r.indicator.unit, lang)}"
               f"   cible à date {fmt.value(cur.target if cur else None, r.indicator.unit, lang)}"
-              f"   progression {fmt.percent(cur.progress if cur else None, lang)}   {STATUS_FR[r.status]}")
+              f"   progression {fmt.percent(cur.progress if cur else None, lang)}   {status_text(r.status, lang)}")
         print(f"    {r.reason_fr if lang == 'fr' else r.reason_en}")
         if r.forecast and r.forecast.method != "insufficient_data":
             print(f"    {r.forecast.message_fr if lang == 'fr' else r.forecast.message_en}")
         for b in r.breakdown or []:
             print(f"      {b.label:<32} {fmt.value(b.value, r.indicator.unit, lang):>18}  "
-                  f"{fmt.percent(b.progress, lang):>6}  {STATUS_FR[b.status]}")
+                  f"{fmt.percent(b.progress, lang):>6}  {status_text(b.status, lang)}")
     return 0
 
 

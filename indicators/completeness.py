@@ -20,6 +20,7 @@ from indicators import fmt
 from indicators.model import CumulativeMeasure, Indicator, LastMeasure, RollingMeasure
 from indicators.query import ViewFilters
 from indicators.tables import FACTS
+from texts import status_label
 
 # Tables whose rows are monthly deliveries (one file per month): a month without rows is missing.
 MONTHLY_TABLES = frozenset(c.table for c in CONTRACTS.values() if c.periodicity == "monthly" and c.period_column == "month")
@@ -47,7 +48,7 @@ class Completeness:
         return not self.missing_months and (share is None or share >= self.threshold)
 
     def sentence(self, lang: str) -> str:
-        """« Données incomplètes : … » naming what is missing, or '' when complete."""
+        """« <the incomplete status> : … » naming what is missing, or '' when complete."""
         fr = lang == "fr"
         parts = []
         if self.missing_months:
@@ -64,8 +65,8 @@ class Completeness:
         if not parts:
             return ""
         if fr:
-            return "Données incomplètes\u00a0: " + "\u00a0; ".join(parts) + "."
-        return "Incomplete data: " + "; ".join(parts) + "."
+            return f"{status_label('incomplete', lang)}\u00a0: " + "\u00a0; ".join(parts) + "."
+        return f"{status_label('incomplete', lang)}: " + "; ".join(parts) + "."
 
     def as_dict(self) -> dict:
         return {"period": self.period.isoformat()[:7] if self.period else None,

@@ -12,17 +12,14 @@ from indicators.forecast_text import explanation
 from indicators.query import NotApplicable, ViewFilters, leaf_select
 from indicators.tables import CONTRACT_OF_TABLE, load_run, source_file
 from indicators.words import describe
+from texts import word
 
 
 def progress_rule(ind, lang: str = "fr") -> str:
-    """How progress and status are derived from the value, with the indicator's thresholds."""
-    on_track, watch = f"{ind.status.on_track:.0%}", f"{ind.status.watch:.0%}"
-    if lang == "fr":
-        return ("progression = (valeur − référence) ÷ (cible finale − référence) ; statut = progression ÷ "
-                f"progression attendue par la trajectoire à la même date (≥ {on_track} en bonne voie, "
-                f"≥ {watch} à surveiller)")
-    return ("progress = (value − baseline) ÷ (final target − baseline); status = progress ÷ progress expected "
-            f"by the trajectory at the same date (≥ {on_track} on track, ≥ {watch} to watch)")
+    """How progress and status are derived from the value, with the indicator's thresholds (words of the status
+    from the message catalogue, so the rule says exactly what the badge says)."""
+    return word("explain.progress_formula", lang, on_track=f"{ind.status.on_track:.0%}",
+                watch=f"{ind.status.watch:.0%}")
 
 
 def explain(engine: Engine, indicator_id: str, as_of: str | date | None = None,

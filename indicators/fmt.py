@@ -12,16 +12,12 @@ from datetime import date
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+import texts
+
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
-UNIT_SUFFIX = {
-    "EUR": ("€", "€"), "pct": ("%", "%"), "documents": ("documents", "documents"), "profils": ("profils", "profiles"),
-    "messages": ("messages", "messages"), "etablissements": ("établissements", "establishments"),
-    "medecins": ("médecins", "doctors"), "solutions": ("solutions", "solutions"), "jours": ("jours", "days"),
-    "acteurs": ("acteurs", "actors"), "ordonnances": ("ordonnances", "prescriptions"),
-    "consultations": ("consultations", "consultations"), "structures": ("structures", "facilities"),
-    "dossiers": ("dossiers", "records"), "boites": ("boîtes", "mailboxes"),
-    "count": ("", ""),
-}
+# Unit words of indicators.yaml's unit codes, from the message catalogue (`count` has none).
+UNIT_SUFFIX = {code: (fr, texts.prefixed("unit.", "en")[code]) for code, fr in texts.prefixed("unit.", "fr").items()
+               if code not in ("points", "pct_points", "progress_points")} | {"count": ("", "")}
 _SCALES = {"fr": ((1e9, "Md"), (1e6, "M"), (1e3, "k")), "en": ((1e9, "bn"), (1e6, "M"), (1e3, "k"))}
 
 
@@ -63,7 +59,7 @@ def value(v: float | None, unit: str, lang: str = "fr", digits: int = 1) -> str:
     return f"{text}\u00a0{suffix}" if suffix else text
 
 
-GAP_UNITS = {"pct_points": ("pts de %", "pct pts"), "progress_points": ("pts d'avancement", "progress pts")}
+GAP_UNITS = {k: (texts.word(f"unit.{k}", "fr"), texts.word(f"unit.{k}", "en")) for k in ("pct_points", "progress_points")}
 
 
 def gap(g: float | None, gap_unit: str, lang: str = "fr") -> str:

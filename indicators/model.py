@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Strict, field_validator, model_validator
 
+import texts
 from indicators.measures import (  # noqa: F401  (re-exported: the engine imports measures from here)
     MEASURE_KINDS,
     AtRiskMeasure,
@@ -43,14 +44,8 @@ Unit = Literal[
     "EUR", "pct", "documents", "profils", "messages", "etablissements", "medecins", "solutions", "jours",
     "acteurs", "ordonnances", "consultations", "structures", "dossiers", "boites", "count",
 ]
-UNIT_LABELS: dict[str, tuple[str, str]] = {  # unit → (French, English) label
-    "EUR": ("€", "€"), "pct": ("%", "%"), "documents": ("documents", "documents"),
-    "profils": ("profils", "profiles"), "messages": ("messages", "messages"),
-    "etablissements": ("établissements", "establishments"), "medecins": ("médecins", "doctors"),
-    "solutions": ("solutions", "solutions"), "jours": ("jours", "days"), "acteurs": ("acteurs", "actors"),
-    "ordonnances": ("ordonnances", "prescriptions"), "consultations": ("consultations", "consultations"),
-    "structures": ("structures", "facilities"), "dossiers": ("dossiers", "records"),
-    "boites": ("boîtes aux lettres", "mailboxes"), "count": ("nombre", "count"),
+UNIT_LABELS: dict[str, tuple[str, str]] = {  # unit → (French, English) label, from the message catalogue
+    code: (fr, texts.prefixed("unit_name.", "en")[code]) for code, fr in texts.prefixed("unit_name.", "fr").items()
 }
 Grain = Literal["month", "quarter", "year"]
 Dimension = Literal["region", "departement", "couloir", "dispositif", "vague", "editeur", "document_type"]

@@ -11,6 +11,7 @@ from etl.sources import CONTRACTS
 from indicators.catalog import Catalogue
 from indicators.model import UNIT_LABELS, CatalogueFile, Filter, Indicator, Measure, Milestone
 from indicators.words import describe as words
+from texts import status_label
 
 SCHEMA_PATH = Path("docs/indicators.schema.json")
 MARKDOWN_PATH = Path("docs/indicators.md")
@@ -156,9 +157,10 @@ def render_markdown(cat: Catalogue) -> str:
         "# Catalogue des indicateurs du Ségur du numérique en santé", "",
         "> Fichier généré par `python -m indicators docs` à partir de `indicators.yaml` : ne pas le modifier "
         "à la main. Schéma du fichier : [indicators.schema.json](indicators.schema.json).", "",
-        f"{len(cat.objectives)} objectifs, {len(cat.indicators)} indicateurs. Statut par défaut : « en bonne voie » "
-        f"si le réalisé atteint {number(d.status.on_track * 100)} % de la trajectoire à date (dans le sens de "
-        f"l'indicateur), « à surveiller » à partir de {number(d.status.watch * 100)} %, « en retard » en dessous. "
+        f"{len(cat.objectives)} objectifs, {len(cat.indicators)} indicateurs. Statut par défaut : "
+        f"« {status_label('on_track', lower=True)} » si le réalisé atteint {number(d.status.on_track * 100)} % de la trajectoire à date (dans le sens de "
+        f"l'indicateur), « {status_label('watch', lower=True)} » à partir de {number(d.status.watch * 100)} %, "
+        f"« {status_label('off_track', lower=True)} » en dessous. "
         f"Fraîcheur par défaut : {_PERIODICITY[d.freshness.periodicity]}, donnée attendue "
         f"{d.freshness.delay_days} jours après la fin de la période.", "",
         "Un jalon *de pilotage, non officiel* est proposé ici faute de cible publiée : la note de l'indicateur "

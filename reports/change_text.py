@@ -8,12 +8,8 @@ from datetime import date, datetime
 
 from appstate.labels import COMMENT_KIND_LABELS, DECISION_STATUS_LABELS, METEO_LEVEL_LABELS, label
 from indicators import fmt
+from texts import status_label
 
-STATUS_LABELS = {"on_track": ("en bonne voie", "on track"), "watch": ("à surveiller", "to watch"),
-                 "off_track": ("en retard", "off track"), "no_target": ("sans cible", "no target"),
-                 "incomplete": ("données incomplètes", "incomplete data"), "no_data": ("sans donnée", "no data")}
-MILESTONE_LABELS = {"reached": ("atteint", "reached"), "missed": ("manqué", "missed"),
-                    "due_soon": ("à échéance proche", "due soon"), "upcoming": ("à venir", "upcoming")}
 NONE = {"fr": "—", "en": "—"}
 
 
@@ -55,9 +51,10 @@ def side_text(c, side: str, lang: str) -> str:
     if x is None:
         return NONE[lang]
     if kind == "status":
-        return label(STATUS_LABELS, x, lang)
+        return status_label(x, lang, lower=True)
     if kind == "milestone":
-        return label(MILESTONE_LABELS, x, lang)
+        state = label("milestone", x, lang)
+        return state[:1].lower() + state[1:]
     if kind == "value":
         return fmt.value(x, detail.get("unit", "count"), lang)
     if kind == "target":

@@ -19,7 +19,7 @@ from etl.sources import CONTRACTS
 from indicators import fmt
 from indicators.compute import Engine, IndicatorResult
 from indicators.tables import source_file
-from reports.change_text import STATUS_LABELS
+from texts import status_label
 
 STATUS_RANK = {"off_track": 0, "watch": 1, "on_track": 2}
 
@@ -59,10 +59,10 @@ def _status(r: IndicatorResult, before: str, after: str, terr: str | None, terr_
     score = (2 if terr is None else 1) + abs(STATUS_RANK[after] - STATUS_RANK[before])
     return [make_change(
         "status", r.id, terr, before, after, rank, score,
-        f"{_name(r, terr_label, 'fr')} : le statut {verb_fr}, de « {STATUS_LABELS[before][0]} » "
-        f"à « {STATUS_LABELS[after][0]} ». {why[0]}",
-        f"{_name(r, terr_label, 'en')}: status {verb_en} from '{STATUS_LABELS[before][1]}' "
-        f"to '{STATUS_LABELS[after][1]}'. {why[1]}", direction="worse" if worse else "better")]
+        f"{_name(r, terr_label, 'fr')} : le statut {verb_fr}, de « {status_label(before, 'fr', lower=True)} » "
+        f"à « {status_label(after, 'fr', lower=True)} ». {why[0]}",
+        f"{_name(r, terr_label, 'en')}: status {verb_en} from '{status_label(before, 'en', lower=True)}' "
+        f"to '{status_label(after, 'en', lower=True)}'. {why[1]}", direction="worse" if worse else "better")]
 
 
 def _value(r: IndicatorResult, before: float | None, after: float | None, when: tuple, terr: str | None,

@@ -1,28 +1,30 @@
-"""Every word the workbook shows, in French and English (sheet names, headers, statuses, notes)."""
+"""Every word the workbook shows, in French and English (sheet names, headers, notes). The words it shares
+with the screen and the committee pack (statuses, directions, the common headings) come from the one message
+catalogue (`texts`, locale/*.po), merged into `TEXT`; a key is defined in one place only."""
 
 from __future__ import annotations
 
-TEXT: dict[str, dict[str, str]] = {
+import texts
+
+_OWN: dict[str, dict[str, str]] = {
     "fr": {
         "title": "Ségur du numérique en santé — export du tableau de bord",
         "sheet.readme": "Lisez-moi", "sheet.summary": "Synthèse", "sheet.budget": "Budget",
         "sheet.definitions": "Définitions", "sheet.provenance": "Provenance",
-        "status.on_track": "En bonne voie", "status.watch": "À surveiller", "status.off_track": "En retard",
-        "status.no_target": "Sans cible", "status.no_data": "Sans donnée", "status.incomplete": "Données incomplètes",
         "fresh.ok": "À jour", "fresh.stale": "Mise à jour attendue",
-        "col.id": "Identifiant", "col.indicator": "Indicateur", "col.objectives": "Objectif(s)", "col.unit": "Unité",
-        "col.value": "Valeur", "col.period": "Période (début)", "col.target_now": "Cible à date",
-        "col.target": "Cible", "col.final_target": "Cible finale", "col.final_date": "Échéance de la cible finale",
-        "col.progress": "Progression", "col.status": "Statut", "col.reason": "Explication",
+        "col.id": "Identifiant", "col.objectives": "Objectif(s)", "col.unit": "Unité",
+        "col.period": "Période (début)", "col.target_now": "Cible à date",
+        "col.target": "Cible", "col.final_date": "Échéance de la cible finale",
+        "col.progress": "Progression", "col.reason": "Explication",
         "col.note": "Note", "note.carried": "valeur reportée : pas de publication ce mois",
-        "col.trend": "Évolution sur la période", "col.forecast": "Prévision",
+        "col.trend": "Évolution sur la période",
         "col.last_period": "Dernière période chargée", "col.expected_next": "Prochaine donnée attendue",
         "col.freshness": "Fraîcheur", "col.national": "Valeur nationale", "col.gap": "Écart au national (points)",
-        "col.objective_id": "Objectif (code)", "col.objective": "Objectif",
+        "col.objective_id": "Objectif (code)",
         "col.weighted_progress": "Progression pondérée", "col.counts": "Indicateurs par statut",
         "col.covered_weight": "Poids couvert par des données",
-        "col.region_code": "Région (code)", "col.region": "Région", "col.departement_code": "Département (code)",
-        "col.departement": "Département", "col.dispositif_code": "Dispositif (code)", "col.dispositif": "Dispositif",
+        "col.region_code": "Région (code)", "col.departement_code": "Département (code)",
+        "col.departement": "Département", "col.dispositif_code": "Dispositif (code)",
         "col.couloir_code": "Couloir", "col.vague": "Vague", "col.year": "Année",
         "col.envelope": "Enveloppe (€)", "col.committed": "Engagé (€)", "col.paid": "Versé (€)",
         "col.to_commit": "Reste à engager (€)", "col.to_pay": "Reste à verser (€)",
@@ -34,7 +36,6 @@ TEXT: dict[str, dict[str, str]] = {
                               "engagé − versé, pour un dispositif qui engage avant de verser (pas les forfaits).",
         "chart.progress": "Progression vers la cible finale",
         "note.breakdown": "Répartition territoriale au mois de {month}.",
-        "budget.national": "National (non territorialisé)",
         "budget.subtotal": "Total des lignes affichées (SOUS.TOTAL, suit les filtres)",
         "budget.total": "Total de toutes les lignes (SOMME)",
         "budget.note": "Engagé = engagements − annulations ; versé = avances + soldes + forfaits ; événements datés "
@@ -76,43 +77,41 @@ TEXT: dict[str, dict[str, str]] = {
         "col.rows_rejected": "Lignes rejetées", "col.etl_version": "Version ETL",
         "col.label_fr": "Libellé (français)", "col.label_en": "Libellé (anglais)", "col.description": "Définition",
         "col.formula": "Formule", "col.direction": "Sens", "col.baseline": "Référence",
-        "col.baseline_date": "Date de référence", "col.milestones": "Jalons", "col.owner": "Responsable",
+        "col.baseline_date": "Date de référence", "col.milestones": "Jalons",
         "col.sources": "Sources", "col.notes": "Réserves", "col.public": "Diffusable", "col.date": "Date",
         "col.milestone": "Jalon", "col.official": "Officiel", "col.milestone_source": "Source de la cible",
-        "direction.up": "À la hausse", "direction.down": "À la baisse", "yes": "Oui", "no": "Non",
+        "yes": "Oui", "no": "Non",
         "reference": "Repère constaté (pas une cible)",
     },
     "en": {
         "title": "Ségur du numérique en santé — dashboard export",
         "sheet.readme": "Read me", "sheet.summary": "Summary", "sheet.budget": "Budget",
         "sheet.definitions": "Definitions", "sheet.provenance": "Provenance",
-        "status.on_track": "On track", "status.watch": "Watch", "status.off_track": "Off track",
-        "status.no_target": "No target", "status.no_data": "No data", "status.incomplete": "Incomplete data",
         "fresh.ok": "Up to date", "fresh.stale": "Update due",
-        "col.id": "Id", "col.indicator": "Indicator", "col.objectives": "Objective(s)", "col.unit": "Unit",
-        "col.value": "Value", "col.period": "Period (start)", "col.target_now": "Target to date",
-        "col.target": "Target", "col.final_target": "Final target", "col.final_date": "Final target date",
-        "col.progress": "Progress", "col.status": "Status", "col.reason": "Explanation",
+        "col.id": "Id", "col.objectives": "Objective(s)", "col.unit": "Unit",
+        "col.period": "Period (start)", "col.target_now": "Target to date",
+        "col.target": "Target", "col.final_date": "Final target date",
+        "col.progress": "Progress", "col.reason": "Explanation",
         "col.note": "Note", "note.carried": "carried forward: nothing published this month",
-        "col.trend": "Change over the period", "col.forecast": "Forecast",
+        "col.trend": "Change over the period",
         "col.last_period": "Last period loaded", "col.expected_next": "Next data expected",
         "col.freshness": "Freshness", "col.national": "National value", "col.gap": "Gap to national (points)",
-        "col.objective_id": "Objective (code)", "col.objective": "Objective",
+        "col.objective_id": "Objective (code)",
         "col.weighted_progress": "Weighted progress", "col.counts": "Indicators by status",
         "col.covered_weight": "Weight covered by data",
-        "col.region_code": "Region (code)", "col.region": "Region", "col.departement_code": "Département (code)",
-        "col.departement": "Département", "col.dispositif_code": "Instrument (code)", "col.dispositif": "Instrument",
+        "col.region_code": "Region (code)", "col.departement_code": "Département (code)",
+        "col.departement": "Département", "col.dispositif_code": "Scheme (code)",
         "col.couloir_code": "Strand", "col.vague": "Wave", "col.year": "Year",
         "col.envelope": "Envelope (€)", "col.committed": "Committed (€)", "col.paid": "Paid (€)",
         "col.to_commit": "Left to commit (€)", "col.to_pay": "Left to pay (€)",
         "col.envelope_cum": "Cumulated envelope (€)", "col.committed_cum": "Cumulated committed (€)",
         "col.paid_cum": "Cumulated paid (€)",
         "budget.stocks_note": "Left, the yearly flows (additive: a pivot table can sum them); right, the stocks per "
-                              "instrument at the as-of month. Left to commit = envelope − committed, only for an "
-                              "instrument with an envelope in the view; left to pay = committed − paid, for an instrument that commits before paying (not lump sums).",
+                              "scheme at the as-of month. Left to commit = envelope − committed, only for a "
+                              "scheme with an envelope in the view; left to pay = committed − paid, for a scheme that commits "
+                              "before paying (not lump sums).",
         "chart.progress": "Progress towards the final target",
         "note.breakdown": "Territorial breakdown in {month}.",
-        "budget.national": "National (not by region)",
         "budget.subtotal": "Total of the rows shown (SUBTOTAL, follows the filters)",
         "budget.total": "Total of all rows (SUM)",
         "budget.note": "Committed = commitments − cancellations; paid = advances + balances + lump sums; events "
@@ -134,8 +133,8 @@ TEXT: dict[str, dict[str, str]] = {
                               "freshness; on the right, the weighted progress of each objective.",
         "readme.how.objective": "Monthly series of the objective's indicators (long format, filterable) and, on "
                                 "the right, their breakdown by territory in the as-of month.",
-        "readme.how.budget": "The flows (envelope, committed, paid) by instrument, strand, wave, region and year, "
-                             "and on the right the stocks and what remains per instrument; the totals under each "
+        "readme.how.budget": "The flows (envelope, committed, paid) by scheme, strand, wave, region and year, "
+                             "and on the right the stocks and what remains per scheme; the totals under each "
                              "table are formulas over its rows.",
         "readme.how.tidy": "Long table: one row per indicator × territory × period (value, target to date, progress, "
                            "status, unit), ready for a pivot table.",
@@ -152,10 +151,12 @@ TEXT: dict[str, dict[str, str]] = {
         "col.rows_rejected": "Rows rejected", "col.etl_version": "ETL version",
         "col.label_fr": "Label (French)", "col.label_en": "Label (English)", "col.description": "Definition",
         "col.formula": "Formula", "col.direction": "Direction", "col.baseline": "Baseline",
-        "col.baseline_date": "Baseline date", "col.milestones": "Milestones", "col.owner": "Owner",
+        "col.baseline_date": "Baseline date", "col.milestones": "Milestones",
         "col.sources": "Sources", "col.notes": "Caveats", "col.public": "Public", "col.date": "Date",
         "col.milestone": "Milestone", "col.official": "Official", "col.milestone_source": "Target source",
-        "direction.up": "Up", "direction.down": "Down", "yes": "Yes", "no": "No",
+        "yes": "Yes", "no": "No",
         "reference": "Observed level (not a target)",
     },
 }
+
+TEXT: dict[str, dict[str, str]] = {lang: {**texts.messages(lang), **words} for lang, words in _OWN.items()}

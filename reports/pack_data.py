@@ -20,7 +20,6 @@ from indicators.query import ViewFilters
 from indicators.rollup import rollup
 from indicators.territory import is_additive
 from reports.pack_sections import (
-    STATUS_ICONS,
     BudgetSection,
     ChangeLine,
     Comment,
@@ -39,6 +38,7 @@ from reports.pack_sections import (
     territories_section,
     texts,
 )
+from texts import render, status_icon
 
 TERRITORY_INDICATOR = "CIT-02"
 SCORECARD_INDICATOR = "USE-02"
@@ -204,7 +204,7 @@ def trajectory(r: IndicatorResult, national: IndicatorResult | None, lang: str) 
 
 def _counts(counts: dict[str, int], tx: dict[str, str]) -> str:
     order = ("on_track", "watch", "off_track", "incomplete", "no_target", "no_data")
-    return " · ".join(f"{counts[k]} {STATUS_ICONS[k]} {tx['status.' + k].lower()}" for k in order if counts.get(k))
+    return " · ".join(f"{counts[k]} {status_icon(k)} {tx['status.' + k].lower()}" for k in order if counts.get(k))
 
 
 def _meta(meta, engine: Engine, as_of: date, region: str | None, lang: str, tx: dict[str, str]) -> PackMeta:
@@ -250,8 +250,8 @@ def gather(engine: Engine, meta=None, as_of: str | date | None = None, region: s
         obj_rows = [rows[i] for i in ids]
         trajs = [trajectory(results[i], nationals.get(i), lang) for i in ids if results[i].not_applicable is None]
         n = {k: sum(r.status.key == k for r in obj_rows) for k in ("on_track", "watch", "off_track")}
-        summary = tx["chart.objective_summary"].format(n=len(trajs), on=n["on_track"], watch=n["watch"],
-                                                        off=n["off_track"])
+        summary = render(tx["chart.objective_summary"], lang, dict(n=len(trajs), on=n["on_track"], watch=n["watch"],
+                                                                   off=n["off_track"]))
         sections.append(ObjectiveSection(obj.id, ro.label, getattr(obj.description, lang), ro, obj_rows, trajs,
                                          [c for c in notes if c.indicator_id in (obj.id, *ids) and not c.couloir],
                                          summary))

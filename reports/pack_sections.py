@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import texts as shared_words
 from appstate.changes import capped
 from indicators import fmt
 from indicators.compute import Engine, IndicatorResult, month_end
@@ -20,16 +21,17 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _TEXT = json.loads((TEMPLATES / "pack_text.json").read_text(encoding="utf-8"))
-STATUS_ICONS = {"on_track": "✔", "watch": "⚠", "off_track": "✖", "no_target": "○", "no_data": "…", "incomplete": "◌"}
 MAX_CHANGES = 30
 OPEN_DECISIONS = ("a_faire", "en_cours")
 
 
 def texts(lang: str) -> dict[str, str]:
-    """Every label of a pack in one language (reports/templates/pack_text.json: key → [fr, en])."""
+    """Every label of a pack in one language: the pack's own (reports/templates/pack_text.json: key → [fr, en])
+    and the words it shares with the screen and the workbook (statuses, decision statuses, comment kinds, common
+    headings), from the one message catalogue (`texts`, locale/*.po)."""
     if lang not in ("fr", "en"):
         raise ValueError(f"langue inconnue « {lang} » (attendu : fr ou en)")
-    return {k: v[0 if lang == "fr" else 1] for k, v in _TEXT.items()}
+    return {**shared_words.messages(lang), **{k: v[0 if lang == "fr" else 1] for k, v in _TEXT.items()}}
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,8 @@ class Status:
 
 
 def status_of(key: str, tx: dict[str, str]) -> Status:
-    key = key if key in STATUS_ICONS else "no_data"
-    return Status(key, STATUS_ICONS[key], tx[f"status.{key}"])
+    key = key if f"status.{key}" in tx else "no_data"
+    return Status(key, shared_words.status_icon(key), tx[f"status.{key}"])
 
 
 def signed(delta: float | None, unit: str, lang: str) -> str:
@@ -175,7 +177,7 @@ def comment_views(comments, region: str | None, lang: str, tx: dict[str, str]) -
         return _get(c, "region_code") == region if region else not (_get(c, "region_code") or
                                                                   _get(c, "departement_code"))
     kept = sorted((c for c in comments if here(c)), key=lambda c: str(_get(c, "created_at") or ""), reverse=True)
-    return [Comment(_get(c, "indicator_id") or "", _get(c, "couloir_code"), tx.get(f"comment.{_get(c, 'kind')}",
+    return [Comment(_get(c, "indicator_id") or "", _get(c, "couloir_code"), tx.get(f"comment_kind.{_get(c, 'kind')}",
                     _get(c, "kind") or ""), _get(c, "body") or "", _get(c, "author") or "",
                     fmt.day(_date(_get(c, "created_at")), lang)) for c in kept]
 
@@ -291,7 +293,7 @@ def decision_lines(decisions, region: str | None, today: date, lang: str, tx: di
     for d in kept:
         due = _date(_get(d, "due_date"))
         overdue = _get(d, "status") in OPEN_DECISIONS and due is not None and due < today
-        status = tx.get(f"decision.{_get(d, 'status')}", _get(d, "status") or "")
+        status = tx.get(f"decision_status.{_get(d, 'status')}", _get(d, "status") or "")
         out.append(DecisionLine(_get(d, "text") or "", _get(d, "owner") or "", fmt.day(due, lang) if due else "—",
                                 f"✖ {status} · {tx['decision.overdue']}" if overdue else status, overdue,
                                 ", ".join(_get(d, "indicator_ids") or ())))

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
+import texts
 from indicators.compute import Engine, parse_month
 from indicators.model import UNIT_LABELS
 from indicators.query import ViewFilters
 from indicators.scope import Scope
 from indicators.tidy import COLUMNS, LEVELS, tidy_table
-from reports.excel_text import TEXT
 from reports.extract_context import ColumnDoc, file_metadata, sheets
 from reports.formats import TABLE_FORMATS, TableOptions
 
@@ -35,7 +35,8 @@ DESCRIPTIONS = {  # column → (label, description), French
     "value": ("Valeur", "Valeur de l'indicateur sur la période, dans son unité"),
     "target": ("Cible à date", "Cible de la trajectoire à la fin de la période, pour ce territoire"),
     "progress": ("Progression", "(valeur − référence) / (cible finale − référence), bornée entre 0 et 1"),
-    "status": ("Statut (code)", "on_track, watch, off_track, no_target, no_data ou incomplete (données incomplètes)"),
+    "status": ("Statut (code)", "on_track, watch, off_track, no_target, no_data ou incomplete "
+                                 f"({texts.status_label('incomplete', lower=True)})"),
     "status_label": ("Statut", "Le statut en toutes lettres"),
     "completeness": ("Complétude", "Part des données attendues reçues (départements ayant transmis, sinon mois "
                      "présents), sur la dernière période de la série ; vide ailleurs"),
@@ -58,8 +59,9 @@ def tidy_frame(engine: Engine, scope: Scope, as_of: str | date | None = None,
                lang: str = "fr") -> pd.DataFrame:
     """The tidy table with the words next to the codes (status_label, unit_label)."""
     df = tidy_table(engine, scope, as_of, indicator_ids, levels, regions, filters, lang)
-    words = TEXT[lang]
-    df.insert(df.columns.get_loc("status") + 1, "status_label", df["status"].map(lambda s: words[f"status.{s}"]))
+    words = texts.prefixed("status.", lang)
+    df.insert(df.columns.get_loc("status") + 1, "status_label",
+              df["status"].map(lambda s: words.get(s) or words["no_data"]))
     df["unit_label"] = df["unit"].map(lambda u: UNIT_LABELS[u][lang == "en"])
     return df
 

@@ -1,19 +1,20 @@
-"""The message catalogue: French by default, English on the toggle. `t(key, lang, **params)`."""
+"""The screen's messages: French by default, English on the toggle. `t(key, lang, **params)`.
+
+The screen's own sentences live in `fr.py` / `en.py`; the words it shares with the exports and packs
+(statuses, milestones, roles, units, dimensions…) come from the one message catalogue, `texts` (locale/*.po),
+merged in here: a key is defined in one place only (a test checks it).
+"""
 
 from __future__ import annotations
 
+import texts
 from dashboard.i18n.en import MESSAGES as EN
 from dashboard.i18n.fr import MESSAGES as FR
+from texts import DEFAULT_LANG, LANGS, normalise_lang
 
-LANGS = ("fr", "en")
-DEFAULT_LANG = "fr"
-CATALOGUES = {"fr": FR, "en": EN}
+__all__ = ["CATALOGUES", "DEFAULT_LANG", "LANGS", "normalise_lang", "t"]
 
-
-def normalise_lang(lang: str | None) -> str:
-    """A supported language code (anything else → French)."""
-    lang = (lang or "").strip().lower()[:2]
-    return lang if lang in LANGS else DEFAULT_LANG
+CATALOGUES = {"fr": {**texts.messages("fr"), **FR}, "en": {**texts.messages("en"), **EN}}
 
 
 def t(key: str, lang: str | None = DEFAULT_LANG, **params: object) -> str:
@@ -21,5 +22,5 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **params: object) -> str:
     lang = normalise_lang(lang)
     template = CATALOGUES[lang].get(key)
     if template is None:
-        template = FR[key]  # a missing French key is a programming error: fail loudly in tests
-    return template.format(**params) if params else template
+        template = CATALOGUES["fr"][key]  # a missing French key is a programming error: fail loudly in tests
+    return texts.render(template, lang, params)

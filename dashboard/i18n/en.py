@@ -58,12 +58,6 @@ MESSAGES: dict[str, str] = {
     "empty.no_warehouse": "No data published. Run `make run` or `python -m etl demo && python -m etl load`.",
     "error.title": "This page could not be displayed",
     "error.page": "Error: {error}. Details are in the server log; the other pages remain available.",
-    "status.on_track": "On track",
-    "status.watch": "Watch",
-    "status.off_track": "Off track",
-    "status.no_target": "No target",
-    "status.no_data": "No data",
-    "status.incomplete": "Incomplete data",
     "chart.see_data": "See the data",
     "chart.summary": "In short",
     "table.rows": "{n} row(s)",
@@ -185,8 +179,6 @@ MESSAGES: dict[str, str] = {
     "terr.scope.region": "Départements of the region {region}; the other départements are left blank. The gap is "
                          "measured against the national total.",
     "terr.map.title": "{measure} by {level}",
-    "terr.map.summary": "As of {month}: {off} {units} out of {total} off track, {watch} to watch. Ahead: {best} "
-                        "({best_value}); last: {worst} ({worst_value}).",
     "terr.map.summary_empty": "No value for these filters as of {month}.",
     "terr.map.outside": "outside the filtered region",
     "terr.hover.value": "Value: {value}",
@@ -210,8 +202,6 @@ MESSAGES: dict[str, str] = {
     "terr.dispersion.basis_value": "Spread of the values across {units}.",
     "terr.dispersion.basis_progress": "Spread of the progress towards the target across {units} (volumes depend on "
                                       "the size of each territory: they do not compare directly).",
-    "terr.dispersion.summary": "From {min} to {max} (median {median}, standard deviation {std}); {off} {units} out "
-                               "of {n} off track.",
     "terr.dispersion.empty": "Not enough values to measure a spread.",
     "terr.dispersion.chart": "Distribution of the {units}",
     "terr.stat.statistic": "Statistic",
@@ -224,7 +214,6 @@ MESSAGES: dict[str, str] = {
     "terr.stat.max": "Maximum",
     "terr.stat.std": "Standard deviation",
     "terr.stat.ratio": "Best / worst ratio",
-    "terr.stat.off_track": "Territories off track",
     "fiche.title": "Territorial profile — {region}",
     "fiche.lead": "Every indicator tracked by region, as of {month}: the region's value, territorial target, "
                   "national value, gap, status and trend (change since the previous period).",
@@ -234,8 +223,6 @@ MESSAGES: dict[str, str] = {
     "fiche.national_map": "National map",
     "fiche.departements_map": "The départements of the region {region} on the map",
     "fiche.indicators.title": "Indicators of the region",
-    "fiche.indicators.summary": "{region}: {off} indicator(s) out of {total} off track, {watch} to watch, {on} on "
-                                "track.",
     "fiche.col.indicator": "Indicator",
     "fiche.col.value": "Region",
     "fiche.col.target": "Target (territorial)",
@@ -243,7 +230,6 @@ MESSAGES: dict[str, str] = {
     "fiche.col.sparkline": "Trend line",
     "fiche.not_available": "Not available for this filter",
     "fiche.departements.title": "Ranking of the départements: {indicator}",
-    "fiche.departements.summary": "{off} département(s) out of {total} off track; ahead: {best}, last: {worst}.",
     "fiche.see_map": "See on the map",
     "fiche.sparkline.alt": "From {start} ({start_value}) to {end} ({end_value})",
     "fiche.sparkline.none": "no series",
@@ -251,7 +237,6 @@ MESSAGES: dict[str, str] = {
     # --- vue d'ensemble et indicateur (début) ---
     "overview.lead": "Situation at the end of {month} · {scope}",
     "scope.national": "All of France",
-    "unit.points": "pts",
     "budget_strip.title": "Budget",
     "budget_strip.more": "See the detailed budget",
     "budget_strip.summary": "{committed} committed, {paid} paid; {at_risk} at risk: committed, not paid yet and "
@@ -312,13 +297,6 @@ MESSAGES: dict[str, str] = {
     "grain.quarter": "Quarter",
     "grain.year": "Year",
     "grain.quarter_label": "Q{q} {year}",
-    "dim.region": "Region",
-    "dim.departement": "Département",
-    "dim.couloir": "Strand",
-    "dim.dispositif": "Scheme",
-    "dim.vague": "Wave",
-    "dim.editeur": "Software vendor",
-    "dim.document_type": "Document type",
     "params.grain_label": "Granularity",
     "params.by_label": "Break down by",
     "params.grain_unknown": "Parameter “grain”: unknown value “{value}” (possible values: {allowed}). Default "
@@ -368,10 +346,6 @@ MESSAGES: dict[str, str] = {
     "chart.millions": "millions",
     "chart.millions_of": "millions of {unit}",
     "chart.count": "count",
-    "milestone.reached": "Reached",
-    "milestone.missed": "Missed",
-    "milestone.due_soon": "Due within 3 months",
-    "milestone.upcoming": "Upcoming",
     "ind.forecast.title": "Forecast",
     "ind.forecast.none": "No forecast for this view (no target or not enough values).",
     "ind.forecast.none_past": "Final deadline passed: no forecast.",
@@ -399,7 +373,6 @@ MESSAGES: dict[str, str] = {
     "ind.breakdown.empty": "No value to break down in this view.",
     "ind.breakdown.unknown_key": "Not specified",
     "ind.breakdown.caption": "Value, target, progress and status by {dim}",
-    "ind.breakdown.summary": "{n} value(s) by {dim}, {off} of them off track.",
     "ind.breakdown.worst": "Furthest behind: {label} ({gap} from the view).",
     "ind.map.title": "Progress towards the target",
     "ind.map.colorbar": "Progress",
@@ -439,9 +412,6 @@ MESSAGES: dict[str, str] = {
     "explain.in.scope": "Target scope",
     "explain.in.periods": "Periods computed",
     "explain.formula": "Formula",
-    "explain.progress_rule": "Progress = (value − baseline) ÷ (final target − baseline). Status: progress ÷ "
-                             "progress expected by the trajectory at the same date (at least {on_track}: on track; "
-                             "at least {watch}: watch; below: off track).",
     "explain.queries": "SQL queries",
     "explain.leaf": "{kind} on {table} (source {source})",
     "explain.sql_label": "SQL query on {table}",
@@ -476,7 +446,6 @@ MESSAGES: dict[str, str] = {
     "budget.lead": "Envelope, committed, paid and left to pay as of {month}. Recovery-plan (PNRR) money stops on "
                    "{pnrr}: what is committed but not paid by then is lost.",
     "budget.no_vague": "No wave",
-    "budget.national": "National (not split by region)",
     "budget.none": "No amount for this view.",
     "budget.envelope.title": "Envelopes differ by source",
     "budget.envelope.sources_differ": "The denominator is the loaded envelope, opened up to the year of the as-of "

@@ -65,12 +65,6 @@ MESSAGES: dict[str, str] = {
     "error.title": "Cette page n'a pas pu être affichée",
     "error.page": "Erreur : {error}. Le détail est dans le journal du serveur ; les autres pages restent disponibles.",
     # Status
-    "status.on_track": "En bonne voie",
-    "status.watch": "À surveiller",
-    "status.off_track": "En retard",
-    "status.no_target": "Sans cible",
-    "status.no_data": "Pas de donnée",
-    "status.incomplete": "Données incomplètes",
     # Components
     "chart.see_data": "Voir les données",
     "chart.summary": "En bref",
@@ -199,8 +193,6 @@ MESSAGES: dict[str, str] = {
     "terr.scope.region": "Départements de la région {region} ; les autres départements sont laissés en blanc. "
                          "L'écart est calculé par rapport à l'ensemble national.",
     "terr.map.title": "{measure} par {level}",
-    "terr.map.summary": "En {month} : {off} {units} sur {total} en retard, {watch} à surveiller. En tête : {best} "
-                        "({best_value}) ; en dernier : {worst} ({worst_value}).",
     "terr.map.summary_empty": "Aucune valeur pour ces filtres en {month}.",
     "terr.map.outside": "hors de la région filtrée",
     "terr.hover.value": "Valeur : {value}",
@@ -224,8 +216,6 @@ MESSAGES: dict[str, str] = {
     "terr.dispersion.basis_value": "Dispersion des valeurs entre {units}.",
     "terr.dispersion.basis_progress": "Dispersion de la progression vers la cible entre {units} (les volumes "
                                       "dépendent de la taille des territoires : ils ne se comparent pas directement).",
-    "terr.dispersion.summary": "De {min} à {max} (médiane {median}, écart-type {std}) ; {off} {units} sur {n} en "
-                               "retard.",
     "terr.dispersion.empty": "Pas assez de valeurs pour mesurer une dispersion.",
     "terr.dispersion.chart": "Répartition des {units}",
     "terr.stat.statistic": "Statistique",
@@ -238,7 +228,6 @@ MESSAGES: dict[str, str] = {
     "terr.stat.max": "Maximum",
     "terr.stat.std": "Écart-type",
     "terr.stat.ratio": "Rapport meilleur / moins bon",
-    "terr.stat.off_track": "Territoires en retard",
     "fiche.title": "Fiche territoriale — {region}",
     "fiche.lead": "Chaque indicateur suivi par région (mois de référence : {month}) : valeur de la région, cible "
                   "territorialisée, valeur nationale, écart, statut et tendance (variation depuis la période "
@@ -249,8 +238,6 @@ MESSAGES: dict[str, str] = {
     "fiche.national_map": "Carte nationale",
     "fiche.departements_map": "Les départements de la région {region} sur la carte",
     "fiche.indicators.title": "Indicateurs de la région",
-    "fiche.indicators.summary": "{region} : {off} indicateur(s) sur {total} en retard, {watch} à surveiller, {on} en "
-                                "bonne voie.",
     "fiche.col.indicator": "Indicateur",
     "fiche.col.value": "Région",
     "fiche.col.target": "Cible (territorialisée)",
@@ -258,8 +245,6 @@ MESSAGES: dict[str, str] = {
     "fiche.col.sparkline": "Évolution",
     "fiche.not_available": "Non disponible pour ce filtre",
     "fiche.departements.title": "Classement des départements : {indicator}",
-    "fiche.departements.summary": "{off} département(s) sur {total} en retard ; en tête : {best}, en dernier : "
-                                  "{worst}.",
     "fiche.see_map": "Voir sur la carte",
     "fiche.sparkline.alt": "Évolution de {start} ({start_value}) à {end} ({end_value})",
     "fiche.sparkline.none": "pas de série",
@@ -267,7 +252,6 @@ MESSAGES: dict[str, str] = {
     # --- vue d'ensemble et indicateur (début) ---
     "overview.lead": "Situation à fin {month} · {scope}",
     "scope.national": "France entière",
-    "unit.points": "pts",
     "budget_strip.title": "Budget",
     "budget_strip.more": "Voir le budget détaillé",
     "budget_strip.summary": "{committed} engagés, {paid} versés ; {at_risk} à risque : engagés, pas encore "
@@ -328,13 +312,6 @@ MESSAGES: dict[str, str] = {
     "grain.quarter": "Trimestre",
     "grain.year": "Année",
     "grain.quarter_label": "T{q} {year}",
-    "dim.region": "Région",
-    "dim.departement": "Département",
-    "dim.couloir": "Couloir",
-    "dim.dispositif": "Dispositif",
-    "dim.vague": "Vague",
-    "dim.editeur": "Éditeur",
-    "dim.document_type": "Type de document",
     "params.grain_label": "Granularité",
     "params.by_label": "Ventiler par",
     "params.grain_unknown": "Paramètre « grain » : valeur inconnue « {value} » (valeurs possibles : {allowed}). "
@@ -385,10 +362,6 @@ MESSAGES: dict[str, str] = {
     "chart.millions": "millions",
     "chart.millions_of": "millions de {unit}",
     "chart.count": "nombre",
-    "milestone.reached": "Atteint",
-    "milestone.missed": "Manqué",
-    "milestone.due_soon": "Échéance dans moins de 3 mois",
-    "milestone.upcoming": "À venir",
     "ind.forecast.title": "Prévision",
     "ind.forecast.none": "Pas de prévision pour cette vue (pas de cible ou pas assez de valeurs).",
     "ind.forecast.none_past": "Échéance finale passée : pas de prévision.",
@@ -416,7 +389,6 @@ MESSAGES: dict[str, str] = {
     "ind.breakdown.empty": "Aucune valeur à ventiler pour cette vue.",
     "ind.breakdown.unknown_key": "Non renseigné",
     "ind.breakdown.caption": "Valeur, cible, progression et statut par {dim}",
-    "ind.breakdown.summary": "{n} valeur(s) par {dim}, dont {off} en retard.",
     "ind.breakdown.worst": "Le plus grand retard : {label} ({gap} par rapport à la vue).",
     "ind.map.title": "Progression vers la cible",
     "ind.map.colorbar": "Progression",
@@ -456,9 +428,6 @@ MESSAGES: dict[str, str] = {
     "explain.in.scope": "Périmètre de la cible",
     "explain.in.periods": "Périodes calculées",
     "explain.formula": "Formule",
-    "explain.progress_rule": "Progression = (valeur − référence) ÷ (cible finale − référence). Statut : progression "
-                             "÷ progression attendue par la trajectoire à la même date (au moins {on_track} : en "
-                             "bonne voie ; au moins {watch} : à surveiller ; en dessous : en retard).",
     "explain.queries": "Requêtes SQL",
     "explain.leaf": "{kind} sur {table} (source {source})",
     "explain.sql_label": "Requête SQL sur {table}",
@@ -493,7 +462,6 @@ MESSAGES: dict[str, str] = {
     "budget.lead": "Enveloppe, engagé, versé et reste à payer à fin {month}. Les crédits du PNRR s'arrêtent le {pnrr} : "
                    "ce qui est engagé mais pas versé d'ici là est perdu.",
     "budget.no_vague": "Sans vague",
-    "budget.national": "National (non territorialisé)",
     "budget.none": "Aucun montant pour cette vue.",
     "budget.envelope.title": "Des enveloppes qui diffèrent selon la source",
     "budget.envelope.sources_differ": "Le dénominateur est l'enveloppe chargée, ouverte jusqu'à l'année du mois de "

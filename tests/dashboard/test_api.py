@@ -73,7 +73,7 @@ def test_values_of_a_view_match_the_engine(api, app):
     assert [r["indicator_id"] for r in body["data"]] == ["CIT-01", "MSS-01"]
     assert row["value"] == pytest.approx(res.current.value) and row["status"] == res.status
     assert row["period"] == res.current.period.isoformat() and row["status_label"] in {
-        "On track", "Watch", "Off track", "No target", "No data"}
+        "On track", "To watch", "Off track", "No target", "No data"}
     assert body["meta"]["filters"] == {"region": "11"} and body["meta"]["as_of"] == res.as_of.isoformat()
 
 

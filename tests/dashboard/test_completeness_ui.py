@@ -15,7 +15,7 @@ def test_the_incomplete_status_has_its_own_icon_and_words():
     fr, en = as_json(status_badge("incomplete", "fr")), as_json(status_badge("incomplete", "en"))
     assert "Données incomplètes" in fr and "◌" in fr and '"data-status": "incomplete"' in fr
     assert "Incomplete data" in en
-    assert "Pas de donnée" not in fr  # not shown as a plain "no data" either
+    assert "Sans donnée" not in fr  # not shown as a plain "no data" either
 
 
 def test_the_table_twin_marks_a_carried_stock():

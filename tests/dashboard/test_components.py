@@ -31,12 +31,12 @@ NN, NB = "\u202f", "\u00a0"
 
 @pytest.mark.parametrize(("status", "icon", "fr", "en"), [
     ("on_track", "✔", "En bonne voie", "On track"),
-    ("watch", "⚠", "À surveiller", "Watch"),
+    ("watch", "⚠", "À surveiller", "To watch"),
     ("off_track", "✖", "En retard", "Off track"),
     ("no_target", "○", "Sans cible", "No target"),
-    ("no_data", "…", "Pas de donnée", "No data"),
-    (None, "…", "Pas de donnée", "No data"),
-    ("bogus", "…", "Pas de donnée", "No data"),
+    ("no_data", "…", "Sans donnée", "No data"),
+    (None, "…", "Sans donnée", "No data"),
+    ("bogus", "…", "Sans donnée", "No data"),
 ])
 def test_status_badge_has_icon_and_text(status, icon, fr, en):
     for lang, label in (("fr", fr), ("en", en)):

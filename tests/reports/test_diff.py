@@ -107,7 +107,7 @@ def test_exact_changes_in_the_committee_order(engines, sessions):
     words = {(c.kind, c.territory): values_text(c, "fr") for c in changes if c.indicator_id or c.kind != "meteo"}
     assert words["status", None] == "à surveiller → en retard"
     assert words["meteo", None] == "Sécurisé → Compromis"
-    assert words["milestone", None] == "à échéance proche → manqué"
+    assert words["milestone", None] == "échéance dans moins de 3 mois → manqué"  # the screen's words
     assert words["decision_overdue", None] == "échéance 1 avr. 2024 → À faire"
     assert _plain(words["value", None]) == "180 documents → 230 documents"
     assert words["new_data", None] == "févr. 2024 → mars 2024"
