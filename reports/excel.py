@@ -42,6 +42,7 @@ from reports.xlsx import (
     unit_format,
     write_table,
 )
+from reports.xlsx_splice import SplicedWorkbook
 from settings import load_settings
 
 URL_KEYS = ("as_of", "region", "departement", "couloir", "dispositif", "vague", "lang", "snapshot")
@@ -72,7 +73,7 @@ def build_workbook(engine: Engine, as_of: str | date | None = None, filters: Vie
     as_of_m = parse_month(as_of) or engine.latest_month()
     tx = TEXT[lang]
     results = {i.id: engine.compute(i.id, as_of_m, view) for i in engine.catalogue.indicators}
-    wb = Workbook()
+    wb = SplicedWorkbook()
     used: set[str] = set()
     readme = wb.active
     readme.title = sheet_title(tx["sheet.readme"], used)

@@ -119,6 +119,50 @@ def arrow_bytes(arr) -> memoryview:
     return memoryview(arr.buffers()[2])[offsets[0]:offsets[-1]] if len(arr) else memoryview(b"")
 
 
+# The cell styles (cellXfs indexes) of the streamed extract's styles.xml; a sheet spliced into an openpyxl
+# workbook passes that workbook's own indexes instead (reports/xlsx_splice.py).
+STREAM_STYLES = {"date": ' s="2"', "datetime": ' s="3"', "decimal": ' s="4"', "quote": ' s="5"', "number": ""}
+
+
+def cells_xml(arr, letter: str, rows, styles: dict | None = None, number_style=None):
+    """The SpreadsheetML cells of one Arrow column (`rows`: the row numbers as strings); a null value gives a
+    null cell (left out of its row). `number_style` (a string, or a string array per row) styles numbers."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    st = styles or STREAM_STYLES
+    t = arr.type
+    ref = pc.binary_join_element_wise(f'<c r="{letter}', rows, '"', "")
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        text, style = arr.cast(pa.string()), ""
+        # One scan finds the rare values that need work; most text columns (codes, ids) need none.
+        if pc.any(pc.match_substring_regex(text, f"{_XML_ILLEGAL}|[&<>]|{_FORMULA_RE}")).as_py():
+            text = pc.replace_substring_regex(text, _XML_ILLEGAL, "")
+            for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+                text = pc.replace_substring(text, a, b)
+            style = pc.if_else(pc.match_substring_regex(text, _FORMULA_RE), st["quote"], "")
+        return pc.binary_join_element_wise(ref, ' t="inlineStr"', style, '><is><t xml:space="preserve">', text,
+                                           "</t></is></c>", "")
+    if pa.types.is_date(t):
+        serial = pc.add(arr.cast(pa.date32()).cast(pa.int32()), _EPOCH_DAYS).cast(pa.string())
+        return pc.binary_join_element_wise(ref, st["date"], "><v>", serial, "</v></c>", "")
+    if pa.types.is_timestamp(t):
+        micros = arr.cast(pa.timestamp("us")).cast(pa.int64()).cast(pa.float64())
+        serial = pc.add(pc.divide(micros, 86_400e6), float(_EPOCH_DAYS)).cast(pa.string())
+        return pc.binary_join_element_wise(ref, st["datetime"], "><v>", serial, "</v></c>", "")
+    if pa.types.is_boolean(t):
+        return pc.binary_join_element_wise(ref, ' t="b"><v>', arr.cast(pa.int8()).cast(pa.string()), "</v></c>", "")
+    if pa.types.is_decimal(t):
+        return pc.binary_join_element_wise(ref, st["decimal"], "><v>", arr.cast(pa.string()), "</v></c>", "")
+    number = st["number"] if number_style is None else number_style
+    if pa.types.is_floating(t):
+        finite = pc.if_else(pc.is_finite(arr), arr, pa.scalar(None, t))
+        return pc.binary_join_element_wise(ref, number, "><v>", finite.cast(pa.string()), "</v></c>", "")
+    if pa.types.is_integer(t):
+        return pc.binary_join_element_wise(ref, number, "><v>", arr.cast(pa.string()), "</v></c>", "")
+    return cells_xml(arr.cast(pa.string()), letter, rows, styles, number_style)
+
+
 class XlsxStream:
     """A one-sheet workbook written batch by batch into a binary stream (seekable or not)."""
 
@@ -145,40 +189,6 @@ class XlsxStream:
             f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData><row r="1">{header}</row>'
         ).encode())
 
-    def _cells(self, arr, letter: str, rows):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        t = arr.type
-        ref = pc.binary_join_element_wise(f'<c r="{letter}', rows, '"', "")
-        if pa.types.is_string(t) or pa.types.is_large_string(t):
-            text, style = arr.cast(pa.string()), ""
-            # One scan finds the rare values that need work; most text columns (codes, ids) need none.
-            if pc.any(pc.match_substring_regex(text, f"{_XML_ILLEGAL}|[&<>]|{_FORMULA_RE}")).as_py():
-                text = pc.replace_substring_regex(text, _XML_ILLEGAL, "")
-                for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-                    text = pc.replace_substring(text, a, b)
-                style = pc.if_else(pc.match_substring_regex(text, _FORMULA_RE), ' s="5"', "")
-            return pc.binary_join_element_wise(ref, ' t="inlineStr"', style, '><is><t xml:space="preserve">', text,
-                                               "</t></is></c>", "")
-        if pa.types.is_date(t):
-            serial = pc.add(arr.cast(pa.date32()).cast(pa.int32()), _EPOCH_DAYS).cast(pa.string())
-            return pc.binary_join_element_wise(ref, ' s="2"><v>', serial, "</v></c>", "")
-        if pa.types.is_timestamp(t):
-            micros = arr.cast(pa.timestamp("us")).cast(pa.int64()).cast(pa.float64())
-            serial = pc.add(pc.divide(micros, 86_400e6), float(_EPOCH_DAYS)).cast(pa.string())
-            return pc.binary_join_element_wise(ref, ' s="3"><v>', serial, "</v></c>", "")
-        if pa.types.is_boolean(t):
-            return pc.binary_join_element_wise(ref, ' t="b"><v>', arr.cast(pa.int8()).cast(pa.string()), "</v></c>", "")
-        if pa.types.is_decimal(t):
-            return pc.binary_join_element_wise(ref, ' s="4"><v>', arr.cast(pa.string()), "</v></c>", "")
-        if pa.types.is_floating(t):
-            finite = pc.if_else(pc.is_finite(arr), arr, pa.scalar(None, t))
-            return pc.binary_join_element_wise(ref, "><v>", finite.cast(pa.string()), "</v></c>", "")
-        if pa.types.is_integer(t):
-            return pc.binary_join_element_wise(ref, "><v>", arr.cast(pa.string()), "</v></c>", "")
-        return self._cells(arr.cast(pa.string()), letter, rows)
-
     def write_batch(self, batch) -> None:
         """Append an Arrow RecordBatch (same columns as the schema)."""
         import pyarrow as pa
@@ -187,7 +197,7 @@ class XlsxStream:
         if batch.num_rows == 0:
             return
         rows = pa.array(range(self.row + 1, self.row + 1 + batch.num_rows), pa.int64()).cast(pa.string())
-        cells = [self._cells(col, letter, rows) for col, letter in zip(batch.columns, self.letters, strict=True)]
+        cells = [cells_xml(col, letter, rows) for col, letter in zip(batch.columns, self.letters, strict=True)]
         xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "", null_handling="skip")
         self.sheet.write(arrow_bytes(xml))
         self.row += batch.num_rows
