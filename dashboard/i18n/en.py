@@ -868,6 +868,10 @@ MESSAGES: dict[str, str] = {
     "export.too_many_rows": "Immediate export limited to {limit} rows (this table has {rows}): start a background "
                             "extract from the Données page.",
     "extract.title": "Large extracts",
+    "extract.tidy.title": "Long table",
+    "extract.tidy.lead": "One row per indicator × territory × month (your territories), ready for a pivot table:",
+    "extract.tidy.api": "To read it from Power Query, R or Python (personal token, « Mon compte » page), see the",
+    "extract.tidy.api_link": "API description (OpenAPI)",
     "extract.lead": "The rows of one fact table, with the view's filters and month. The extract is prepared in "
                     "the background: you can keep browsing other pages meanwhile.",
     "extract.table": "Table",

@@ -885,6 +885,10 @@ MESSAGES: dict[str, str] = {
     "export.too_many_rows": "Export immédiat limité à {limit} lignes (ce tableau en compte {rows}) : lancez une "
                             "extraction en arrière-plan depuis la page Données.",
     "extract.title": "Extractions volumineuses",
+    "extract.tidy.title": "Table longue",
+    "extract.tidy.lead": "Une ligne par indicateur × territoire × mois (vos territoires), prête pour un tableau croisé :",
+    "extract.tidy.api": "Pour la lire depuis Power Query, R ou Python (jeton personnel, page « Mon compte »), voir la",
+    "extract.tidy.api_link": "description de l'API (OpenAPI)",
     "extract.lead": "Les lignes d'une table de faits, avec les filtres et le mois de la vue. L'extraction est "
                     "préparée en arrière-plan : vous pouvez consulter d'autres pages pendant ce temps.",
     "extract.table": "Table",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 import dash_mantine_components as dmc
 import pandas as pd
@@ -216,10 +218,26 @@ def extract_section(page: PageRequest) -> html.Section:
                         className="extract-start"),
         ], className="extract-form"),
         html.Div(id=ids.EXTRACT_PROGRESS, className="extract-progress"),
+        tidy_links(page),
         dcc.Store(id=ids.EXTRACT_JOB, storage_type="session"),
         dcc.Interval(id=ids.EXTRACT_POLL, interval=800, disabled=True),
         section_id="extraction",
     )
+
+
+def tidy_links(page: PageRequest) -> html.Div:
+    """The long table (indicator × territory × month) of the person's scope, from the data API (which applies
+    the scope: a regional reader gets their régions and the national row), and the API's description."""
+    query = urlencode({k: v for k, v in (("lang", page.lang), ("as_of", page.state.as_of)) if v})
+    links = [html.A(label, href=f"/api/v1/tidy?format={fmt}&{query}", download=f"table_longue.{fmt}",
+                    className="download-link tidy-download", id=f"tidy-{fmt}")
+             for fmt, label in (("xlsx", "XLSX"), ("csv", "CSV"), ("parquet", "Parquet"))]
+    return html.Div([
+        html.H3(page.t("extract.tidy.title")),
+        html.P([page.t("extract.tidy.lead"), " ", *[x for a in links for x in (a, " ")]]),
+        html.P([page.t("extract.tidy.api"), " ",
+                html.A(page.t("extract.tidy.api_link"), href="/api/v1/openapi.json", id="api-docs-link")]),
+    ], className="tidy-extract")
 
 
 def extract_progress(job: Job, lang: str) -> list:

@@ -258,3 +258,29 @@ def test_snapshot_values_are_the_frozen_figures(api, app, api_settings):
     assert same["data"][0]["value"] == frozen["data"][0]["value"] and same["meta"]["snapshot"] == meta.id
     regional = _get(api, f"/api/v1/snapshots/{meta.id}?ids=CIT-01", IDF).get_json()
     assert regional["meta"]["filters"] == {"region": "11"}  # a regional person's view, pinned to their région
+
+
+def test_donnees_page_links_the_tidy_table_of_the_persons_scope(api):
+    """The Données page offers the long table in XLSX, CSV and Parquet and the API's description; followed by a
+    regional reader, the links give their région (and the national rows), never another one."""
+    from openpyxl import load_workbook
+
+    from tests.dashboard.render import find_by_id, render
+
+    client, who = api
+    who["scope"] = BRETAGNE
+    page = render(client, "/donnees", "?lang=fr")
+    hrefs = {fmt: find_by_id(page, f"tidy-{fmt}")["props"]["href"] for fmt in ("xlsx", "csv", "parquet")}
+    assert hrefs["xlsx"].startswith("/api/v1/tidy?format=xlsx&") and "lang=fr" in hrefs["xlsx"]
+    assert find_by_id(page, "api-docs-link")["props"]["href"] == "/api/v1/openapi.json"
+    assert _get(api, "/api/v1/openapi.json", BRETAGNE).status_code == 200
+    resp = _get(api, hrefs["csv"], BRETAGNE)
+    assert resp.status_code == 200
+    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    region_at = next(i for i, h in enumerate(rows[0]) if h in ("region_code", "Région (code)"))
+    assert len(rows) > 1 and {r[region_at] for r in rows[1:]} <= {"53", ""}
+    assert "53" in {r[region_at] for r in rows[1:]}
+    wb = load_workbook(io.BytesIO(_get(api, hrefs["xlsx"], BRETAGNE).get_data()))
+    assert wb.worksheets[0].max_row == len(rows)  # the same rows in both formats
+    table = pq.read_table(io.BytesIO(_get(api, hrefs["parquet"], BRETAGNE).get_data()))
+    assert table.num_rows == len(rows) - 1
