@@ -24,15 +24,24 @@ def assert_well_formed_xlsx(path: Path) -> list[str]:
     return names
 
 
-def libreoffice_converts(path: Path, out_dir: Path) -> bool | None:
-    """Convert with LibreOffice headless when it is installed (None when it is not)."""
+def libreoffice_convert(path: Path, out_dir: Path, to: str = "csv") -> Path | None:
+    """Convert with LibreOffice headless when it is installed: the converted file (None when LibreOffice is not
+    installed; an error when the conversion fails)."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:
         return None
     profile = (out_dir / "lo-profile").as_uri()  # a private profile: parallel runs do not share a lock
-    subprocess.run([exe, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "csv", "--outdir",
-                    str(out_dir), str(path)], check=True, capture_output=True, timeout=120)
-    return (out_dir / (path.stem + ".csv")).exists()
+    subprocess.run([exe, f"-env:UserInstallation={profile}", "--headless", "--convert-to", to, "--outdir",
+                    str(out_dir), str(path)], check=True, capture_output=True, timeout=300)
+    out = out_dir / f"{path.stem}.{to}"
+    assert out.exists(), f"LibreOffice n'a pas produit {out.name}"
+    return out
+
+
+def libreoffice_converts(path: Path, out_dir: Path) -> bool | None:
+    """Convert to CSV with LibreOffice headless when it is installed (None when it is not)."""
+    out = libreoffice_convert(path, out_dir)
+    return None if out is None else out.exists()
 
 
 def count_rows(warehouse, sql: str, params: list) -> int:

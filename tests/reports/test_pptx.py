@@ -28,6 +28,7 @@ from tests.reports.test_pack_data import (
     small_engine,
     small_settings,
 )
+from texts import status_label
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +128,31 @@ def test_pack_command_writes_one_fiche_per_region_from_a_snapshot(tmp_path_facto
     brittany = Presentation(out / "cosui-14_2026-10_region-53.pptx")
     notes = " ".join(s.notes_slide.notes_text_frame.text for s in brittany.slides if s.has_notes_slide)
     assert "Campagne d'activation en Bretagne." in notes
+
+
+def test_libreoffice_opens_the_deck_with_every_slide_and_its_figures(engine, deck, tmp_path):
+    """The deck converted to PDF by LibreOffice headless (as a participant without PowerPoint would open it): one
+    page per slide, each slide's title on its page, the indicator table's values and the statuses in words."""
+    from pypdf import PdfReader
+
+    from tests.reports.helpers import libreoffice_convert
+
+    path, prs = deck
+    pdf = libreoffice_convert(path, tmp_path, "pdf")
+    if pdf is None:
+        pytest.skip("LibreOffice (soffice) n'est pas installé")
+    def words(text: str) -> str:  # the icons are drawn from another font: the PDF's text puts them apart
+        return " ".join(text.translate({ord(c): " " for c in "✔⚠✖○…◌▶"}).split())
+
+    pages = [words(p.extract_text()) for p in PdfReader(pdf).pages]
+    assert len(pages) == len(prs.slides)
+    for page, slide in zip(pages, prs.slides, strict=True):
+        assert words(slide.shapes.title.text) in page
+    table = " ".join(pages[2:5])
+    for ind_id in ("USE-01", "CIT-02", "BUD-05"):
+        r = engine.compute(ind_id, AS_OF)
+        for text in (fmt.value(r.current.value, r.indicator.unit, "fr"), fmt.value(r.current.target, r.indicator.unit, "fr")):
+            assert words(text) in table, (ind_id, text)
+    statuses = {engine.compute(i.id, AS_OF).status for i in engine.catalogue.indicators}
+    for code in statuses:
+        assert status_label(code, "fr") in table, code
