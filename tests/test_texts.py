@@ -72,6 +72,14 @@ def test_words_and_their_fallbacks():
         texts.word("no.such.key")
 
 
+def test_the_screen_reads_the_shared_words():
+    from dashboard.i18n import t
+
+    assert t("status.watch", "en") == "To watch" and t("access.role.lecteur", "en") == "Reader"
+    assert t("terr.stat.off_track", "en") == "Territories off track"
+    assert t("ind.breakdown.summary", "fr", n=3, dim="région", off=1) == "3 valeur(s) par région, dont 1 en retard."
+
+
 def test_a_broken_catalogue_says_which_file(tmp_path, monkeypatch):
     bad = tmp_path / "fr" / "LC_MESSAGES"
     bad.mkdir(parents=True)
