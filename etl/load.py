@@ -20,6 +20,7 @@ import duckdb
 
 from etl import slices
 from etl.derived import build_derived
+from etl.direct import insert_clean
 from etl.errors import EtlError
 from etl.read import CSV_SUFFIXES, SUPPORTED_SUFFIXES, FileScan, StagedFile, recognise, scan_file, stage_file
 from etl.reference import DIMENSIONS, load_reference
@@ -134,9 +135,9 @@ class _Loader:
         self.validator = Validator(con, today(settings))
         self.n = 0
         self.touched: set[str] = set()  # sources with a delivery merged in this run
+        self.published_files: set[str] = set()  # their file ids
 
-    def stage_and_validate(self, path: Path, report: FileReport, scan: FileScan | None = None
-                           ) -> tuple[StagedFile, str, str] | None:
+    def stage(self, path: Path, report: FileReport, scan: FileScan | None = None) -> StagedFile | None:
         self.n += 1
         table = f"stg_{self.n}"
         try:
@@ -145,12 +146,36 @@ class _Loader:
             pass  # recognised by its header while staging, or reported then
         try:
             staged = stage_file(self.con, path, table, self.workdir, scan=scan)
-            typed = self.validator.parse(staged)  # a CSV is read here
         except EtlError as e:
             report.error = str(e)
             return None
         report.source = staged.contract.name
         report.detected = staged.detected.describe()
+        return staged
+
+    def publish_directly(self, staged: StagedFile, report: FileReport) -> bool:
+        """Publish a CSV breaking no rule in one pass (etl/direct.py); False: nothing done, validate it."""
+        if not staged.is_view or report.sha256 in self.published_files:
+            return False  # the same bytes twice in a run: their rows could not be told apart
+        inserted = insert_clean(self.con, self.validator, staged, report.sha256, self.run_id)
+        if inserted is None:
+            return False
+        report.rows_read = report.rows_loaded = inserted
+        valid = f"{staged.table}_valid"
+        cols = ", ".join(f'"{n}"' for n in staged.contract.column_names)
+        # our own values (a sha256 in hex, a run id), not user data
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {valid} AS SELECT {cols} FROM {staged.contract.table} "
+                         f"WHERE file_id = '{report.sha256}' AND run_id = '{self.run_id}'")
+        self._publish(staged, valid, report, inserted=True)
+        return True
+
+    def validate(self, staged: StagedFile, report: FileReport) -> tuple[StagedFile, str, str] | None:
+        try:
+            typed = self.validator.parse(staged)  # a CSV is read here
+        except EtlError as e:
+            report.error = str(e)
+            self.drop_staging(staged)
+            return None
         report.rows_read = staged.rows or 0
         if not report.rows_read:
             sheets = f", feuille(s) {', '.join(staged.detected.sheets)}" if staged.detected.sheets else ""
@@ -172,36 +197,53 @@ class _Loader:
     def merge(self, staged: StagedFile, typed: str, problems: str, report: FileReport) -> None:
         """Publish a file's valid rows: they replace the rows of earlier runs in every period they cover (the
         slices of a delivery, docs/data-model.md), and any row with the same natural key."""
-        c: Contract = staged.contract
-        file_id = report.sha256
-        cols = ", ".join(f'"{n}"' for n in c.column_names)
+        cols = ", ".join(f'"{n}"' for n in staged.contract.column_names)
         valid = f"{staged.table}_valid"
         # A view, not a copy: the typed rows minus those with a problem (all of them, usually).
         where = "" if not report.problems_count else (
             f" WHERE NOT EXISTS (SELECT 1 FROM {problems} p WHERE p.__line = t.__line "
             "AND p.__sheet IS NOT DISTINCT FROM t.__sheet)")
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {valid} AS SELECT {cols} FROM {typed} t{where}")
+        self._publish(staged, valid, report, inserted=False)
+        if report.problems_count:
+            self.con.execute(
+                f"INSERT INTO reject SELECT ?, ?, ?, ?, __sheet, __line, column_name, value, rule, message "
+                f"FROM {problems}", [self.run_id, report.sha256, report.file, staged.contract.name])
+
+    def _publish(self, staged: StagedFile, valid: str, report: FileReport, inserted: bool) -> None:
+        """Make the rows of `valid` a file's published rows: replace the earlier runs' rows of their periods and
+        any row with the same natural key; `inserted`: they are in the table already (etl/direct.py)."""
+        c: Contract = staged.contract
+        file_id = report.sha256
+        cols = ", ".join(f'"{n}"' for n in c.column_names)
         periods = f"{staged.table}_periods"
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {periods} AS SELECT DISTINCT {c.period_sql()} AS period "
                          f"FROM {valid}")
-        # Files of one source loaded in the same run form one delivery: each adds to the others' periods.
-        self.con.execute(f"DELETE FROM {c.table} f WHERE f.run_id <> ? AND {c.period_sql('f')} IN "
-                         f"(SELECT period FROM {periods})", [self.run_id])
-        nullable = {col.name for col in c.columns if not col.required}
-        on = " AND ".join(
-            f'f."{k}" IS NOT DISTINCT FROM v."{k}"' if k in nullable else f'f."{k}" = v."{k}"' for k in c.natural_key
-        )
-        # A key holding its period can only be left in this run's rows of those periods; else (an event whose
-        # date moved to another month) it may be anywhere.
-        same_run = " AND f.run_id = ?" if c.period_column in c.natural_key else ""
-        self.con.execute(f"DELETE FROM {c.table} f WHERE EXISTS (SELECT 1 FROM {valid} v WHERE {on}){same_run}",
-                         [self.run_id] if same_run else [])
-        self.con.execute(f"INSERT INTO {c.table} ({cols}, file_id, run_id) SELECT {cols}, ?, ? FROM {valid}",
-                         [file_id, self.run_id])
+        others = True
+        if inserted:  # a first load: nothing else to replace (a count of a table is free)
+            others = self.con.execute(f"SELECT count(*) FROM {c.table}").fetchone()[0] > report.rows_loaded
+        if others:
+            # Files of one source loaded in the same run form one delivery: each adds to the others' periods.
+            self.con.execute(f"DELETE FROM {c.table} f WHERE f.run_id <> ? AND {c.period_sql('f')} IN "
+                             f"(SELECT period FROM {periods})", [self.run_id])
+            nullable = {col.name for col in c.columns if not col.required}
+            on = " AND ".join(f'f."{k}" IS NOT DISTINCT FROM v."{k}"' if k in nullable else f'f."{k}" = v."{k}"'
+                              for k in c.natural_key)
+            # A key holding its period can only be left in this run's rows of those periods; else (an event whose
+            # date moved to another month) it may be anywhere.
+            same_run = " AND f.run_id = ?" if c.period_column in c.natural_key else ""
+            own = " AND NOT (f.file_id = ? AND f.run_id = ?)" if inserted else ""
+            self.con.execute(f"DELETE FROM {c.table} f WHERE EXISTS (SELECT 1 FROM {valid} v WHERE {on})"
+                             f"{same_run}{own}",
+                             ([self.run_id] if same_run else []) + ([file_id, self.run_id] if inserted else []))
+        if not inserted:
+            self.con.execute(f"INSERT INTO {c.table} ({cols}, file_id, run_id) SELECT {cols}, ?, ? FROM {valid}",
+                             [file_id, self.run_id])
+            report.rows_loaded = self.con.execute(f"SELECT count(*) FROM {valid}").fetchone()[0]
         self.con.execute(f"INSERT INTO {slices.DELIVERED} SELECT ?, period, ? FROM {periods}", [c.name, file_id])
         self.con.execute(f"DROP TABLE {periods}")
         self.touched.add(c.name)
-        report.rows_loaded = self.con.execute(f"SELECT count(*) FROM {valid}").fetchone()[0]
+        self.published_files.add(file_id)
         pmin = pmax = None
         if c.column(c.period_column).type in ("date", "month"):
             pmin, pmax = self.con.execute(f'SELECT min("{c.period_column}"), max("{c.period_column}") '
@@ -213,10 +255,6 @@ class _Loader:
             [file_id, c.name, report.file, file_id, staged.path.stat().st_size, self.run_id, archived,
              report.detected, report.rows_read, report.rows_loaded, report.rows_rejected, pmin, pmax],
         )
-        if report.problems_count:
-            self.con.execute(
-                f"INSERT INTO reject SELECT ?, ?, ?, ?, __sheet, __line, column_name, value, rule, message "
-                f"FROM {problems}", [self.run_id, file_id, report.file, c.name])
 
     def archive(self, path: Path, source: str, sha: str) -> str:
         rel = Path("archive") / source / f"{sha}{path.suffix.lower()}"
@@ -248,7 +286,13 @@ def _process(loader: _Loader, files: list[Path], report: RunReport, progress: Pr
         scan = scan_file(path, text=path.suffix.lower() in CSV_SUFFIXES)
         fr = FileReport(file=(names or {}).get(path, path.name), sha256=scan.sha256)
         report.files.append(fr)
-        staged = loader.stage_and_validate(path, fr, scan)
+        staged_file = loader.stage(path, fr, scan)
+        if staged_file is None:
+            continue
+        if publish and loader.publish_directly(staged_file, fr):
+            loader.drop_staging(staged_file)
+            continue
+        staged = loader.validate(staged_file, fr)
         if staged is None:
             continue
         if publish and (loader.lenient or fr.problems_count == 0):
