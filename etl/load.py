@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from etl import slices
-from etl.derived import build_derived
+from etl.derived import carry_or_build
 from etl.direct import insert_clean
 from etl.errors import EtlError
 from etl.read import CSV_SUFFIXES, SUPPORTED_SUFFIXES, FileScan, StagedFile, recognise, scan_file, stage_file
@@ -356,7 +356,8 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
                 else:
                     report.status = "published_with_rejects" if report.problems_count else "published"
                     slices.mark_superseded(con, loader.touched)
-                    build_derived(con)  # etl/derived.py: read-side tables rebuilt from the published facts
+                    # etl/derived.py: read-side tables rebuilt from the published facts when the events changed
+                    carry_or_build(con, "funding_events" in loader.touched, settings.warehouse)
                     _record_run(con, report, files)
                     con.execute("CHECKPOINT")
             finally:

@@ -1,0 +1,126 @@
+"""A clean CSV is published in one statement (etl/direct.py); a file with any problem is undone and goes the
+careful way. And the derived budget tables are copied, not rebuilt, by a run delivering no funding event."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+import etl.load as etl_load
+from etl.derived import DERIVED, VERSION_TABLE, build_derived
+from etl.direct import insert_clean
+from etl.load import create_schema, load
+from etl.read import stage_csv
+from etl.reference import load_reference
+from etl.validate import Validator
+from tests.etl.helpers import make_settings, query, write_csv
+
+DOCS = "month;departement_code;couloir_code;document_type;documents_count\n"
+GOOD = "".join(f"2024-12;{d};biologie;11502-2;{n}\n" for n, d in enumerate(("75", "13", "59", "69"), start=1))
+
+# (name, rows after the good ones): each undoes the insert, whatever rule it breaks and wherever it is
+UNDONE = {
+    "clean": ("", 4),
+    "a type error on the last row": ("2024-12;33;biologie;11502-2;douze\n", None),
+    "an unknown département": ("2024-12;99;biologie;11502-2;5\n", None),
+    "an unknown document type": ("2024-12;33;biologie;00000-0;5\n", None),
+    "a repeated key": ("2024-12;75;biologie;11502-2;9\n", None),
+    "a missing value": ("2024-12;33;;11502-2;5\n", None),
+    "separators only": (";;;;\n", 4),
+}
+
+
+@pytest.fixture
+def con(tmp_path):
+    c = duckdb.connect(str(tmp_path / "w.duckdb"))
+    create_schema(c)
+    load_reference(c, make_settings(tmp_path).reference_dir)
+    c.execute("INSERT INTO fact_documents VALUES (DATE '2024-11-01', '75', 'biologie', '11502-2', 7, 'old', 'r0')")
+    yield c
+    c.close()
+
+
+@pytest.mark.parametrize("case", sorted(UNDONE))
+def test_a_clean_csv_is_inserted_in_one_pass_and_any_problem_undoes_it(con, tmp_path, case):
+    extra, expected = UNDONE[case]
+    path = write_csv(tmp_path / "mes_documents_x.csv", DOCS + GOOD + extra)
+    staged = stage_csv(con, path, "stg_1", tmp_path)
+    got = insert_clean(con, Validator(con, date(2026, 11, 28)), staged, "f1", "r1")
+    assert got == expected
+    rows = con.execute("SELECT departement_code, documents_count, file_id FROM fact_documents ORDER BY rowid").fetchall()
+    if expected is None:
+        assert rows == [("75", 7, "old")]  # as before
+    else:
+        assert rows == [("75", 7, "old"), ("75", 1, "f1"), ("13", 2, "f1"), ("59", 3, "f1"), ("69", 4, "f1")]
+
+
+def test_a_load_publishes_clean_files_directly_and_reports_the_others_as_before(settings, tmp_path, monkeypatch):
+    direct = []
+    real = etl_load.insert_clean
+    monkeypatch.setattr(etl_load, "insert_clean", lambda *a: direct.append(real(*a)) or direct[-1])
+    good = write_csv(tmp_path / "raw" / "mes_documents_a.csv", DOCS + GOOD)
+    bad = write_csv(tmp_path / "raw" / "mssante_messages_b.csv",
+                    "month;departement_code;couloir_code;messages_count\n2024-12;75;biologie;12\n"
+                    "2024-12;13;biologie;-3\n")
+    report = load([good, bad], settings, lenient=True)
+    assert direct == [4, None]  # the clean file in one pass; the other undone, then validated
+    assert report.status == "published_with_rejects"
+    assert [(f.rows_read, f.rows_loaded, f.rows_rejected) for f in report.files] == [(4, 4, 0), (2, 1, 1)]
+    assert [str(p) for p in report.files[1].problems] == [
+        "mssante_messages_b.csv:3:messages_count: valeur -3 inférieure au minimum (attendu : ≥ 0)"]
+    assert query(settings.warehouse, "SELECT count(*), sum(documents_count) FROM fact_documents") == [(4, 10)]
+
+
+EVENTS = ("event_id;dispositif_code;couloir_code;region_code;beneficiary_id;beneficiary_kind;event_type;event_date;"
+          "amount_eur;commitment_ref\n"
+          "C1;SONS-V1-HOP;hopital;11;750712184;finess;commitment;01/03/2024;1000;\n"
+          "P1;SONS-V1-HOP;hopital;11;750712184;finess;advance;01/05/2024;400;C1\n")
+
+
+def test_derived_tables_are_copied_when_no_funding_event_is_delivered(settings, tmp_path, monkeypatch):
+    events = write_csv(tmp_path / "funding_events_2024.csv", EVENTS)
+    assert load([events], settings).status == "published"
+    first = {t: query(settings.warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in DERIVED}
+    assert first["derived_commitment_state"]  # something to carry
+    built = []
+    monkeypatch.setattr(etl_load, "carry_or_build", _spy(built))
+    assert load([write_csv(tmp_path / "mes_documents_x.csv", DOCS + GOOD)], settings).status == "published"
+    assert built == ["copied"]
+    assert {t: query(settings.warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in DERIVED} == first
+    # funding events delivered again: rebuilt from the facts (the payment cancelled out)
+    again = write_csv(tmp_path / "funding_events_2024b.csv", EVENTS.replace("advance;01/05/2024;400", "advance;"
+                                                                            "01/05/2024;300"))
+    assert load([again], settings).status == "published"
+    assert built == ["copied", "built"]
+    assert query(settings.warehouse, "SELECT max(paid_eur) FROM derived_commitment_state") == [(300,)]
+
+
+def test_derived_tables_built_by_other_sql_are_rebuilt_not_copied(settings, tmp_path, monkeypatch):
+    assert load([write_csv(tmp_path / "funding_events_2024.csv", EVENTS)], settings).status == "published"
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute(f"UPDATE {VERSION_TABLE} SET sql_sha256 = 'older'")
+    con.execute("DELETE FROM derived_commitment_state")  # what older SQL would have left differs
+    con.close()
+    built = []
+    monkeypatch.setattr(etl_load, "carry_or_build", _spy(built))
+    assert load([write_csv(tmp_path / "mes_documents_x.csv", DOCS + GOOD)], settings).status == "published"
+    assert built == ["built"]
+    assert query(settings.warehouse, "SELECT count(*) FROM derived_commitment_state") == [(2,)]
+
+
+def _spy(calls: list):
+    real = etl_load.carry_or_build
+
+    def spy(*args):
+        calls.append(real(*args))
+        return calls[-1]
+    return spy
+
+
+def test_build_derived_records_its_sql_version(tmp_path):
+    con = duckdb.connect()
+    create_schema(con)
+    build_derived(con)
+    assert con.execute(f"SELECT count(*) FROM {VERSION_TABLE}").fetchone() == (1,)
