@@ -151,6 +151,8 @@ class _Loader:
             return None
         report.source = staged.contract.name
         report.detected = staged.detected.describe()
+        if not staged.contract.several_producers:
+            report.producer = ""  # one producer: the period is the whole slice
         return staged
 
     def publish_directly(self, staged: StagedFile, report: FileReport) -> bool:
@@ -223,9 +225,15 @@ class _Loader:
         if inserted:  # a first load: nothing else to replace (a count of a table is free)
             others = self.con.execute(f"SELECT count(*) FROM {c.table}").fetchone()[0] > report.rows_loaded
         if others:
-            # Files of one source loaded in the same run form one delivery: each adds to the others' periods.
+            # Files of one source loaded in the same run form one delivery: each adds to the others' periods. Of a
+            # source several producers deliver, a producer's delivery replaces only its own rows of them.
+            producer, params = "", [self.run_id]
+            if c.several_producers:
+                producer = (" AND f.file_id IN (SELECT file_id FROM source_file WHERE source = ? AND "
+                            "coalesce(producer, '') = ?)")
+                params += [c.name, report.producer]
             self.con.execute(f"DELETE FROM {c.table} f WHERE f.run_id <> ? AND {c.period_sql('f')} IN "
-                             f"(SELECT period FROM {periods})", [self.run_id])
+                             f"(SELECT period FROM {periods}){producer}", params)
             nullable = {col.name for col in c.columns if not col.required}
             on = " AND ".join(f'f."{k}" IS NOT DISTINCT FROM v."{k}"' if k in nullable else f'f."{k}" = v."{k}"'
                               for k in c.natural_key)
@@ -240,7 +248,8 @@ class _Loader:
             self.con.execute(f"INSERT INTO {c.table} ({cols}, file_id, run_id) SELECT {cols}, ?, ? FROM {valid}",
                              [file_id, self.run_id])
             report.rows_loaded = self.con.execute(f"SELECT count(*) FROM {valid}").fetchone()[0]
-        self.con.execute(f"INSERT INTO {slices.DELIVERED} SELECT ?, period, ? FROM {periods}", [c.name, file_id])
+        self.con.execute(f"INSERT INTO {slices.DELIVERED} SELECT ?, period, ?, ? FROM {periods}",
+                         [c.name, file_id, report.producer])
         self.con.execute(f"DROP TABLE {periods}")
         self.touched.add(c.name)
         self.published_files.add(file_id)
@@ -251,9 +260,10 @@ class _Loader:
         archived = self.archive(staged.path, c.name, file_id)
         self.con.execute("DELETE FROM source_file WHERE file_id = ?", [file_id])
         self.con.execute(
-            "INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            "INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
             [file_id, c.name, report.file, file_id, staged.path.stat().st_size, self.run_id, archived,
-             report.detected, report.rows_read, report.rows_loaded, report.rows_rejected, pmin, pmax],
+             report.detected, report.rows_read, report.rows_loaded, report.rows_rejected, pmin, pmax,
+             report.producer],
         )
 
     def archive(self, path: Path, source: str, sha: str) -> str:
@@ -277,14 +287,30 @@ def _write_run_report(settings: Settings, report: RunReport) -> None:
     (settings.runs_dir / f"{report.run_id}.json").write_text(report.to_json(), encoding="utf-8")
 
 
+def producer_name(value: str | None) -> str:
+    """A producer as given with --producteur: stripped; refused when it could not name a folder."""
+    name = (value or "").strip()
+    if len(name) > 64 or any(ch in name for ch in "/\\") or any(ord(ch) < 32 for ch in name):
+        raise EtlError(f"producteur « {name[:64]} » refusé : au plus 64 caractères, sans / ni caractère de contrôle "
+                       "(ex. ars-idf, asp)")
+    return name
+
+
+def _producer(name: str, given: str) -> str:
+    """A file's producer: the one given for the run, else the folder holding it under the directory given
+    (`ars-idf/funding_events.csv` → ars-idf), else none ('')."""
+    return given or (name.split("/", 1)[0] if "/" in name else "")
+
+
 def _process(loader: _Loader, files: list[Path], report: RunReport, progress: Progress | None,
-             publish: bool, names: dict[Path, str] | None = None) -> None:
+             publish: bool, names: dict[Path, str] | None = None, producer: str = "") -> None:
     for i, path in enumerate(sorted(files, key=_order), start=1):
         if progress:
             progress(i - 1, len(files), path.name)
         # One read of the bytes gives the sha256 and, for a CSV, what its reader needs to know.
         scan = scan_file(path, text=path.suffix.lower() in CSV_SUFFIXES)
-        fr = FileReport(file=(names or {}).get(path, path.name), sha256=scan.sha256)
+        name = (names or {}).get(path, path.name)
+        fr = FileReport(file=name, sha256=scan.sha256, producer=_producer(name, producer))
         report.files.append(fr)
         staged_file = loader.stage(path, fr, scan)
         if staged_file is None:
@@ -297,7 +323,11 @@ def _process(loader: _Loader, files: list[Path], report: RunReport, progress: Pr
             continue
         if publish and (loader.lenient or fr.problems_count == 0):
             loader.merge(*staged, fr)
-        elif staged[0].contract.name == "solutions":
+            loader.drop_staging(staged[0])
+            continue
+        if not publish and fr.problems_count == 0:  # what it would replace, for the volume guard of `check`
+            slices.record_checked(loader.con, staged[0].contract, staged[1], fr.sha256, fr.producer)
+        if staged[0].contract.name == "solutions":
             # Later deployment files in this run may refer to these solutions.
             loader.con.execute(
                 f"INSERT INTO dim_solution SELECT solution_id, solution_name, editeur_siren, editeur_name, "
@@ -312,16 +342,19 @@ def _process(loader: _Loader, files: list[Path], report: RunReport, progress: Pr
 
 
 def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False,
-         progress: Progress | None = None, accept_shrink: bool = False, author: str | None = None) -> RunReport:
+         progress: Progress | None = None, accept_shrink: bool = False, author: str | None = None,
+         producer: str | None = None) -> RunReport:
     """Validate and publish the given files (default: the raw directory). Never raises for bad input.
 
     `accept_shrink`: publish even when a delivery makes a published period fall beyond its source's tolerance
-    (recorded in the run report and, under `author`, in the app-state audit journal)."""
+    (recorded in the run report and, under `author`, in the app-state audit journal). `producer`: who delivered
+    the files, for the sources several producers deliver (default: the folder holding each file, if any)."""
     report = RunReport(run_id=new_run_id(), command="load", mode="lenient" if lenient else "strict",
                        started_at=datetime.now(), warehouse=str(settings.warehouse))
     building = settings.warehouse.with_name(f"{settings.warehouse.name}.building-{report.run_id}")
     try:
         with _load_lock(settings):
+            given = producer_name(producer)
             args = list(paths or [settings.raw_dir])
             files = discover(args)
             if not files:
@@ -346,7 +379,8 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
                     _copy_previous(con, settings.warehouse)
                 slices.snapshot_published(con)
                 loader = _Loader(settings, con, report.run_id, lenient, workdir)
-                _process(loader, files, report, progress, publish=True, names=display_names(args, files))
+                _process(loader, files, report, progress, publish=True, names=display_names(args, files),
+                         producer=given)
                 failed = any(f.error for f in report.files) or (not lenient and report.problems_count)
                 if not (failed and not lenient):
                     slices.rebuild(con, loader.touched)
@@ -407,10 +441,13 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def check(paths: Iterable[Path], settings: Settings, progress: Progress | None = None) -> RunReport:
-    """Validate files against their contracts without publishing anything."""
+def check(paths: Iterable[Path], settings: Settings, progress: Progress | None = None,
+          producer: str | None = None) -> RunReport:
+    """Validate files against their contracts without publishing anything; when they are valid, say as well
+    which published periods their load would make shrink beyond tolerance (the guard of `load`)."""
     report = RunReport(run_id=new_run_id(), command="check", mode="strict", started_at=datetime.now())
     try:
+        given = producer_name(producer)
         files = discover(paths)
         if not files:
             raise EtlError("aucun fichier à vérifier")
@@ -421,16 +458,23 @@ def check(paths: Iterable[Path], settings: Settings, progress: Progress | None =
         try:
             create_schema(con)
             load_reference(con, settings.reference_dir)
-            if settings.warehouse.exists():
+            published = settings.warehouse.exists()
+            if published:
                 con.execute("ATTACH ? AS pub (READ_ONLY)", [str(settings.warehouse)])
                 con.execute("INSERT INTO dim_solution SELECT * FROM pub.dim_solution")
                 con.execute("DETACH pub")
+            slices.snapshot_for_check(con, settings.warehouse if published else None)
             _process(_Loader(settings, con, report.run_id, False, workdir), files, report, progress, publish=False,
-                     names=display_names(paths, files))
+                     names=display_names(paths, files), producer=given)
+            if published and not report.problems_count:  # as `load`: the guard once every file is valid
+                shrinks = slices.checked_shrinks(con)
+                if shrinks:
+                    report.shrinks = [s.to_dict() for s in shrinks]
+                    report.message = slices.shrink_message(shrinks, accepted=False, checking=True)
         finally:
             con.close()
             shutil.rmtree(workdir, ignore_errors=True)
-        report.status = "problems" if report.problems_count else "ok"
+        report.status = "problems" if report.problems_count or report.shrinks else "ok"
     except EtlError as e:
         report.status = "problems"
         report.message = str(e)

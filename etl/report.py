@@ -23,6 +23,8 @@ class FileReport:
     problems_count: int = 0
     problems: list[Problem] = field(default_factory=list)  # at most MAX_PROBLEMS_SHOWN kept here
     error: str | None = None  # a file-level error (unreadable, unknown source, missing columns)
+    # who delivered it, for a source several producers deliver (--producteur, or its folder); '' : unnamed
+    producer: str = ""
 
 
 @dataclass
