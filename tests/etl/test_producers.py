@@ -158,3 +158,12 @@ def test_check_cli_exits_1_with_the_shrink_in_json(data_dir, settings, tmp_path)
     out = json.loads(result.stdout)
     assert out["status"] == "problems"
     assert [(s["period"], s["rows_before"], s["rows_after"]) for s in out["shrinks"]] == [("2025-10", 10, 3)]
+
+
+def test_the_cli_names_the_producer_of_a_load_and_status_shows_it(data_dir, tmp_path):
+    path = write_csv(tmp_path / "funding_events_2024-12.csv", events("ARS", range(2)))
+    result = run_cli(data_dir, "load", "--producteur", "ars-idf", path, "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [f["producer"] for f in json.loads(result.stdout)["files"]] == ["ars-idf"]
+    shown = run_cli(data_dir, "status")
+    assert "2024-12 (1 période(s), 2 lignes) : ars-idf : funding_events_2024-12.csv" in shown.stdout
