@@ -114,10 +114,18 @@ def build_derived(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {VERSION_TABLE} AS SELECT ? AS sql_sha256", [SQL_VERSION])
 
 
-def carry_or_build(con: duckdb.DuckDBPyConnection, events_changed: bool, previous: Path | None) -> str:
-    """Copy the derived tables of the previous warehouse when the funding events are unchanged and they were
-    built by this SQL, else build them; return which ("copied" or "built")."""
-    if not events_changed and previous is not None and previous.exists():
+def carry_or_build(con: duckdb.DuckDBPyConnection, events_changed: bool, previous: Path | None,
+                   in_place: bool = False) -> str:
+    """Keep (`in_place`: the warehouse being built is a copy of the previous one) or copy the derived tables of
+    the previous warehouse when the funding events are unchanged and they were built by this SQL, else build
+    them; return which ("kept", "copied" or "built")."""
+    if not events_changed and in_place:
+        present = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+        if VERSION_TABLE in present and set(DERIVED) <= present and con.execute(
+                f"SELECT count(*) FROM {VERSION_TABLE} WHERE sql_sha256 = ?", [SQL_VERSION]).fetchone()[0] == 1:
+            return "kept"
+    elif not events_changed and previous is not None and previous.exists():
         con.execute("ATTACH ? AS prev_derived (READ_ONLY)", [str(previous)])
         try:
             present = {r[0] for r in con.execute(

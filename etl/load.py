@@ -18,12 +18,14 @@ from pathlib import Path
 
 import duckdb
 
+from etl import building as warehouse_build
 from etl import slices
+from etl.building import create_schema
 from etl.derived import carry_or_build
 from etl.direct import insert_clean
 from etl.errors import EtlError
 from etl.read import CSV_SUFFIXES, SUPPORTED_SUFFIXES, FileScan, StagedFile, recognise, scan_file, stage_file
-from etl.reference import DIMENSIONS, load_reference
+from etl.reference import load_reference
 from etl.report import MAX_PROBLEMS_SHOWN, FileReport, RunReport
 from etl.sources import CONTRACTS, LOAD_ORDER, Contract
 from etl.validate import Validator
@@ -31,7 +33,6 @@ from settings import Settings
 
 ETL_VERSION = "1.0"
 LOAD_MEMORY_LIMIT = "700MB"
-SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 Progress = Callable[[int, int, str], None]
 
 
@@ -79,13 +80,6 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    lines = [ln.split("--", 1)[0] for ln in SCHEMA_SQL.read_text(encoding="utf-8").splitlines()]
-    for statement in "\n".join(lines).split(";"):
-        if statement.strip():
-            con.execute(statement)
-
-
 def new_run_id() -> str:
     return datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
 
@@ -99,29 +93,6 @@ def _load_lock(settings: Settings):
         except BlockingIOError as e:
             raise EtlError("un autre chargement est en cours (verrou data/.load.lock) : réessayez après") from e
         yield
-
-
-def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
-    """Carry the published facts, lineage and runs into the new warehouse (by column name)."""
-    con.execute("ATTACH ? AS prev (READ_ONLY)", [str(previous)])
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()]
-        for table in tables:
-            if table in DIMENSIONS or table == "dim_month":
-                continue
-            old_cols = {r[0] for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE database_name = 'prev' AND table_name = ?",
-                [table]).fetchall()}
-            if not old_cols:
-                continue
-            new_cols = [r[0] for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-                "AND table_name = ? ORDER BY column_index", [table]).fetchall()]
-            cols = ", ".join(f'"{c}"' for c in new_cols if c in old_cols)
-            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM prev.{table}")
-    finally:
-        con.execute("DETACH prev")
 
 
 class _Loader:
@@ -367,16 +338,16 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
             settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
             workdir = settings.data_dir / "tmp" / f"load-{report.run_id}"
             workdir.mkdir(parents=True, exist_ok=True)
-            con = duckdb.connect(str(building))
-            try:
+            def configure(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute("SET preserve_insertion_order = true")
                 con.execute("SET temp_directory = ?", [str(workdir)])
                 # Bounded memory whatever the file sizes: DuckDB spills to the work directory beyond this.
                 con.execute("SET memory_limit = ?", [LOAD_MEMORY_LIMIT])
-                create_schema(con)
+
+            # A copy of the published file (only what the run changes is rewritten), etl/building.py
+            con, in_place = warehouse_build.start(building, settings.warehouse, configure)
+            try:
                 load_reference(con, settings.reference_dir)
-                if settings.warehouse.exists():
-                    _copy_previous(con, settings.warehouse)
                 slices.snapshot_published(con)
                 loader = _Loader(settings, con, report.run_id, lenient, workdir)
                 _process(loader, files, report, progress, publish=True, names=display_names(args, files),
@@ -391,7 +362,7 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
                     report.status = "published_with_rejects" if report.problems_count else "published"
                     slices.mark_superseded(con, loader.touched)
                     # etl/derived.py: read-side tables rebuilt from the published facts when the events changed
-                    carry_or_build(con, "funding_events" in loader.touched, settings.warehouse)
+                    carry_or_build(con, "funding_events" in loader.touched, settings.warehouse, in_place)
                     _record_run(con, report, files)
                     con.execute("CHECKPOINT")
             finally:

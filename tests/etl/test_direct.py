@@ -8,6 +8,7 @@ from datetime import date
 import duckdb
 import pytest
 
+import etl.building as building
 import etl.load as etl_load
 from etl.derived import DERIVED, VERSION_TABLE, build_derived
 from etl.direct import insert_clean
@@ -79,21 +80,25 @@ EVENTS = ("event_id;dispositif_code;couloir_code;region_code;beneficiary_id;bene
           "P1;SONS-V1-HOP;hopital;11;750712184;finess;advance;01/05/2024;400;C1\n")
 
 
-def test_derived_tables_are_copied_when_no_funding_event_is_delivered(settings, tmp_path, monkeypatch):
+@pytest.mark.parametrize("in_place", [True, False], ids=["copy of the file", "fresh schema"])
+def test_derived_tables_are_kept_when_no_funding_event_is_delivered(settings, tmp_path, monkeypatch, in_place):
     events = write_csv(tmp_path / "funding_events_2024.csv", EVENTS)
     assert load([events], settings).status == "published"
     first = {t: query(settings.warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in DERIVED}
     assert first["derived_commitment_state"]  # something to carry
     built = []
     monkeypatch.setattr(etl_load, "carry_or_build", _spy(built))
+    if not in_place:  # as when the published warehouse's schema cannot be upgraded in place
+        monkeypatch.setattr(building, "upgrade_in_place", lambda con: False)
     assert load([write_csv(tmp_path / "mes_documents_x.csv", DOCS + GOOD)], settings).status == "published"
-    assert built == ["copied"]
+    kept = "kept" if in_place else "copied"
+    assert built == [kept]
     assert {t: query(settings.warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in DERIVED} == first
-    # funding events delivered again: rebuilt from the facts (the payment cancelled out)
+    # funding events delivered again: rebuilt from the facts
     again = write_csv(tmp_path / "funding_events_2024b.csv", EVENTS.replace("advance;01/05/2024;400", "advance;"
                                                                             "01/05/2024;300"))
     assert load([again], settings).status == "published"
-    assert built == ["copied", "built"]
+    assert built == [kept, "built"]
     assert query(settings.warehouse, "SELECT max(paid_eur) FROM derived_commitment_state") == [(300,)]
 
 
@@ -124,3 +129,48 @@ def test_build_derived_records_its_sql_version(tmp_path):
     create_schema(con)
     build_derived(con)
     assert con.execute(f"SELECT count(*) FROM {VERSION_TABLE}").fetchone() == (1,)
+
+
+# --- the warehouse built as a copy of the published file ---------------------------------------------------
+
+
+def test_a_published_warehouse_is_upgraded_in_place_when_the_schema_only_adds(settings, tmp_path):
+    """An older warehouse (no source_period, no producer columns) is copied and brought to the schema."""
+    assert load([write_csv(tmp_path / "mes_documents_x.csv", DOCS + GOOD)], settings).status == "published"
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("DROP TABLE source_period")
+    con.execute("ALTER TABLE source_file DROP COLUMN producer")
+    con.close()
+    copy = tmp_path / "copy.duckdb"
+    con, in_place = building.start(copy, settings.warehouse, lambda c: None)
+    try:
+        assert in_place
+        cols = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = "
+                                          "'source_file' ORDER BY column_index").fetchall()]
+        assert cols[-2:] == ["superseded_by", "producer"]
+        assert con.execute("SELECT count(*), count(producer) FROM source_file").fetchone() == (1, 0)
+        assert con.execute("SELECT count(*) FROM source_period").fetchone() == (0,)
+        assert con.execute("SELECT sum(documents_count) FROM fact_documents").fetchone() == (10,)
+    finally:
+        con.close()
+    november = write_csv(tmp_path / "mes_documents_y.csv", DOCS + GOOD.replace("2024-12", "2024-11"))
+    report = load([november], settings)
+    assert report.status == "published", report.to_text()
+    assert query(settings.warehouse, "SELECT strftime(month, '%Y-%m'), count(*) FROM fact_documents GROUP BY ALL "
+                 "ORDER BY 1") == [("2024-11", 4), ("2024-12", 4)]
+
+
+def test_a_warehouse_whose_columns_differ_otherwise_is_rebuilt_from_a_fresh_schema(settings, tmp_path):
+    assert load([write_csv(tmp_path / "mes_documents_x.csv", DOCS + GOOD)], settings).status == "published"
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("ALTER TABLE fact_documents ALTER documents_count TYPE INTEGER")  # retyped: not an addition
+    con.close()
+    copy = tmp_path / "copy.duckdb"
+    con, in_place = building.start(copy, settings.warehouse, lambda c: None)
+    try:
+        assert not in_place
+        assert con.execute("SELECT data_type FROM duckdb_columns() WHERE table_name = 'fact_documents' AND "
+                           "column_name = 'documents_count'").fetchone() == ("BIGINT",)
+        assert con.execute("SELECT sum(documents_count) FROM fact_documents").fetchone() == (10,)
+    finally:
+        con.close()
