@@ -167,3 +167,6 @@ def test_the_cli_names_the_producer_of_a_load_and_status_shows_it(data_dir, tmp_
     assert [f["producer"] for f in json.loads(result.stdout)["files"]] == ["ars-idf"]
     shown = run_cli(data_dir, "status")
     assert "2024-12 (1 période(s), 2 lignes) : ars-idf : funding_events_2024-12.csv" in shown.stdout
+    checked = run_cli(data_dir, "check", "--producteur", "ars-idf", path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "funding_events_2024-12.csv → funding_events, producteur ars-idf (CSV;" in checked.stdout
