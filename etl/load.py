@@ -7,7 +7,6 @@ connection to the old file (still valid after the rename) and see the new one wh
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import secrets
 import shutil
@@ -21,13 +20,14 @@ import duckdb
 from etl import building as warehouse_build
 from etl import slices
 from etl.building import create_schema
+from etl.delivery import discover, display_names, load_order, producer_name, producer_of
 from etl.derived import carry_or_build
 from etl.direct import insert_clean
 from etl.errors import EtlError
-from etl.read import CSV_SUFFIXES, SUPPORTED_SUFFIXES, FileScan, StagedFile, recognise, scan_file, stage_file
+from etl.read import CSV_SUFFIXES, FileScan, StagedFile, recognise, scan_file, stage_file
 from etl.reference import load_reference
 from etl.report import MAX_PROBLEMS_SHOWN, FileReport, RunReport
-from etl.sources import CONTRACTS, LOAD_ORDER, Contract
+from etl.sources import CONTRACTS, Contract
 from etl.validate import Validator
 from settings import Settings
 
@@ -38,46 +38,6 @@ Progress = Callable[[int, int, str], None]
 
 def today(settings: Settings) -> date:
     return date.fromisoformat(settings.today) if settings.today else date.today()
-
-
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Every supported file under the given files/directories (sorted, hidden and lock files skipped)."""
-    found: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
-        elif p.exists():
-            found.append(p)
-        else:
-            raise EtlError("fichier ou dossier introuvable", file=str(p))
-    return [f for f in found if not f.name.startswith((".", "~$"))]
-
-
-def display_names(args: Iterable[Path], files: list[Path]) -> dict[Path, str]:
-    """How a file is named in reports and lineage: its path under the folder given (`ars_idf/x.csv`), so two
-    producers' files with the same name are two files; a file given directly keeps its bare name."""
-    roots = [Path(a) for a in args if Path(a).is_dir()]
-    names = {}
-    for f in files:
-        root = next((r for r in roots if f.is_relative_to(r)), None)
-        names[f] = f.relative_to(root).as_posix() if root else f.name
-    return names
-
-
-def _order(path: Path) -> int:
-    try:
-        return LOAD_ORDER.index(recognise(path).name)
-    except EtlError:
-        return len(LOAD_ORDER)
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def new_run_id() -> str:
@@ -258,30 +218,15 @@ def _write_run_report(settings: Settings, report: RunReport) -> None:
     (settings.runs_dir / f"{report.run_id}.json").write_text(report.to_json(), encoding="utf-8")
 
 
-def producer_name(value: str | None) -> str:
-    """A producer as given with --producteur: stripped; refused when it could not name a folder."""
-    name = (value or "").strip()
-    if len(name) > 64 or any(ch in name for ch in "/\\") or any(ord(ch) < 32 for ch in name):
-        raise EtlError(f"producteur « {name[:64]} » refusé : au plus 64 caractères, sans / ni caractère de contrôle "
-                       "(ex. ars-idf, asp)")
-    return name
-
-
-def _producer(name: str, given: str) -> str:
-    """A file's producer: the one given for the run, else the folder holding it under the directory given
-    (`ars-idf/funding_events.csv` → ars-idf), else none ('')."""
-    return given or (name.split("/", 1)[0] if "/" in name else "")
-
-
 def _process(loader: _Loader, files: list[Path], report: RunReport, progress: Progress | None,
              publish: bool, names: dict[Path, str] | None = None, producer: str = "") -> None:
-    for i, path in enumerate(sorted(files, key=_order), start=1):
+    for i, path in enumerate(sorted(files, key=load_order), start=1):
         if progress:
             progress(i - 1, len(files), path.name)
         # One read of the bytes gives the sha256 and, for a CSV, what its reader needs to know.
         scan = scan_file(path, text=path.suffix.lower() in CSV_SUFFIXES)
         name = (names or {}).get(path, path.name)
-        fr = FileReport(file=name, sha256=scan.sha256, producer=_producer(name, producer))
+        fr = FileReport(file=name, sha256=scan.sha256, producer=producer_of(name, producer))
         report.files.append(fr)
         staged_file = loader.stage(path, fr, scan)
         if staged_file is None:

@@ -41,9 +41,15 @@ def rebuild(con: duckdb.DuckDBPyConnection, sources: Iterable[str]) -> None:
         con.execute("DELETE FROM source_period WHERE source = ?", [name])
         # each file's producer, from its lineage (a file of a warehouse older than producers: none, '')
         con.execute(f"INSERT INTO source_period ({PERIOD_COLUMNS}) SELECT ?, g.period, g.file_id, g.n, g.t, "
-                    "coalesce(s.producer, '') FROM (SELECT {period} AS period, file_id, count(*) AS n, {total} AS t "
-                    "FROM {table} GROUP BY period, file_id) g LEFT JOIN source_file s USING (file_id)".format(
-                        period=c.period_sql(), total=_total_sql(c), table=c.table), [name])
+                    f"coalesce(s.producer, '') FROM ({_per_file(c)}) g LEFT JOIN source_file s USING (file_id)",
+                    [name])
+
+
+def _per_file(c: Contract, database: str = "") -> str:
+    """SQL of a source's rows and total per (period, file), from its fact table (in `database`, if given)."""
+    table = f"{database}.{c.table}" if database else c.table
+    return (f"SELECT {c.period_sql()} AS period, file_id, count(*) AS n, {_total_sql(c)} AS t FROM {table} "
+            "GROUP BY period, file_id")
 
 
 def snapshot_published(con: duckdb.DuckDBPyConnection) -> None:
@@ -86,9 +92,8 @@ def _copy_published(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
             present = {r[0] for r in con.execute("SELECT DISTINCT source FROM source_period").fetchall()}
         for c in CONTRACTS.values():
             if c.name not in present and c.table in tables:
-                con.execute(f"INSERT INTO source_period ({PERIOD_COLUMNS}) SELECT ?, {c.period_sql()} AS period, "
-                            f"file_id, count(*), {_total_sql(c)}, '' FROM pub.{c.table} GROUP BY period, file_id",
-                            [c.name])
+                con.execute(f"INSERT INTO source_period ({PERIOD_COLUMNS}) SELECT ?, period, file_id, n, t, '' "
+                            f"FROM ({_per_file(c, 'pub')})", [c.name])
     finally:
         con.execute("DETACH pub")
 
