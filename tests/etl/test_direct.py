@@ -174,3 +174,22 @@ def test_a_warehouse_whose_columns_differ_otherwise_is_rebuilt_from_a_fresh_sche
         assert con.execute("SELECT sum(documents_count) FROM fact_documents").fetchone() == (10,)
     finally:
         con.close()
+
+
+def test_the_same_bytes_twice_in_one_run_count_once(settings, tmp_path):
+    """The second copy cannot be told apart by (file_id, run_id): it goes the careful way, and replaces the first."""
+    a = write_csv(tmp_path / "a" / "mes_documents_x.csv", DOCS + GOOD)
+    b = write_csv(tmp_path / "b" / "mes_documents_x.csv", DOCS + GOOD)
+    report = load([a, b], settings)
+    assert report.status == "published", report.to_text()
+    assert [f.rows_loaded for f in report.files] == [4, 4]
+    assert query(settings.warehouse, "SELECT count(*), sum(documents_count) FROM fact_documents") == [(4, 10)]
+
+
+def test_a_csv_the_reader_refuses_is_the_same_file_error_in_a_load(settings, tmp_path):
+    rows = [f"2024-12;{d:02d};biologie;11502-2;1" for d in range(10, 95)] * 3
+    text = DOCS + "\n".join(rows) + "\n2024-12;75;biologie;11502-2;" + "9" * 3_000_000 + "\n"
+    report = load([write_csv(tmp_path / "mes_documents_long.csv", text)], settings)
+    assert report.status == "failed"
+    assert report.files[0].error.startswith("mes_documents_long.csv: lecture CSV impossible (CSV; encodage utf-8")
+    assert not settings.warehouse.exists()
