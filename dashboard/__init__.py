@@ -54,8 +54,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     install(app.server, AppContext.build(settings))
     guards.register(app.server, settings)  # body, URL and asset limits: French 4xx, no traceback
     renderer.shared(settings.image_idle_s)
-    rate_limits.install(app.server, settings.rate_per_person, settings.rate_overall, settings.rate_storage,
-                        settings.app_db)
+    rate_limits.install(app.server, settings.rate_per_person, settings.rate_overall, settings.rate_storage)
     app.layout = shell.layout()
     callbacks.register(app)
     identity.register(app)  # header: who is signed in, sign-out

@@ -70,8 +70,12 @@ def _words(text: str) -> str:
     return f"{count.strip()} par {units.get(unit.strip(), unit.strip())}"
 
 
-def install(server: flask.Flask, per_person: str, overall: str, storage_uri: str, app_db: str = "") -> None:
-    server.extensions[EXTENSION] = Rates(per_person, overall, storage_uri, app_db)
+def install(server: flask.Flask, per_person: str, overall: str, storage_uri: str) -> None:
+    """The app's rates (appstate:// counts in the app-state database of the app's settings)."""
+    from dashboard.context import EXTENSION as CONTEXT
+
+    context = server.extensions.get(CONTEXT)
+    server.extensions[EXTENSION] = Rates(per_person, overall, storage_uri, context.settings.app_db if context else "")
 
     def limited():  # the reports' export routes (a blueprint's hooks run after the app's: the Scope is set)
         try:
