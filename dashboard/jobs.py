@@ -30,9 +30,8 @@ from pathlib import Path
 import flask
 
 from dashboard import job_limits
-from dashboard.access import current_scope
 from dashboard.job_limits import JobRefused, Limits, owner_key
-from reports.extracts import ExtractError, plan_extract
+from reports.extracts import plan_extract
 from reports.xlsx import export_filename
 
 log = logging.getLogger(__name__)
@@ -190,8 +189,11 @@ class JobRegistry:
                     continue
             try:
                 plan = planner(job)
-            except ValueError as e:  # ExtractError, PackError, SnapshotError: a French sentence
-                job.status, job.error = "failed", f"Reprise impossible après l'arrêt d'un serveur : {e}"
+            except Exception as e:  # noqa: BLE001 - one bad job never blocks the others' take-over
+                if not isinstance(e, ValueError):  # ExtractError, PackError, SnapshotError: French sentences
+                    log.exception("job %s cannot be planned again", job.id)
+                reason = str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
+                job.status, job.error = "failed", f"Reprise impossible après l'arrêt d'un serveur : {reason}"
                 self._save(job)
                 continue
             log.info("job %s taken over (was %s)", job.id, job.status)
@@ -311,35 +313,5 @@ def registry(server: flask.Flask | None = None) -> JobRegistry:
 _registry_lock = threading.Lock()
 
 
-SEPARATORS = {";": ";", ",": ",", "tab": "\t"}
-
-
-def start_for_view(search: str | None, table: str, fmt: str, sep: str | None = ";",
-                   decimal: str | None = "comma") -> Job:
-    """Start an extract of `table` for the view of the page URL `search` (filters, as-of: the latest month
-    when none is chosen, as the export routes do), owned by the signed-in person. ExtractError (French
-    message) for bad input, JobRefused when the limits are reached."""
-    from dashboard import rate_limits
-    from dashboard.context import current
-    from dashboard.state import parse_search, parse_view_state
-    from indicators.query import ViewFilters
-
-    try:
-        rate_limits.check("export")
-    except rate_limits.RateLimited as e:
-        raise JobRefused(str(e)) from e
-    context = current()
-    months = context.months()
-    state, messages = parse_view_state(parse_search(search), context.reference, months)
-    if state.denied:
-        raise ExtractError(messages[-1] if messages else "accès non autorisé à cette région")
-    if sep not in SEPARATORS:
-        raise ExtractError(f"séparateur inconnu « {sep} » (attendu : ; , ou tab)")
-    filters = ViewFilters(state.region, state.departement, state.couloir, state.dispositif, state.vague)
-    return registry().start(context.settings.warehouse, table, fmt, filters, state.as_of or context.default_month(),
-                            SEPARATORS[sep], decimal != "point", owner=current_scope().login)
-
-
-def visible_job(job: Job | None) -> Job | None:
-    """The job if the request's person started it (a job id is no key to somebody else's file)."""
-    return job if job is not None and job.owner == current_scope().login and current_scope().signed_in else None
+# The request side (start an extract for a page's view, the owner check), kept importable from here.
+from dashboard.job_requests import SEPARATORS, start_for_view, visible_job  # noqa: E402,F401

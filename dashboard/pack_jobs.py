@@ -51,6 +51,9 @@ def planner(context):
     """The pack planner of a registry: a job's params → its PackPlan (SnapshotError if the snapshot is gone)."""
     def plan(job: Job) -> PackPlan:
         p = job.params
+        if not p.get("snapshot_id") or p.get("fmt") not in ("pdf", "pptx", "xlsx"):
+            raise ValueError("travail sans instantané ni format (laissé par une version précédente) : redemandez "
+                             "le dossier depuis la page Comité")
         context.snapshot(p["snapshot_id"])  # deleted meanwhile: the job fails with the French reason
         return PackPlan(context, p["snapshot_id"], p["fmt"], p.get("region"), p.get("lang") or "fr")
 
@@ -81,6 +84,9 @@ def request_pack(context, scope, name: str, region: str | None, lang: str | None
     if cached is not None:
         job.file_name = cached.name
         return reg.finished_now(job, cached)
+    if not scope.signed_in:  # a build is heavy work: it needs somebody it counts against (and who alone gets it)
+        raise PackRequestError("la préparation d'un dossier demande une connexion (un dossier déjà préparé reste "
+                               "téléchargeable sans connexion)", 403)
     rate_limits.check("export")
     return reg.enqueue(job, PackPlan(context, snapshot_id, fmt, region, lang),
                        admitted=lambda: _same_pack(reg, scope.login, params, active_only=True))

@@ -1,19 +1,20 @@
 """The Comité page's pack buttons: each asks the background queue for a pack (dashboard/pack_jobs.py), then an
-Interval follows the job until its download link shows. The job id lives in the browser session, so leaving
+Interval follows the job until its download link shows (the callback is the page's: Dash runs page modules
+again for each app, so their callbacks are registered with every app). The job id lives in the browser session, so leaving
 the page and coming back resumes the progress; only the person who asked sees the job (visible_job)."""
 
 from __future__ import annotations
 
 import time
 
-import dash
-from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash import ctx, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.access import current_scope
 from dashboard.format import fmt_bytes
 from dashboard.i18n import t
 from dashboard.jobs import Job, registry, visible_job
+from dashboard.routes_committee import pack_href
 from dashboard.state import parse_search
 
 
@@ -36,8 +37,11 @@ def pack_progress(job: Job, lang: str) -> list:
     if job.status == "failed":
         return [html.P(t("comite.pack_failed", lang, reason=job.error), role="alert", className="pack-error")]
     if job.status == "done":
+        p = job.params  # a public reader has no job of their own: the route sends the prepared pack itself
+        href = (f"/exports/jobs/{job.id}" if current_scope().signed_in
+                else pack_href(p["snapshot_id"], job.fmt, p.get("region"), p.get("lang") or "fr"))
         return [html.P([t("comite.pack_done", lang, size=fmt_bytes(job.bytes, lang)), " ",
-                        html.A(t("comite.pack_download", lang, name=job.file_name), href=f"/exports/jobs/{job.id}",
+                        html.A(t("comite.pack_download", lang, name=job.file_name), href=href,
                                download=job.file_name, className="download-link pack-download")])]
     name = job.params.get("snapshot_id", "") + "." + job.fmt
     text = (t("comite.pack_running", lang, name=name, seconds=max(0, int(time.time() - job.created)))
@@ -46,14 +50,9 @@ def pack_progress(job: Job, lang: str) -> list:
             html.P(text, className="pack-count")]
 
 
-@dash.callback(
-    Output(ids.COMITE_PACK_JOB, "data"), Output(ids.COMITE_PACK_POLL, "disabled"),
-    Output(ids.COMITE_PACK_PROGRESS, "children"),
-    Input({"type": ids.COMITE_PACK_START, "name": ALL, "region": ALL}, "n_clicks"),
-    Input(ids.COMITE_PACK_POLL, "n_intervals"), Input(ids.COMITE_PACK_JOB, "modified_timestamp"),
-    State(ids.COMITE_PACK_JOB, "data"), State(ids.URL, "search"),
-)
-def pack_job(_clicks, _ticks, _stamp, job_id, search):
+def pack_job_update(job_id: str | None, search: str | None) -> tuple:
+    """(job id for the Store, poll disabled, progress) after a pack button click or a poll tick (the page's
+    callback, dashboard/pages/comite.py, hands its inputs here)."""
     from dashboard.context import current
     from dashboard.job_limits import JobRefused
     from dashboard.pack_jobs import request_pack
@@ -67,7 +66,7 @@ def pack_job(_clicks, _ticks, _stamp, job_id, search):
         except (ValueError, JobRefused, RateLimited) as e:  # PackRequestError, refusals: French sentences
             return None, True, [html.P(t("comite.pack_failed", lang, reason=str(e)), role="alert",
                                        className="pack-error")]
-        return job.id, job.finished, pack_progress(job, lang)
+        return (job.id if current_scope().signed_in else None), job.finished, pack_progress(job, lang)
     job = visible_job(registry().get(job_id)) if job_id else None
     if job is None:
         return no_update, True, ([html.P(t("comite.pack_unknown_job", lang))] if job_id else [])

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dash
 import dash_mantine_components as dmc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.access import current_scope, signed_author
 from dashboard.components.committee_diff import AGAINST, changes_for, changes_with_export, filter_changes, side_name
 from dashboard.components.feedback import page_header
-from dashboard.components.pack_queue import pack_button, pack_queue_parts
+from dashboard.components.pack_queue import pack_button, pack_job_update, pack_queue_parts
 from dashboard.components.snapshot_bar import fmt_day
 from dashboard.context import AppContext, current
 from dashboard.format import fmt_bytes, fmt_month
@@ -197,6 +197,17 @@ def update_diff(snapshot_id, against, severities, text, search):
 )
 def update_packs(snapshot_id, region, search):
     return pack_links(current(), snapshot_id, region, _lang(search))
+
+
+@callback(
+    Output(ids.COMITE_PACK_JOB, "data"), Output(ids.COMITE_PACK_POLL, "disabled"),
+    Output(ids.COMITE_PACK_PROGRESS, "children"),
+    Input({"type": ids.COMITE_PACK_START, "name": ALL, "region": ALL}, "n_clicks"),
+    Input(ids.COMITE_PACK_POLL, "n_intervals"), Input(ids.COMITE_PACK_JOB, "modified_timestamp"),
+    State(ids.COMITE_PACK_JOB, "data"), State(ids.URL, "search"),
+)
+def pack_job(_clicks, _ticks, _stamp, job_id, search):
+    return pack_job_update(job_id, search)
 
 
 @callback(

@@ -197,3 +197,17 @@ def test_pack_jobs_of_a_stopped_process_are_built_or_reported_by_a_new_process(f
     assert failed.status == "failed" and failed.error.startswith("Reprise impossible après l'arrêt d'un serveur : ")
     assert "s-20990101-abcdef" in failed.error
     reader.close()
+
+
+def test_a_public_reader_starts_no_pack_build(frozen, own_app_factory):
+    """Anonymous national reading (SEGUR_PUBLIC_READ) covers pages, not packs: no job is queued for nobody."""
+    from settings import AccessSettings
+    from tests.signin import anonymous_client
+
+    settings, meta = frozen
+    app = own_app_factory(dataclasses.replace(settings, access=AccessSettings(public_read="national")))
+    refused = anonymous_client(app).get(pack_href(meta.id, "xlsx", lang="en"))
+    assert refused.status_code == 403 and "Dossier du comité indisponible" in refused.get_data(as_text=True)
+    with app.server.app_context():
+        assert [j for j in registry(app.server).jobs() if j.owner in ("", "public")] == []
+        registry(app.server).close()
