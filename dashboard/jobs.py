@@ -1,14 +1,15 @@
 """Heavy work prepared in the background (large extracts, committee packs: dashboard/pack_jobs.py): a bounded
 queue kept as files in one job directory.
 
-A job is planned first (`plan_extract`: bad input fails at once, with the French message), passes the limits (dashboard/job_limits.py: per person, global, disk quota), then is saved as `<job>.json`
-("queued", with what to re-plan it from) and claimed by one process (`<job>.lock`, created exclusively) that
-writes `<job>.<ext>` batch by batch, recording rows written against the COUNT and a heartbeat. Any process
-sharing the directory (another worker, another app instance: SEGUR_JOBS_DIR) reports progress and serves the
-file; a job whose process died (no heartbeat for STALE_S) or that was never claimed is taken over by the next
-process's maintenance pass (re-planned from its params by the planner of its kind; a job that can no longer be
-planned is marked failed with the reason), so the queue survives a worker restart. The same pass removes files older than
-the retention (not only when a job starts).
+A job is planned first (`plan_extract`: bad input fails at once, with the French message), passes the limits
+(dashboard/job_limits.py: per person, global, disk quota), then is saved as `<job>.json` ("queued", with what to
+re-plan it from) and claimed by one process (`<job>.lock`, created exclusively) that writes `<job>.<ext>` batch
+by batch, recording rows written against the COUNT and a heartbeat. Any process sharing the directory (another
+worker, another app instance: SEGUR_JOBS_DIR) reports progress and serves the file; a job whose process died (no
+heartbeat for STALE_S) or that was never claimed is taken over by the next process's maintenance pass (planned
+again from its params by the planner of its kind; one that can no longer be planned is marked failed with the
+reason), so the queue survives a worker restart. The same pass removes files older than the retention (not only
+when a job starts).
 """
 
 from __future__ import annotations
