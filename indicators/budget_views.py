@@ -35,7 +35,7 @@ from sqlalchemy import (
 from etl.sources.budget import CANCELLED, FINAL_PAYMENTS, PAID
 from indicators.at_risk import DEFAULT_RULES, risk_reason
 from indicators.budget import envelope_select, view_clauses
-from indicators.budget_rates import GROUPINGS, grouped, totals, with_rates  # noqa: F401 (the Budget page's API)
+from indicators.budget_rates import GROUPINGS, envelope_scopes, grouped, totals, with_rates  # noqa: F401 (the Budget page's API)
 from indicators.compute import month_end
 from indicators.measures import AtRiskMeasure
 from indicators.query import ViewFilters
@@ -73,7 +73,8 @@ def envelope_sources(db, as_of: date, view: ViewFilters | None = None) -> pd.Dat
 
 def consumption(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFrame:
     """Per month from the first event to `as_of`: committed and paid in the month, cumulated, and the
-    cumulative envelope opened (an envelope opens on 1 January of its budget year; NaN when unknown)."""
+    cumulative envelope opened (an envelope opens on 1 January of its budget year; NaN when unknown, and in a
+    région whose commitments are not all compared with a territorialised envelope: indicators.budget_rates)."""
     view = view or ViewFilters()
     if has_derived(db):
         m = derived_funding_month
@@ -97,7 +98,7 @@ def consumption(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFram
     out = flows.set_index("month").reindex(months).astype("float64").fillna(0.0).rename_axis("month").reset_index()
     out["committed_cum_eur"] = out["committed_eur"].cumsum()
     out["paid_cum_eur"] = out["paid_eur"].cumsum()
-    env = envelope_select(as_of, view)
+    env = envelope_select(as_of, view) if _envelope_line_holds(db, as_of, view) else None
     by_year = pd.Series(dtype=float)
     if env is not None:
         e = FACTS["fact_envelope"]
@@ -107,6 +108,18 @@ def consumption(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFram
     out["envelope_cum_eur"] = [float(by_year[by_year.index <= m.year].iloc[-1]) if (by_year.index <= m.year).any()
                                else float("nan") for m in out["month"]]
     return out[columns]
+
+
+def _envelope_line_holds(db, as_of: date, view: ViewFilters) -> bool:
+    """Whether the view's committed line can be drawn against an envelope line: always outside a région; in a
+    région only when every dispositif with events there has an envelope that is all territorialised."""
+    if not view.region:
+        return True
+    t = derived_funding_month if has_derived(db) else FACTS["fact_funding_event"]
+    when = t.c.month <= as_of.replace(day=1) if t is derived_funding_month else t.c.event_date <= month_end(as_of)
+    present = {code for (code,) in db.rows(select(t.c.dispositif_code).distinct().where(when, *view_clauses(t, view)))}
+    scopes = envelope_scopes(db, as_of, view)
+    return all(scopes.get(code) == "territorial" for code in present)
 
 
 def programme_calendar(db, view: ViewFilters | None = None) -> pd.DataFrame:

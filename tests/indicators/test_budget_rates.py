@@ -132,3 +132,14 @@ def test_the_budget_page_says_an_over_commitment_in_words(db):
     text = text.replace("\u202f", " ").replace("\xa0", " ")
     assert ("SUN-ES volet 1 (DMP) : 130 000 € engagés pour 100 000 € d'enveloppe ouverte à date (130 %) ; "
             "les engagements chargés dépassent l'enveloppe chargée.") in text
+
+
+def test_the_consumption_chart_of_a_region_draws_no_envelope_its_commitments_partly_escape(db):
+    from indicators.budget_views import consumption
+
+    mixed = consumption(db, AS_OF, ViewFilters(region="84"))
+    assert mixed["committed_cum_eur"].iloc[-1] == 590_000
+    assert mixed["envelope_cum_eur"].isna().all()  # was 500 000: SUN-ES + ESMS's ARS calls, under 590 000
+    sunes = consumption(db, AS_OF, ViewFilters(region="84", dispositif="SUNES-V1"))
+    assert (sunes["committed_cum_eur"].iloc[-1], sunes["envelope_cum_eur"].iloc[-1]) == (160_000, 200_000)
+    assert consumption(db, AS_OF)["envelope_cum_eur"].iloc[-1] == 1_700_000
