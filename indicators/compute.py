@@ -20,7 +20,7 @@ from etl.sources import CONTRACTS
 from etl.status import expected_next
 from indicators import fmt
 from indicators.catalog import load_catalogue
-from indicators.completeness import gaps
+from indicators.completeness import MONTHLY_TABLES, gaps, territory_holes, view_scope
 from indicators.db import Warehouse
 from indicators.forecast import forecast
 from indicators.lru import MISSING, LruCache
@@ -200,7 +200,8 @@ class Engine:
             frame = self._leaf(measure, as_of, view, breakdown)
             if measure.empty_month != "zero" or measure.date != "month":
                 return frame
-            return without_missing_months(self, measure.table, frame, as_of)  # missing, not zero
+            frame = without_missing_months(self, measure.table, frame, as_of)  # missing, not zero
+            return without_territory_holes(self, measure.table, frame, as_of, view, breakdown)
         if isinstance(measure, RatioMeasure):
             num = self.evaluate(measure.numerator, as_of, view, breakdown)
             den = self.evaluate(measure.denominator, as_of, view, breakdown)
@@ -221,8 +222,11 @@ class Engine:
         if isinstance(measure, DifferenceMeasure):
             left = self.evaluate(measure.left, as_of, view, breakdown)
             right = self.evaluate(measure.right, as_of, view, breakdown)
+            # a key absent from one side is a zero there; a missing month inside a side stays missing
+            only_left, only_right = left.columns.difference(right.columns), right.columns.difference(left.columns)
             left, right = left.align(right, join="outer")
-            return left.fillna(0.0) - right.fillna(0.0)
+            left[only_right], right[only_left] = 0.0, 0.0
+            return left - right
         raise TypeError(f"unknown measure kind {measure.kind}")
 
     # -- the entry point --------------------------------------------------------------------------
@@ -253,6 +257,30 @@ def without_missing_months(engine: Engine, table: str, frame: pd.DataFrame, as_o
     out = frame.copy()
     out.loc[out.index.isin(pd.DatetimeIndex(missing))] = np.nan
     return out
+
+
+def without_territory_holes(engine: Engine, table: str, frame: pd.DataFrame, as_of: date, view: ViewFilters,
+                            breakdown: str | None) -> pd.DataFrame:
+    """A flow leaf's frame with NaN where a territory (the view's, or a région or département column) did not
+    deliver in a month its source delivered for others (completeness.territory_holes): missing, not zero."""
+    if frame.empty or table not in MONTHLY_TABLES:
+        return frame
+    ref, view_deps = engine.territory(), view_scope(engine, view)
+    out = None
+    for col in frame.columns:
+        if breakdown == "region":
+            scope = frozenset(ref.departements_of(str(col)))
+        elif breakdown == "departement":
+            scope = frozenset({str(col)})
+        else:
+            scope = view_deps
+        if scope is not None and view_deps is not None:
+            scope = scope & view_deps
+        holes = territory_holes(engine, table, as_of, scope) if scope else []
+        if holes:
+            out = frame.copy() if out is None else out
+            out.loc[out.index.isin(pd.DatetimeIndex(holes)), col] = np.nan
+    return frame if out is None else out
 
 
 __all__ = ["Assessment", "BreakdownRow", "Engine", "FreshnessView", "IndicatorResult", "MilestoneView",

@@ -75,10 +75,19 @@ def _last_valid(points: list[Point]) -> Point | None:
 
 
 def _previous(points: list[Point], current: Point | None) -> Point | None:
+    """The period just before `current`, when it has a value: a change « sur une période » is never taken
+    against an older period over a missing one (`_hole_before` says when that is why there is none)."""
     if current is None:
         return None
-    before = [p for p in points if p.period < current.period and p.value is not None]
-    return before[-1] if before else None
+    before = [p for p in points if p.period < current.period]
+    return before[-1] if before and before[-1].value is not None else None
+
+
+def _hole_before(points: list[Point], current: Point | None) -> bool:
+    """The period before `current` is missing while an earlier one has a value: « donnée manquante »."""
+    if current is None or current.value is None or _previous(points, current) is not None:
+        return False
+    return any(p.value is not None for p in points if p.period < current.period)
 
 
 def _data_end(engine: Engine, ind: Indicator, as_of: date) -> date:
@@ -167,6 +176,7 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
         prev = _previous(points, current) if current and current.value is not None else None
         status, reason_fr, reason_en = "incomplete", complete.sentence("fr"), complete.sentence("en")
     trend = (current.value - prev.value) if current and prev and current.value is not None else None
+    trend_missing = trend is None and _hole_before(points, current)
     trend_pct = (trend / abs(prev.value)) if trend is not None and prev and prev.value else None
 
     milestones = []
@@ -182,7 +192,7 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
                                         actual))
     result = IndicatorResult(ind, as_of, view, grain, points, current, status, reason_fr, reason_en, trend,
                              trend_pct, factor, note.text("fr"), milestones, fresh,
-                             target_note_en=note.text("en"), completeness=complete)
+                             target_note_en=note.text("en"), completeness=complete, trend_missing=trend_missing)
 
     if view.territorial:  # the same view without its territory: couloir, dispositif and vague filters kept
         national = engine.compute(ind.id, as_of, replace(view, region=None, departement=None), None, grain,
@@ -291,7 +301,7 @@ def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, d
         valid = np.flatnonzero(~np.isnan(values[:, j]))[-2:]  # a row needs its last two values only
         pts = [_point(ind, starts[i], values[i, j], traj, as_of, grain) for i in valid]
         cur = _last_valid(pts)
-        prev = _previous(pts, cur)
+        prev = pts[0] if len(valid) == 2 and valid[1] == valid[0] + 1 else None  # not over a missing period
         final_value = traj[-1][1] if traj else ind.target.final.value
         a = assess(cur.value if cur else None, traj[0][1] if traj else 0, cur.target if cur else None,
                    final_value, ind.status.on_track, ind.status.watch) if traj else \

@@ -339,6 +339,7 @@ MESSAGES: dict[str, str] = {
     "ind.kpi.reference": "Observed level (no published target)",
     "ind.kpi.final_value": "{value} by {month}",
     "ind.kpi.trend": "Change over one period",
+    "ind.kpi.trend_missing": "missing data for the previous period: no change computed",
     "ind.kpi.trend_pct": "{pct} on the previous period",
     "ind.kpi.national": "National value",
     "ind.kpi.gap": "gap of this view: {gap}",

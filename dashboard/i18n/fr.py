@@ -356,6 +356,7 @@ MESSAGES: dict[str, str] = {
     "ind.kpi.reference": "Repère constaté (pas de cible publiée)",
     "ind.kpi.final_value": "{value} en {month}",
     "ind.kpi.trend": "Évolution sur une période",
+    "ind.kpi.trend_missing": "donnée manquante pour la période précédente : évolution non calculée",
     "ind.kpi.trend_pct": "{pct} sur la période précédente",
     "ind.kpi.national": "Valeur nationale",
     "ind.kpi.gap": "écart de la vue : {gap}",
