@@ -19,7 +19,7 @@ from indicators.labels import dimension_labels
 from indicators.model import Indicator
 from indicators.periods import as_float, month_end, month_start, series_total
 from indicators.query import NotApplicable, ViewFilters
-from indicators.status import assess, milestone_state, reason, target_at
+from indicators.status import assess, deadline_reason, milestone_state, past_deadline, reason, target_at
 from indicators.tables import FACTS, source_file
 from indicators.territory import TargetNote, is_additive, target_factor
 from indicators.types import BreakdownRow, FreshnessView, IndicatorResult, MilestoneView, Point
@@ -190,6 +190,13 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
                                         m.label.en if m.label else None,
                                         milestone_state(actual, m_value, m.date, month_end(as_of), ind.direction),
                                         actual))
+    if milestones and current is not None and status in ("on_track", "watch", "off_track") and \
+            month_end(as_of) >= final_date and milestones[-1].state == "missed":
+        last = milestones[-1]  # the final target, missed at its date: no trajectory tolerance any more
+        status = past_deadline(status, last.actual, current.value, last.value, ind.direction)
+        current = replace(current, status=status)
+        reason_fr, reason_en = (deadline_reason(last.actual, current.value, last.value, final_date, ind.unit,
+                                                ind.direction, lang) for lang in ("fr", "en"))
     result = IndicatorResult(ind, as_of, view, grain, points, current, status, reason_fr, reason_en, trend,
                              trend_pct, factor, note.text("fr"), milestones, fresh,
                              target_note_en=note.text("en"), completeness=complete, trend_missing=trend_missing)
