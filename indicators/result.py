@@ -42,8 +42,11 @@ def _resample(s: pd.Series, grain: str, flow: bool) -> pd.Series:
     if grain == "month" or s.empty:
         return s
     rule = {"quarter": "QS", "year": "YS"}[grain]
-    if flow:
-        return s.resample(rule).sum(min_count=1)
+    if flow:  # a period with a missing month inside the data is missing, not the sum of the months left
+        first, last = s.first_valid_index(), s.last_valid_index()
+        holes = s[s.isna() & (s.index > first) & (s.index < last)] if first is not None else s.iloc[:0]
+        sums = s.resample(rule).sum(min_count=1)
+        return sums.mask(sums.index.isin(holes.resample(rule).size().loc[lambda n: n > 0].index))
     return s.resample(rule).last()
 
 

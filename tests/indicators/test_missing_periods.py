@@ -92,3 +92,11 @@ def test_the_indicator_page_says_the_previous_month_is_missing(settings):
     client = create_app(settings).server.test_client()
     text = page_text(render(client, "/indicateurs/TST-01", "?region=93&as_of=2024-04"))
     assert "donnée manquante pour la période précédente : évolution non calculée" in text.replace("\xa0", " ")
+
+
+def test_a_quarter_with_a_missing_month_is_not_the_sum_of_the_others(engine):
+    r = engine.compute("TST-01", "2024-06", grain="quarter", with_forecast=False)
+    by = values(r)
+    assert by["2024-01"] == 110 + 120 + 130 + 55 + 60  # no month of Q1 is missing for the whole source
+    assert by["2024-04"] is None  # was 215 + 240 = 455 « T2 2024 » without May
+    assert r.status == "incomplete" and "mai 2024" in r.reason_fr
