@@ -100,3 +100,15 @@ def test_a_quarter_with_a_missing_month_is_not_the_sum_of_the_others(engine):
     assert by["2024-01"] == 110 + 120 + 130 + 55 + 60  # no month of Q1 is missing for the whole source
     assert by["2024-04"] is None  # was 215 + 240 = 455 « T2 2024 » without May
     assert r.status == "incomplete" and "mai 2024" in r.reason_fr
+    rows = {row.key: row for row in engine.compute("TST-01", "2024-03", breakdown="region", grain="quarter",
+                                                   with_forecast=False).breakdown}
+    assert rows["11"].value == 110 + 120 + 130
+    assert rows["93"].value is None  # was 115: its Q1 without March
+
+
+def test_a_region_missing_the_views_month_shows_no_older_value_in_its_place(engine):
+    rows = {row.key: row for row in engine.compute("TST-01", "2024-03", breakdown="region",
+                                                   with_forecast=False).breakdown}
+    assert rows["11"].value == 130
+    assert rows["93"].value is None and rows["93"].status == "incomplete"  # was 60, February's, for March
+    assert "mars 2024" in rows["93"].reason_fr
