@@ -40,6 +40,7 @@ class Completeness:
     territories_expected: int | None
     threshold: float
     window_start: date | None = None  # the first month the value is made of
+    partial_months: tuple[date, ...] = ()  # earlier months of the value too few départements delivered for
 
     @property
     def territory_share(self) -> float | None:
@@ -50,7 +51,7 @@ class Completeness:
     @property
     def complete(self) -> bool:
         share = self.territory_share
-        return not self.missing_months and (share is None or share >= self.threshold)
+        return not self.missing_months and not self.partial_months and (share is None or share >= self.threshold)
 
     def sentence(self, lang: str) -> str:
         """« Données incomplètes : … » naming what is missing, or '' when complete."""
@@ -61,6 +62,11 @@ class Completeness:
             n = len(self.missing_months)
             parts.append(f"{n} mois manquant{'s' if n > 1 else ''} ({names}), non comptés comme zéro" if fr else
                          f"{n} month{'s' if n > 1 else ''} missing ({names}), not counted as zero")
+        if self.partial_months:
+            names = ", ".join(fmt.month(m, lang) for m in self.partial_months)
+            parts.append(f"des départements n'ont pas transmis pour {names} : le total les compterait comme zéro"
+                         if fr else f"some départements did not deliver for {names}: the total would count them "
+                         "as zero")
         share = self.territory_share
         if share is not None and share < self.threshold and self.period is not None:
             parts.append(f"{self.territories_reported} départements sur {self.territories_expected} ont transmis pour "
@@ -78,7 +84,8 @@ class Completeness:
                 "months_expected": self.months_expected, "months_present": self.months_present,
                 "missing_months": [m.isoformat()[:7] for m in self.missing_months],
                 "territories_reported": self.territories_reported, "territories_expected": self.territories_expected,
-                "threshold": self.threshold, "complete": self.complete}
+                "threshold": self.threshold, "complete": self.complete,
+                "partial_months": [m.isoformat()[:7] for m in self.partial_months]}
 
 
 def _month_starts(start: date, end: date) -> list[date]:
@@ -205,15 +212,23 @@ def assess(engine, ind: Indicator, as_of: date, view: ViewFilters, period: date 
     missing = sorted({m for t in tables for m in gaps(engine, t, as_of) if m in window and m not in carried}
                      | ({period} & carried) | holes)
     reported = expected = None
+    partial: set[date] = set()
     for t in tables:
         months = deliveries(engine, t)
         covered = _covered(engine, t, as_of)
         if not covered:
             continue
         covered = covered if scope is None else covered & scope
+        if t in TERRITORY_TABLES and covered:  # earlier months of a total some départements did not deliver for
+            partial |= {m for m in window if m != period and m not in missing
+                        and 0 < len(months.get(m, frozenset()) & covered) < threshold_of(ind) * len(covered)}
         got = len(months.get(period, frozenset()) & covered)
         if expected is None or (covered and got / len(covered) < reported / max(expected, 1)):
             reported, expected = got, len(covered)
-    threshold = ind.completeness.min_territories if ind.completeness else 0.9
     return Completeness(period, len(window), len(window) - len([m for m in missing if m in window]),
-                        tuple(missing), reported, expected, threshold, window[0])
+                        tuple(missing), reported, expected, threshold_of(ind), window[0], tuple(sorted(partial)))
+
+
+def threshold_of(ind: Indicator) -> float:
+    """The share of départements a month needs to count as delivered (the indicator's, else 90 %)."""
+    return ind.completeness.min_territories if ind.completeness else 0.9

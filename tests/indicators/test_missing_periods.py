@@ -112,3 +112,11 @@ def test_a_region_missing_the_views_month_shows_no_older_value_in_its_place(engi
     assert rows["11"].value == 130
     assert rows["93"].value is None and rows["93"].status == "incomplete"  # was 60, February's, for March
     assert "mars 2024" in rows["93"].reason_fr
+
+
+def test_a_national_total_over_a_month_a_region_did_not_deliver_is_incomplete(engine):
+    r = engine.compute("TST-03", "2024-04", with_forecast=False)  # March + April, nationally
+    assert r.status == "incomplete"  # was a status on 130 + 215, the 13's March counted as zero
+    assert r.completeness.partial_months == (date(2024, 3, 1),)
+    assert "des départements n'ont pas transmis pour mars 2024" in r.reason_fr
+    assert engine.compute("TST-01", "2024-04", with_forecast=False).status != "incomplete"  # April alone is whole
