@@ -19,12 +19,14 @@ from sqlalchemy import func, select
 from etl.sources import CONTRACTS
 from etl.status import expected_next
 from indicators import fmt
+from indicators.at_risk import at_risk_rows
 from indicators.catalog import load_catalogue
 from indicators.completeness import MONTHLY_TABLES, gaps, territory_holes, view_scope
 from indicators.db import Warehouse
 from indicators.forecast import forecast
 from indicators.lru import MISSING, LruCache
 from indicators.model import (
+    AtRiskMeasure,
     CountDistinctMeasure,
     CumulativeMeasure,
     DifferenceMeasure,
@@ -57,6 +59,7 @@ class Engine:
         self._cache_version = None
         self._cache_lock = threading.Lock()
         self._territory: TerritoryRef | None = None
+        self.at_risk_cube = True  # BUD-04's monthly series of every view from one cube per publish (at_risk.py)
 
     # -- warehouse helpers ------------------------------------------------------------------------
 
@@ -137,8 +140,10 @@ class Engine:
             if first_seen_from is not False:
                 stmt = first_seen_select(measure, month_end(full_as_of), view, breakdown, first_seen_from or None)
             else:
-                stmt = leaf_select(measure, month_end(full_as_of), view, breakdown)
-            return self._leaf_rows(stmt)
+                stmt = leaf_select(measure, month_end(full_as_of), view, breakdown)  # refuses unknown dimensions
+                if isinstance(measure, AtRiskMeasure) and self.at_risk_cube:  # every view from one cube
+                    return self._typed(at_risk_rows(self.db, measure, month_end(full_as_of), view, breakdown))
+            return self._typed(self.db.frame(stmt))
 
         shape = (measure.model_dump_json(), view.key(), breakdown, first_seen_from)
         rows = self.cached(("leaf-rows", *shape, full_as_of), query)
@@ -167,8 +172,8 @@ class Engine:
         out = full.iloc[:months]
         return out.loc[:, out.columns.isin(present)]
 
-    def _leaf_rows(self, stmt) -> pd.DataFrame:
-        df = self.db.frame(stmt)
+    @staticmethod
+    def _typed(df: pd.DataFrame) -> pd.DataFrame:
         df["period"] = pd.to_datetime(df["period"])
         df["value"] = df["value"].astype(float)
         return df
