@@ -143,3 +143,43 @@ def test_the_consumption_chart_of_a_region_draws_no_envelope_its_commitments_par
     sunes = consumption(db, AS_OF, ViewFilters(region="84", dispositif="SUNES-V1"))
     assert (sunes["committed_cum_eur"].iloc[-1], sunes["envelope_cum_eur"].iloc[-1]) == (160_000, 200_000)
     assert consumption(db, AS_OF)["envelope_cum_eur"].iloc[-1] == 1_700_000
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from etl.demo import generate
+
+    base = tmp_path_factory.mktemp("budget-rates-demo")
+    generate(base / "raw", scale=0.05, seed=42, today=date(2026, 11, 28))
+    settings = load_settings({"SEGUR_DATA_DIR": str(base / "data"), "SEGUR_TODAY": "2026-11-28"})
+    report = load([base / "raw"], settings)
+    assert report.status == "published", report.to_text()
+    return Warehouse(settings.warehouse)
+
+
+def test_on_the_demo_no_rate_exceeds_100_percent_unless_the_over_commitment_is_named(demo_db):
+    as_of = date(2026, 11, 1)
+    national = budget_frame(demo_db, as_of)
+    views = [ViewFilters()] + [ViewFilters(region=r) for r in sorted(national["region_code"].dropna().unique())]
+    views += [ViewFilters(couloir=c) for c in sorted(national["couloir_code"].dropna().unique())]
+    assert len(views) > 20
+    for view in views:
+        frame = budget_frame(demo_db, as_of, view)
+        total = totals(frame)
+        named = {o["dispositif_code"] for o in total["over_committed"]}
+        for by in (["dispositif"], ["couloir"], ["vague"]):
+            table = grouped(frame, by)
+            for _, row in table[table["committed_rate"] > 1].iterrows():
+                inside = set(frame.loc[frame[by[0] + ("_code" if by[0] != "vague" else "")] == row.iloc[0],
+                                       "dispositif_code"])
+                assert inside & named, (view, by, row.iloc[0], row["committed_rate"])
+        assert not (table["committed_rate"] < 0).any() and not (table["paid_rate"] < 0).any()
+        if total["committed_rate"] > 1:
+            assert named, view
+    by_region = grouped(national, ["region"])
+    regional_named = set()
+    for view in views[1:19]:
+        regional_named |= {(view.region, o["dispositif_code"]) for o in totals(budget_frame(demo_db, as_of, view))
+                           ["over_committed"]}
+    for _, row in by_region[by_region["committed_rate"] > 1].iterrows():
+        assert any(r == row["region_code"] for r, _ in regional_named), row["region_code"]
