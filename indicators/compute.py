@@ -19,14 +19,12 @@ from sqlalchemy import func, select
 from etl.sources import CONTRACTS
 from etl.status import expected_next
 from indicators import fmt
-from indicators.at_risk import at_risk_rows
 from indicators.catalog import load_catalogue
 from indicators.completeness import MONTHLY_TABLES, gaps, territory_holes, view_scope
 from indicators.db import Warehouse
 from indicators.forecast import forecast
 from indicators.lru import MISSING, LruCache
 from indicators.model import (
-    AtRiskMeasure,
     CountDistinctMeasure,
     CumulativeMeasure,
     DifferenceMeasure,
@@ -34,7 +32,7 @@ from indicators.model import (
     RollingMeasure,
 )
 from indicators.periods import as_float, month_end, month_start, parse_month, series_total
-from indicators.query import NotApplicable, ViewFilters, first_seen_select, leaf_select, supports
+from indicators.query import NotApplicable, ViewFilters, cube_rows, first_seen_select, leaf_select, supports
 from indicators.result import build_result, with_breakdown
 from indicators.status import Assessment, assess, milestone_state, reason, target_at, trajectory_points
 from indicators.tables import dim_departement, source_file
@@ -59,7 +57,7 @@ class Engine:
         self._cache_version = None
         self._cache_lock = threading.Lock()
         self._territory: TerritoryRef | None = None
-        self.at_risk_cube = True  # BUD-04's monthly series of every view from one cube per publish (at_risk.py)
+        self.cubes = True  # leaves with a per-publish cube (BUD-04's money at risk) read it: query.cube_rows
 
     # -- warehouse helpers ------------------------------------------------------------------------
 
@@ -141,8 +139,9 @@ class Engine:
                 stmt = first_seen_select(measure, month_end(full_as_of), view, breakdown, first_seen_from or None)
             else:
                 stmt = leaf_select(measure, month_end(full_as_of), view, breakdown)  # refuses unknown dimensions
-                if isinstance(measure, AtRiskMeasure) and self.at_risk_cube:  # every view from one cube
-                    return self._typed(at_risk_rows(self.db, measure, month_end(full_as_of), view, breakdown))
+                shared = cube_rows(self.db, measure, month_end(full_as_of), view, breakdown) if self.cubes else None
+                if shared is not None:  # every view from one cube per publish
+                    return self._typed(shared)
             return self._typed(self.db.frame(stmt))
 
         shape = (measure.model_dump_json(), view.key(), breakdown, first_seen_from)

@@ -47,7 +47,7 @@ def test_the_cube_gives_the_rows_of_each_views_query(settings, breakdown):
 def test_bud04_results_are_identical_with_and_without_the_cube(settings):
     catalogue = load_catalogue()
     cube, direct = (Engine(settings.warehouse, catalogue, today=date(2024, 1, 15)) for _ in range(2))
-    direct.at_risk_cube = False
+    direct.cubes = False
     for view in VIEWS[:6]:
         for as_of in ("2023-06", "2023-09", "2023-10"):
             a = cube.compute("BUD-04", as_of, view, with_forecast=False)

@@ -46,7 +46,8 @@ def test_no_move_is_computed_against_an_incomplete_or_missing_value(engines):
     assert all(moves[t].delta is None and moves[t].rank == "info" for t in (None, "93"))
     assert _plain(moves[None].sentence_fr) == ("TST-01 Indicateur TST-01 : 230 documents (mars 2024) ; au dernier "
                                                "comité : données incomplètes, évolution non calculée.")
-    assert _plain(moves["93"].sentence_en).endswith("at the last committee: incomplete data, no change computed.")
+    assert moves["93"].before is None  # the 93 had no February: no older value in its place
+    assert _plain(moves["93"].sentence_en).endswith("at the last committee: missing data, no change computed.")
     back = {c.territory: c for c in changes if c.kind == "status"}
     assert back[None].before == "incomplete" and back[None].rank == "info"
     assert "données de nouveau complètes" in back[None].sentence_fr
