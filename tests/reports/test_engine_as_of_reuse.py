@@ -69,7 +69,7 @@ def test_a_regions_departements_are_columns_of_the_national_breakdown(engine, as
             stmt = leaf_select(leaf, month_end(month), view, "departement")
         else:
             stmt = first_seen_select(leaf, month_end(month), view, "departement", first_seen or None)
-        expected = Engine._leaf_frame(leaf, engine._leaf_rows(stmt), month)
+        expected = Engine._leaf_frame(leaf, engine._typed(engine.db.frame(stmt)), month)
         got = engine._leaf(leaf, month, view, "departement", first_seen)
         assert sorted(got.columns) == sorted(expected.columns), leaf
         assert got[sorted(got.columns)].to_numpy() == pytest.approx(
