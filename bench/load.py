@@ -147,11 +147,12 @@ def report(rec: Recorder, seconds: float) -> list[tuple]:
 
 
 def run(server: GunicornServer, cookie: str, users: int, seconds: float, think: tuple[float, float], slow: int = 0,
-        slow_path: str = "", rate_bps: int = 1 << 20, processes: int = 1) -> tuple[Recorder, float, float, float]:
+        slow_path: str = "", rate_bps: int = 1 << 20, processes: int = 1, arrive_s: float = 0.5,
+        ) -> tuple[Recorder, float, float, float]:
     """One scenario: (recorder, peak server RSS in MiB, seconds, server CPU seconds)."""
     rec = Recorder()
     host, port = server.url.removeprefix("http://").split(":")
-    plan = Plan(host, int(port), cookie, server.url, views(_outputs(server.url, cookie)), seconds, think)
+    plan = Plan(host, int(port), cookie, server.url, views(_outputs(server.url, cookie)), seconds, think, arrive_s)
     until = time.monotonic() + seconds
     threads = [threading.Thread(target=slow_download, args=(server.url, slow_path, until, rate_bps, rec, cookie),
                                 daemon=True) for _ in range(slow)]
@@ -215,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="for comparison: gunicorn's sync workers (one request at a time per process), same config else")
     ap.add_argument("--clients", type=int, default=0,
                     help="processes running the simulated people (default: 1 per 50 people, at most 4)")
+    ap.add_argument("--arrive", type=float, default=None, metavar="S",
+                    help="people arrive spread over the first S seconds (default: the shortest think time)")
     ap.add_argument("--no-cache", action="store_true",
                     help="for comparison: the server without its response cache (SEGUR_RESPONSE_CACHE_MB=0)")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "segur-bench")
@@ -226,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
            "SEGUR_JOBS_DIR": str(jobs)}
     if args.no_cache:
         env["SEGUR_RESPONSE_CACHE_MB"] = "0"
+    arrive = args.think[0] if args.arrive is None else args.arrive
     processes = args.clients or max(1, min(4, (args.users + 49) // 50))
     log = jobs / "gunicorn.log"
     extra: tuple[str, ...] = ()
@@ -242,11 +246,12 @@ def main(argv: list[str] | None = None) -> int:
         for title, slow in scenarios:
             before, load_before = len(server.worker_pids()), os.getloadavg()[0]
             rec, rss, elapsed, server_cpu = run(server, cookie, args.users, args.seconds, tuple(args.think), slow,
-                                                slow_path, processes=processes)
+                                                slow_path, processes=processes, arrive_s=arrive)
             timeouts = server.text().count("WORKER TIMEOUT")
             kind = "sync, 1 fil" if args.sync else f"gthread × {os.environ.get('SEGUR_THREADS', '8')} fils"
             cache = "sans cache de réponses" if args.no_cache else "cache de réponses"
-            print(f"\n{title} — {elapsed:.0f} s, gunicorn.conf.py ({os.environ.get('SEGUR_WORKERS', '2')} processus "
+            print(f"\n{title} (arrivées étalées sur {arrive:g} s) — {elapsed:.0f} s, gunicorn.conf.py "
+                  f"({os.environ.get('SEGUR_WORKERS', '2')} processus "
                   f"{kind}, {cache}), échelle {args.scale:g}, charge machine {load_before:.1f} avant, "
                   f"{os.getloadavg()[0]:.1f} après (1 min)")
             print(table(report(rec, elapsed), ("requête", "nombre", "erreurs", "p50 ms", "p95 ms", "p99 ms", "par s",

@@ -51,6 +51,7 @@ class Plan:
     views: list[list[tuple[str, bytes]]]  # per view: (kind, JSON body) in the order a browser sends them
     seconds: float
     think: tuple[float, float]
+    arrive_s: float = 0.5  # people arrive spread evenly over these first seconds
 
 
 class _Connection:
@@ -124,12 +125,11 @@ def _process(plan: Plan, seeds: list[int], delays: list[float], queue) -> None:
 
 
 def run_people(plan: Plan, users: int, processes: int) -> Results:
-    """`users` people over `processes` processes for `plan.seconds`; their arrivals spread over the first
-    think time. Returns the merged results, `cpu_s` being the client processes' CPU time."""
+    """`users` people over `processes` processes for `plan.seconds`; their arrivals spread over `plan.arrive_s`.
+    Returns the merged results, `cpu_s` being the client processes' CPU time."""
     mp = multiprocessing.get_context("spawn")
     queue = mp.Queue()
-    spread = min(plan.think[0], 0.5)
-    delays = [spread * i / max(users, 1) for i in range(users)]
+    delays = [plan.arrive_s * i / max(users, 1) for i in range(users)]
     procs = []
     for p in range(processes):
         mine = list(range(p, users, processes))

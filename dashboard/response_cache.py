@@ -16,13 +16,15 @@ The key of an answer is everything it may depend on:
 - the person's scope: roles, régions, public; and their identity (user id) *only when the render read it*
   (`Scope.login`, `.user_id`, `.display_name`, hence `signed_author()`): such an answer is stored per person
   and a marker tells later requests with the same scope to look for their own entry (like HTTP `Vary`);
-- the session's language, the published warehouse (inode, mtime), the catalogue file, today's date;
+- the session's language, the published warehouse (inode, mtime), the catalogue file, the load reports'
+  directory (a refused load is listed on « Données »), the GeoJSON file, today's date;
 - the app-state version (appstate/version.py), which every write bumps: a comment, a right revoked or a
   snapshot frozen on any app instance sharing the database shows on the next request.
 Entries live `SEGUR_RESPONSE_CACHE_TTL_S` at most (freshness words, "today" of a long-lived engine) and take
 at most `SEGUR_RESPONSE_CACHE_MB` per process (least recently used dropped first; 0 turns the cache off).
 Only 200 answers of signed-in people (session cookie) are kept, never one that sets a cookie or changes the
-session. Every answer to a cacheable callback says `X-Segur-Cache: hit` or `miss` (benchmarks, operators).
+session. Identical requests arriving while an answer is being rendered wait for it (at most `WAIT_S`) instead
+of rendering it again: 200 people opening the same page at 9 h cost one render. Every answer to a cacheable callback says `X-Segur-Cache: hit` or `miss` (benchmarks, operators).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ EXTENSION = "segur-response-cache"
 DISPATCH_PATH = "/_dash-update-component"
 HEADER = "X-Segur-Cache"
 PERSONAL_FIELDS = ("user_id", "login", "display_name")
-_G_KEY, _G_PERSONAL = "segur_cache_key", "segur_cache_personal"
+_G_KEY, _G_PERSONAL, _G_CLAIM = "segur_cache_key", "segur_cache_personal", "segur_cache_claim"
+WAIT_S = 30.0  # longest wait for an identical answer another thread is rendering (then render it yourself)
 _ENTRY_OVERHEAD = 512  # bytes counted per entry besides the body (key, bookkeeping)
 
 # The callbacks known pure: the page router (the whole page), the shell's translation, the export link.
@@ -121,6 +124,7 @@ class ResponseCache:
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._bytes = 0
         self._generation: tuple | None = None
+        self._pending: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -153,6 +157,20 @@ class ResponseCache:
             while self._bytes > self.max_bytes:
                 self._drop(next(iter(self._entries)))
 
+    def claim(self, key: tuple) -> threading.Event | None:
+        """None: the caller renders `key` and calls `release` after; else the Event of whoever already renders it."""
+        with self._lock:
+            pending = self._pending.get(key)
+            if pending is None:
+                self._pending[key] = threading.Event()
+            return pending
+
+    def release(self, key: tuple) -> None:
+        with self._lock:
+            pending = self._pending.pop(key, None)
+        if pending is not None:
+            pending.set()
+
     def generation(self, generation: tuple) -> None:
         """Forget every entry when the world changed (a write, a publish, a new day)."""
         if generation == self._generation:
@@ -179,12 +197,25 @@ def _generation() -> tuple:
     from dashboard.context import current
 
     ctx = current()
-    return (app_state_version(), ctx.warehouse.version(), _stat(ctx.settings.indicators), ctx.today().isoformat())
+    settings = ctx.settings
+    files = (settings.indicators, settings.runs_dir, settings.geojson)  # the runs directory: a refused load's report
+    return (app_state_version(), ctx.warehouse.version(), *(_stat(f) if f else () for f in files),
+            ctx.today().isoformat())
 
 
 def _fingerprint(scope: Scope) -> tuple:
     return (tuple(sorted(scope.roles)), None if scope.regions is None else tuple(sorted(scope.regions)),
             scope.public)
+
+
+def _find(cache: ResponseCache, shared: tuple, user_id: int) -> tuple[tuple, _Entry | None]:
+    """(key, entry) for a request: the shared entry, or the person's own where answers are per person."""
+    now = time.monotonic()
+    entry = cache.get(shared, now)
+    if entry is not None and entry.body is None:
+        key = (*shared, user_id)
+        return key, cache.get(key, now)
+    return shared, entry
 
 
 def _lookup() -> flask.Response | None:
@@ -210,12 +241,14 @@ def _lookup() -> flask.Response | None:
     cache.generation(generation)
     shared = (hashlib.sha256(raw).hexdigest(), _fingerprint(scope), flask.session.get(LANG),
               generation)
-    now = time.monotonic()
-    entry = cache.get(shared, now)
-    key = shared
-    if entry is not None and entry.body is None:  # answers here are per person
-        key = (*shared, scope.user_id)
-        entry = cache.get(key, now)
+    key, entry = _find(cache, shared, scope.user_id)
+    if entry is None:
+        rendering = cache.claim(key)
+        if rendering is not None:  # the same answer is being rendered: wait for it rather than render it twice
+            rendering.wait(WAIT_S)
+            key, entry = _find(cache, shared, scope.user_id)
+        else:
+            setattr(flask.g, _G_CLAIM, key)
     if entry is not None:
         cache.hits += 1
         return flask.Response(entry.body, content_type=entry.content_type, headers={HEADER: "hit"})
@@ -261,7 +294,12 @@ def install(app, max_mb: float, ttl_s: float) -> ResponseCache:
         hit = _lookup()
         if hit is not None:
             return hit
-        return _store(flask.make_response(view(*args, **kwargs)))
+        try:
+            return _store(flask.make_response(view(*args, **kwargs)))
+        finally:
+            claimed = flask.g.pop(_G_CLAIM, None)
+            if claimed is not None:
+                cache.release(claimed)
 
     server.view_functions[endpoint] = cached_dispatch
     return cache

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
+import time
 
 import pytest
 from dash import Input, Output, ctx, html
@@ -136,7 +138,7 @@ def test_answers_to_nobody_signed_in_are_not_kept(loaded_settings, tmp_path, own
 def probe_app(loaded_settings, tmp_path, own_app_factory):
     """An app with two extra callbacks declared cacheable: one failing at its first call, one setting a cookie."""
     app = own_app_factory(dataclasses.replace(loaded_settings, app_db=f"sqlite:///{tmp_path / 'app.db'}"))
-    calls = {"flaky": 0, "cookie": 0}
+    calls = {"flaky": 0, "cookie": 0, "slow": 0, "gate": threading.Event()}
 
     @app.callback(Output("probe-flaky", "children"), Input("probe-in", "value"))
     def flaky(value):
@@ -151,7 +153,13 @@ def probe_app(loaded_settings, tmp_path, own_app_factory):
         ctx.response.set_cookie("probe", "1")
         return value
 
-    response_cache.cacheable("probe-flaky.children", "probe-cookie.children")
+    @app.callback(Output("probe-slow", "children"), Input("probe-in", "value"))
+    def slow(value):
+        calls["slow"] += 1
+        assert calls["gate"].wait(30)
+        return value
+
+    response_cache.cacheable("probe-flaky.children", "probe-cookie.children", "probe-slow.children")
     anonymous_client(app).get("/auth/login")
     return app, calls
 
@@ -178,6 +186,28 @@ def test_an_answer_setting_a_cookie_is_not_kept(probe_app):
     client = client_as(app, "c.ookie", (LECTEUR, SECRETARIAT, ADMIN_DONNEES, ADMIN))
     assert [_probe(client, "probe-cookie.children") for _ in range(2)] == [(200, "miss"), (200, "miss")]
     assert calls["cookie"] == 2
+
+
+def test_identical_requests_during_a_render_wait_for_it(probe_app, monkeypatch):
+    app, calls = probe_app
+    cache = app.server.extensions[response_cache.EXTENSION]
+    claims = []
+    real_claim = cache.claim
+    monkeypatch.setattr(cache, "claim", lambda key: claims.append(key) or real_claim(key))
+    clients = [client_as(app, login, (LECTEUR,)) for login in ("w.one", "w.two")]
+    results = []
+    threads = [threading.Thread(target=lambda c=c: results.append(_probe(c, "probe-slow.children"))) for c in clients]
+    threads[0].start()
+    deadline = time.monotonic() + 30
+    while not claims and time.monotonic() < deadline:
+        threading.Event().wait(0.01)
+    threads[1].start()
+    while len(claims) < 2 and time.monotonic() < deadline:  # the second request found the render under way
+        threading.Event().wait(0.01)
+    calls["gate"].set()
+    for th in threads:
+        th.join(30)
+    assert sorted(results) == [(200, "hit"), (200, "miss")] and calls["slow"] == 1
 
 
 def test_the_cache_is_bounded_by_bytes_and_lifetime():
