@@ -123,6 +123,21 @@ def test_a_revoked_right_applies_on_the_next_request_despite_the_scope_cache(cac
     assert response.status_code == 401 and response.headers.get(response_cache.HEADER) is None
 
 
+def test_a_scripts_api_calls_do_not_end_the_cached_pages(cached_app):
+    from appstate import api_tokens
+
+    client = client_as(cached_app, "t.reader", (LECTEUR,))
+    with _ctx(cached_app).sessions().begin() as session:
+        token, _ = api_tokens.create_token(session, users.scope_of(session, users.find(session, "t.reader").id), "x")
+    script = anonymous_client(cached_app)
+    auth = {"Authorization": f"Bearer {token}"}
+    assert script.get("/api/v1/values/USE-01", headers=auth).status_code == 200  # the day's first use: journal row
+    _, body = _page(client, "/territoires")
+    for _ in range(3):  # every call writes the token's last use, a quiet update
+        assert script.get("/api/v1/values/USE-01", headers=auth).status_code == 200
+    assert _page(client, "/territoires") == ("hit", body)
+
+
 def test_answers_to_nobody_signed_in_are_not_kept(loaded_settings, tmp_path, own_app_factory):
     app = own_app_factory(dataclasses.replace(
         loaded_settings, app_db=f"sqlite:///{tmp_path / 'app.db'}",
