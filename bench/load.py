@@ -70,6 +70,7 @@ class Recorder:
         self.errors: dict[str, int] = defaultdict(int)
         self.hits: dict[str, int] = defaultdict(int)
         self.client_cpu_s = 0.0
+        self.codes: dict[str, int] = defaultdict(int)
 
     def merge(self, people: Results) -> None:
         with self.lock:
@@ -80,6 +81,8 @@ class Recorder:
             for kind, n in people.hits.items():
                 self.hits[kind] += n
             self.client_cpu_s += people.cpu_s
+            for code, n in people.codes.items():
+                self.codes[code] += n
 
 
 def _outputs(base: str, cookie: str) -> tuple[str, str]:
@@ -260,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"vues : {views / elapsed:.1f} par s ; CPU serveur {server_cpu:.1f} s "
                   f"({1000 * server_cpu / max(views, 1):.0f} ms par vue) ; CPU des {args.users} personnes simulées "
                   f"({processes} processus) {rec.client_cpu_s:.1f} s ({100 * rec.client_cpu_s / elapsed:.0f} % d'un cœur)")
+            if rec.codes:
+                print("réponses en erreur : " + ", ".join(f"{n} × {'sans réponse' if c == '0' else c}"
+                                                         for c, n in sorted(rec.codes.items())))
             print(f"RSS serveur (pic) : {rss:.0f} Mo ; processus redémarrés : {len(server.worker_pids()) - before} ; "
                   f"« WORKER TIMEOUT » dans le journal : {timeouts}")
     return 0

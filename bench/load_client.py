@@ -29,11 +29,12 @@ class Results:
     errors: dict[str, int] = field(default_factory=dict)
     hits: dict[str, int] = field(default_factory=dict)
     cpu_s: float = 0.0
+    codes: dict[str, int] = field(default_factory=dict)  # non-200 answers by status ("0": no answer)
 
     def merge(self, other: Results) -> None:
         for kind, values in other.times.items():
             self.times.setdefault(kind, []).extend(values)
-        for name in ("errors", "hits"):
+        for name in ("errors", "hits", "codes"):
             mine = getattr(self, name)
             for kind, n in getattr(other, name).items():
                 mine[kind] = mine.get(kind, 0) + n
@@ -104,6 +105,7 @@ def _person(plan: Plan, seed: int, start_delay: float, out: Results, lock: threa
                     out.times.setdefault(kind, []).append(elapsed)
                     if status != 200:
                         out.errors[kind] = out.errors.get(kind, 0) + 1
+                        out.codes[str(status)] = out.codes.get(str(status), 0) + 1
                     if cache == "hit":
                         out.hits[kind] = out.hits.get(kind, 0) + 1
             pause.wait(rng.uniform(*plan.think))
@@ -121,7 +123,8 @@ def _process(plan: Plan, seeds: list[int], delays: list[float], queue) -> None:
         th.join(timeout=plan.seconds + 180)
     cpu = os.times()
     out.cpu_s = cpu.user + cpu.system
-    queue.put(json.dumps({"times": out.times, "errors": out.errors, "hits": out.hits, "cpu_s": out.cpu_s}))
+    queue.put(json.dumps({"times": out.times, "errors": out.errors, "hits": out.hits, "cpu_s": out.cpu_s,
+                          "codes": out.codes}))
 
 
 def run_people(plan: Plan, users: int, processes: int) -> Results:
@@ -139,7 +142,7 @@ def run_people(plan: Plan, users: int, processes: int) -> Results:
     merged = Results()
     for _ in procs:
         data = json.loads(queue.get(timeout=plan.seconds + 300))
-        merged.merge(Results(data["times"], data["errors"], data["hits"], data["cpu_s"]))
+        merged.merge(Results(data["times"], data["errors"], data["hits"], data["cpu_s"], data["codes"]))
     for proc in procs:
         proc.join(timeout=30)
     return merged
