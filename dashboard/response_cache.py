@@ -63,10 +63,6 @@ def cacheable(*outputs: str) -> None:
         _CACHEABLE.add(output)
 
 
-def declared() -> frozenset[str]:
-    return frozenset(_CACHEABLE)
-
-
 def _output_names(body: dict) -> list[str]:
     outputs = body.get("outputs")
     outputs = outputs if isinstance(outputs, list) else [outputs]
