@@ -256,4 +256,5 @@ class AppStateVersion(Base):
 
 
 from appstate.access_models import LoginThrottle, User, UserRegion, UserRole  # noqa: E402,F401 - same metadata
+from appstate.rate_models import RateCounter  # noqa: E402,F401 - same metadata
 from appstate.token_models import ApiToken  # noqa: E402,F401 - same metadata

@@ -1,7 +1,7 @@
 """The app-state version: one counter every write bumps (appstate/version.py), read by the app's caches.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005_rate_counters
 Create Date: 2026-12-08
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005_rate_counters"
 branch_labels = None
 depends_on = None
 
