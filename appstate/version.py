@@ -13,6 +13,12 @@ carries a higher number, so nobody is served the older answer once it is visible
 `quiet(session)` exempts a session's *updates* (never its inserts or deletes) from the bump: for
 book-keeping no cached answer shows at once (a token's last use, shown on « Mon compte » with up to the
 response cache's lifetime of lag).
+
+`bookkeeping(session)` exempts everything the session writes, inserts included: for the sign-in journal rows,
+last sign-in times and failure throttles that a committee morning writes by the hundred. Cached answers never
+show them: the pages that do (journal, administration, « Mon compte ») are never cached
+(`dashboard.response_cache.LIVE_PATHS`). `loud(session)` undoes it for a sign-in that changes rights (an OIDC
+identity claiming its pre-granted account).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from appstate.models import AppStateVersion
 
 ROW_ID = 1
 _WROTE, _QUIET, _INSERTED = "appstate.version.wrote", "appstate.version.quiet", "appstate.version.inserted"
+_BOOKKEEPING = "appstate.version.bookkeeping"
 
 
 def read(session: Session) -> int:
@@ -40,6 +47,17 @@ def bump(session: Session) -> None:
 def quiet(session: Session) -> None:
     """This session's updates do not bump the version (its inserts and deletes still do)."""
     session.info[_QUIET] = True
+
+
+def bookkeeping(session: Session) -> None:
+    """Nothing this session commits bumps the version (sign-in journal rows, throttles, last sign-in times)."""
+    session.info[_BOOKKEEPING] = True
+
+
+def loud(session: Session) -> None:
+    """This session's writes bump the version again, whatever `quiet` or `bookkeeping` said."""
+    session.info.pop(_BOOKKEEPING, None)
+    session.info.pop(_QUIET, None)
 
 
 def _after_flush(session: Session, flush_context) -> None:
@@ -60,7 +78,7 @@ def _before_commit(session: Session) -> None:
     session.flush()  # commit flushes after this hook: flush now so that its writes are counted
     info = session.info
     wrote, loud = info.pop(_WROTE, False), info.pop(_INSERTED, False) or not info.get(_QUIET)
-    if wrote and loud:
+    if wrote and loud and not info.get(_BOOKKEEPING):
         bump(session)
 
 

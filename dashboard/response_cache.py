@@ -53,6 +53,9 @@ _ENTRY_OVERHEAD = 512  # bytes counted per entry besides the body (key, bookkeep
 
 # The callbacks known pure: the page router (the whole page), the shell's translation, the export link.
 _CACHEABLE: set[str] = {"_pages_content.children", f"{ids.HEADER_TITLE}.children", f"{ids.EXPORT_VIEW_LINK}.href"}
+# Pages never answered from the cache: they show the book-keeping writes that do not bump the app-state
+# version (sign-ins and failures in the journal, last sign-in times, a token's last use: appstate/version.py).
+LIVE_PATHS: frozenset[str] = frozenset({"/journal", "/admin", "/mon-compte"})
 
 
 def cacheable(*outputs: str) -> None:
@@ -76,8 +79,18 @@ def _output_names(body: dict) -> list[str]:
     return names
 
 
+def _live_page(body: dict) -> bool:
+    """Whether the request renders (or words) one of the LIVE_PATHS, whatever the app's URL prefix."""
+    for item in (body.get("inputs") or []) + (body.get("state") or []):
+        if isinstance(item, dict) and item.get("property") == "pathname" and isinstance(item.get("value"), str):
+            path = item["value"].rstrip("/")
+            if any(path == live or path.endswith(live) for live in LIVE_PATHS):
+                return True
+    return False
+
+
 def is_cacheable(body: dict) -> bool:
-    return any(name in _CACHEABLE for name in _output_names(body))
+    return any(name in _CACHEABLE for name in _output_names(body)) and not _live_page(body)
 
 
 class _Watched(Scope):

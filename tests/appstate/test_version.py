@@ -76,3 +76,30 @@ def test_quiet_updates_do_not_bump_but_quiet_inserts_do(sessions, catalogue):
         version.quiet(session)
         _comment(session, catalogue)
     assert _version(sessions) == v0 + 1
+
+
+def test_sign_ins_are_book_keeping_but_an_oidc_claim_is_a_change(sessions):
+    """200 sign-ins on a committee morning must not empty every cache; a claimed account must show."""
+    from appstate import signin
+
+    with sessions.begin() as session:
+        users.create_user(session, "s.martin", by="admin", roles=["lecteur"], password="y" * 16)
+        users.create_user(session, "o.petit", by="admin", roles=["lecteur"], email="o.petit@ars.sante.fr")
+    v0 = _version(sessions)
+    with sessions.begin() as session:
+        assert signin.sign_in_local(session, "s.martin", "y" * 16, remote_addr="10.0.0.1").ok
+    with sessions.begin() as session:
+        assert not signin.sign_in_local(session, "s.martin", "wrong" * 4, remote_addr="10.0.0.1").ok
+    with sessions.begin() as session:
+        signin.record_sign_out(session, None, "s.martin")
+    assert _version(sessions) == v0  # journal rows, throttle and last sign-in written, nothing a cache shows
+    with sessions.begin() as session:
+        assert signin.sign_in_oidc(session, "sub-123", "o.petit@ars.sante.fr", "Odile Petit").ok
+    v1 = _version(sessions)
+    assert v1 == v0 + 1  # the claim changed the account
+    with sessions.begin() as session:
+        assert signin.sign_in_oidc(session, "sub-123", "o.petit@ars.sante.fr", "Odile Petit").ok
+    assert _version(sessions) == v1
+    with sessions.begin() as session:
+        users.revoke(session, "s.martin", by="admin", roles=["lecteur"])
+    assert _version(sessions) == v1 + 1  # a rights change in a later session is loud again

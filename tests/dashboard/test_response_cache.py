@@ -138,6 +138,22 @@ def test_a_scripts_api_calls_do_not_end_the_cached_pages(cached_app):
     assert _page(client, "/territoires") == ("hit", body)
 
 
+def test_sign_ins_keep_the_cached_pages_and_the_pages_showing_them_are_never_cached(cached_app):
+    from appstate import signin
+
+    admin = client_as(cached_app, "j.admin", ROLES)
+    _, body = _page(admin, "/budget")
+    with _ctx(cached_app).sessions().begin() as session:
+        users.create_user(session, "morning.reader", by="j.admin", roles=[LECTEUR], password="z" * 16)
+    _, body = _page(admin, "/budget")  # the new account (a loud write) ended the cached answer
+    for attempt in ("z" * 16, "not the password"):  # a sign-in and a failure, journalled
+        with _ctx(cached_app).sessions().begin() as session:
+            signin.sign_in_local(session, "morning.reader", attempt, remote_addr="10.1.2.3")
+    assert _page(admin, "/budget") == ("hit", body)
+    for path in response_cache.LIVE_PATHS:  # the journal, the administration, « Mon compte »: always rendered
+        assert _page(admin, path)[0] is None and _page(admin, path)[0] is None
+
+
 def test_answers_to_nobody_signed_in_are_not_kept(loaded_settings, tmp_path, own_app_factory):
     app = own_app_factory(dataclasses.replace(
         loaded_settings, app_db=f"sqlite:///{tmp_path / 'app.db'}",
