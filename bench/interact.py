@@ -30,6 +30,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench.common import table
+from bench.dashboard import _p
 from bench.indicators import warehouse_for
 from serving.launch import GunicornServer, sign_in
 
@@ -204,10 +205,6 @@ def summarise_trace(raw: bytes, changes_n: int) -> dict[str, float]:
     while stack:
         close(stack.pop())
     return {k: v / changes_n for k, v in totals.items()}
-
-
-def _p(values: list[float], q: int) -> float:
-    return values[0] if len(values) == 1 else statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def rows_of(results, run_no: int) -> list[tuple]:
