@@ -36,8 +36,13 @@ def main(argv: list[str] | None = None) -> int:
                              "de sa source (consigné dans le rapport et le journal d'audit)")
     p_load.add_argument("--as", dest="author", metavar="IDENTIFIANT",
                         help="qui accepte la baisse, pour le journal d'audit (défaut : l'utilisateur du système)")
-    p_check = sub.add_parser("check", help="valider sans publier")
+    p_check = sub.add_parser("check", help="valider sans publier (et dire si un chargement serait refusé pour baisse)")
     p_check.add_argument("paths", nargs="+", type=Path)
+    for p in (p_load, p_check):
+        p.add_argument("--producteur", dest="producer", metavar="NOM",
+                       help="qui livre ces fichiers, pour une source que plusieurs producteurs livrent (défaut : le "
+                            "dossier de chaque fichier sous le dossier donné) ; une livraison ne remplace que les "
+                            "lignes de son producteur")
     sub.add_parser("status", help="dernières exécutions, fraîcheur par source, volumes")
     p_tpl = sub.add_parser("templates", help="écrire un modèle CSV et XLSX par source")
     p_tpl.add_argument("--out", type=Path, default=None)
@@ -57,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         progress = _progress_bar(sys.stderr.isatty() and not args.json)
         if args.command == "load":
             report = load(args.paths or None, settings, lenient=args.lenient, progress=progress,
-                          accept_shrink=args.accept_shrink, author=args.author)
+                          accept_shrink=args.accept_shrink, author=args.author, producer=args.producer)
         else:
-            report = check(args.paths, settings, progress=progress)
+            report = check(args.paths, settings, progress=progress, producer=args.producer)
         print(report.to_json() if args.json else report.to_text())
         return 0 if report.ok else 1
     if args.command == "status":

@@ -16,10 +16,15 @@ Columns: the commitment's attributes (dispositif, couloir, vague, région, dépa
 date and amount; `valid_from`/`valid_to`; running `cancelled_eur`, `paid_eur`, `lump_sums`, `balances`;
 `final_date` (first balance or lump sum so far, NULL before). Events whose `commitment_ref` names no
 commitment are left out, as they are by the budget views. Rebuilt from the facts at every publish (never
-carried over from the previous warehouse), so it cannot drift from them.
+carried over from the previous warehouse) when funding events were delivered, so it cannot drift from them;
+a run delivering none leaves the events as published, so their derived tables are copied as they are (built by
+the same SQL: `derived_version` holds its hash, and a change of it rebuilds them).
 """
 
 from __future__ import annotations
+
+import hashlib
+from pathlib import Path
 
 import duckdb
 
@@ -97,8 +102,42 @@ GROUP BY ALL
 DERIVED = {COMMITMENT_STATE: COMMITMENT_STATE_SQL, FUNDING_MONTH: FUNDING_MONTH_SQL}
 
 
+VERSION_TABLE = "derived_version"
+SQL_VERSION = hashlib.sha256("\n".join(DERIVED.values()).encode()).hexdigest()
+
+
 def build_derived(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build every derived table in the warehouse being published, from its facts."""
     con.execute("SET enable_progress_bar = false")  # the load shows its own progress
     for sql in DERIVED.values():
         con.execute(sql)
+    con.execute(f"CREATE OR REPLACE TABLE {VERSION_TABLE} AS SELECT ? AS sql_sha256", [SQL_VERSION])
+
+
+def carry_or_build(con: duckdb.DuckDBPyConnection, events_changed: bool, previous: Path | None,
+                   in_place: bool = False) -> str:
+    """Keep (`in_place`: the warehouse being built is a copy of the previous one) or copy the derived tables of
+    the previous warehouse when the funding events are unchanged and they were built by this SQL, else build
+    them; return which ("kept", "copied" or "built")."""
+    if not events_changed and in_place:
+        present = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+        if VERSION_TABLE in present and set(DERIVED) <= present and con.execute(
+                f"SELECT count(*) FROM {VERSION_TABLE} WHERE sql_sha256 = ?", [SQL_VERSION]).fetchone()[0] == 1:
+            return "kept"
+    elif not events_changed and previous is not None and previous.exists():
+        con.execute("ATTACH ? AS prev_derived (READ_ONLY)", [str(previous)])
+        try:
+            present = {r[0] for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'prev_derived'").fetchall()}
+            same = VERSION_TABLE in present and con.execute(
+                f"SELECT count(*) FROM prev_derived.{VERSION_TABLE} WHERE sql_sha256 = ?", [SQL_VERSION]
+            ).fetchone()[0] == 1
+            if same and set(DERIVED) <= present:
+                for name in (*DERIVED, VERSION_TABLE):
+                    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM prev_derived.{name}")
+                return "copied"
+        finally:
+            con.execute("DETACH prev_derived")
+    build_derived(con)
+    return "built"

@@ -7,7 +7,6 @@ connection to the old file (still valid after the rename) and see the new one wh
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import secrets
 import shutil
@@ -18,71 +17,27 @@ from pathlib import Path
 
 import duckdb
 
+from etl import building as warehouse_build
 from etl import slices
-from etl.derived import build_derived
+from etl.building import create_schema
+from etl.delivery import discover, display_names, load_order, producer_name, producer_of
+from etl.derived import carry_or_build
+from etl.direct import insert_clean
 from etl.errors import EtlError
-from etl.read import CSV_SUFFIXES, SUPPORTED_SUFFIXES, FileScan, StagedFile, recognise, scan_file, stage_file
-from etl.reference import DIMENSIONS, load_reference
+from etl.read import CSV_SUFFIXES, FileScan, StagedFile, recognise, scan_file, stage_file
+from etl.reference import load_reference
 from etl.report import MAX_PROBLEMS_SHOWN, FileReport, RunReport
-from etl.sources import CONTRACTS, LOAD_ORDER, Contract
+from etl.sources import CONTRACTS, Contract
 from etl.validate import Validator
 from settings import Settings
 
 ETL_VERSION = "1.0"
 LOAD_MEMORY_LIMIT = "700MB"
-SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 Progress = Callable[[int, int, str], None]
 
 
 def today(settings: Settings) -> date:
     return date.fromisoformat(settings.today) if settings.today else date.today()
-
-
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Every supported file under the given files/directories (sorted, hidden and lock files skipped)."""
-    found: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
-        elif p.exists():
-            found.append(p)
-        else:
-            raise EtlError("fichier ou dossier introuvable", file=str(p))
-    return [f for f in found if not f.name.startswith((".", "~$"))]
-
-
-def display_names(args: Iterable[Path], files: list[Path]) -> dict[Path, str]:
-    """How a file is named in reports and lineage: its path under the folder given (`ars_idf/x.csv`), so two
-    producers' files with the same name are two files; a file given directly keeps its bare name."""
-    roots = [Path(a) for a in args if Path(a).is_dir()]
-    names = {}
-    for f in files:
-        root = next((r for r in roots if f.is_relative_to(r)), None)
-        names[f] = f.relative_to(root).as_posix() if root else f.name
-    return names
-
-
-def _order(path: Path) -> int:
-    try:
-        return LOAD_ORDER.index(recognise(path).name)
-    except EtlError:
-        return len(LOAD_ORDER)
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    lines = [ln.split("--", 1)[0] for ln in SCHEMA_SQL.read_text(encoding="utf-8").splitlines()]
-    for statement in "\n".join(lines).split(";"):
-        if statement.strip():
-            con.execute(statement)
 
 
 def new_run_id() -> str:
@@ -100,29 +55,6 @@ def _load_lock(settings: Settings):
         yield
 
 
-def _copy_previous(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
-    """Carry the published facts, lineage and runs into the new warehouse (by column name)."""
-    con.execute("ATTACH ? AS prev (READ_ONLY)", [str(previous)])
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()]
-        for table in tables:
-            if table in DIMENSIONS or table == "dim_month":
-                continue
-            old_cols = {r[0] for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE database_name = 'prev' AND table_name = ?",
-                [table]).fetchall()}
-            if not old_cols:
-                continue
-            new_cols = [r[0] for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-                "AND table_name = ? ORDER BY column_index", [table]).fetchall()]
-            cols = ", ".join(f'"{c}"' for c in new_cols if c in old_cols)
-            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM prev.{table}")
-    finally:
-        con.execute("DETACH prev")
-
-
 class _Loader:
     def __init__(self, settings: Settings, con: duckdb.DuckDBPyConnection, run_id: str, lenient: bool,
                  workdir: Path) -> None:
@@ -134,9 +66,9 @@ class _Loader:
         self.validator = Validator(con, today(settings))
         self.n = 0
         self.touched: set[str] = set()  # sources with a delivery merged in this run
+        self.published_files: set[str] = set()  # their file ids
 
-    def stage_and_validate(self, path: Path, report: FileReport, scan: FileScan | None = None
-                           ) -> tuple[StagedFile, str, str] | None:
+    def stage(self, path: Path, report: FileReport, scan: FileScan | None = None) -> StagedFile | None:
         self.n += 1
         table = f"stg_{self.n}"
         try:
@@ -145,12 +77,38 @@ class _Loader:
             pass  # recognised by its header while staging, or reported then
         try:
             staged = stage_file(self.con, path, table, self.workdir, scan=scan)
-            typed = self.validator.parse(staged)  # a CSV is read here
         except EtlError as e:
             report.error = str(e)
             return None
         report.source = staged.contract.name
         report.detected = staged.detected.describe()
+        if not staged.contract.several_producers:
+            report.producer = ""  # one producer: the period is the whole slice
+        return staged
+
+    def publish_directly(self, staged: StagedFile, report: FileReport) -> bool:
+        """Publish a CSV breaking no rule in one pass (etl/direct.py); False: nothing done, validate it."""
+        if not staged.is_view or report.sha256 in self.published_files:
+            return False  # the same bytes twice in a run: their rows could not be told apart
+        inserted = insert_clean(self.con, self.validator, staged, report.sha256, self.run_id)
+        if inserted is None:
+            return False
+        report.rows_read = report.rows_loaded = inserted
+        valid = f"{staged.table}_valid"
+        cols = ", ".join(f'"{n}"' for n in staged.contract.column_names)
+        # our own values (a sha256 in hex, a run id), not user data
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {valid} AS SELECT {cols} FROM {staged.contract.table} "
+                         f"WHERE file_id = '{report.sha256}' AND run_id = '{self.run_id}'")
+        self._publish(staged, valid, report, inserted=True)
+        return True
+
+    def validate(self, staged: StagedFile, report: FileReport) -> tuple[StagedFile, str, str] | None:
+        try:
+            typed = self.validator.parse(staged)  # a CSV is read here
+        except EtlError as e:
+            report.error = str(e)
+            self.drop_staging(staged)
+            return None
         report.rows_read = staged.rows or 0
         if not report.rows_read:
             sheets = f", feuille(s) {', '.join(staged.detected.sheets)}" if staged.detected.sheets else ""
@@ -172,36 +130,60 @@ class _Loader:
     def merge(self, staged: StagedFile, typed: str, problems: str, report: FileReport) -> None:
         """Publish a file's valid rows: they replace the rows of earlier runs in every period they cover (the
         slices of a delivery, docs/data-model.md), and any row with the same natural key."""
-        c: Contract = staged.contract
-        file_id = report.sha256
-        cols = ", ".join(f'"{n}"' for n in c.column_names)
+        cols = ", ".join(f'"{n}"' for n in staged.contract.column_names)
         valid = f"{staged.table}_valid"
         # A view, not a copy: the typed rows minus those with a problem (all of them, usually).
         where = "" if not report.problems_count else (
             f" WHERE NOT EXISTS (SELECT 1 FROM {problems} p WHERE p.__line = t.__line "
             "AND p.__sheet IS NOT DISTINCT FROM t.__sheet)")
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {valid} AS SELECT {cols} FROM {typed} t{where}")
+        self._publish(staged, valid, report, inserted=False)
+        if report.problems_count:
+            self.con.execute(
+                f"INSERT INTO reject SELECT ?, ?, ?, ?, __sheet, __line, column_name, value, rule, message "
+                f"FROM {problems}", [self.run_id, report.sha256, report.file, staged.contract.name])
+
+    def _publish(self, staged: StagedFile, valid: str, report: FileReport, inserted: bool) -> None:
+        """Make the rows of `valid` a file's published rows: replace the earlier runs' rows of their periods and
+        any row with the same natural key; `inserted`: they are in the table already (etl/direct.py)."""
+        c: Contract = staged.contract
+        file_id = report.sha256
+        cols = ", ".join(f'"{n}"' for n in c.column_names)
         periods = f"{staged.table}_periods"
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {periods} AS SELECT DISTINCT {c.period_sql()} AS period "
                          f"FROM {valid}")
-        # Files of one source loaded in the same run form one delivery: each adds to the others' periods.
-        self.con.execute(f"DELETE FROM {c.table} f WHERE f.run_id <> ? AND {c.period_sql('f')} IN "
-                         f"(SELECT period FROM {periods})", [self.run_id])
-        nullable = {col.name for col in c.columns if not col.required}
-        on = " AND ".join(
-            f'f."{k}" IS NOT DISTINCT FROM v."{k}"' if k in nullable else f'f."{k}" = v."{k}"' for k in c.natural_key
-        )
-        # A key holding its period can only be left in this run's rows of those periods; else (an event whose
-        # date moved to another month) it may be anywhere.
-        same_run = " AND f.run_id = ?" if c.period_column in c.natural_key else ""
-        self.con.execute(f"DELETE FROM {c.table} f WHERE EXISTS (SELECT 1 FROM {valid} v WHERE {on}){same_run}",
-                         [self.run_id] if same_run else [])
-        self.con.execute(f"INSERT INTO {c.table} ({cols}, file_id, run_id) SELECT {cols}, ?, ? FROM {valid}",
-                         [file_id, self.run_id])
-        self.con.execute(f"INSERT INTO {slices.DELIVERED} SELECT ?, period, ? FROM {periods}", [c.name, file_id])
+        others = True
+        if inserted:  # a first load: nothing else to replace (a count of a table is free)
+            others = self.con.execute(f"SELECT count(*) FROM {c.table}").fetchone()[0] > report.rows_loaded
+        if others:
+            # Files of one source loaded in the same run form one delivery: each adds to the others' periods. Of a
+            # source several producers deliver, a producer's delivery replaces only its own rows of them.
+            producer, params = "", [self.run_id]
+            if c.several_producers:
+                producer = (" AND f.file_id IN (SELECT file_id FROM source_file WHERE source = ? AND "
+                            "coalesce(producer, '') = ?)")
+                params += [c.name, report.producer]
+            self.con.execute(f"DELETE FROM {c.table} f WHERE f.run_id <> ? AND {c.period_sql('f')} IN "
+                             f"(SELECT period FROM {periods}){producer}", params)
+            nullable = {col.name for col in c.columns if not col.required}
+            on = " AND ".join(f'f."{k}" IS NOT DISTINCT FROM v."{k}"' if k in nullable else f'f."{k}" = v."{k}"'
+                              for k in c.natural_key)
+            # A key holding its period can only be left in this run's rows of those periods; else (an event whose
+            # date moved to another month) it may be anywhere.
+            same_run = " AND f.run_id = ?" if c.period_column in c.natural_key else ""
+            own = " AND NOT (f.file_id = ? AND f.run_id = ?)" if inserted else ""
+            self.con.execute(f"DELETE FROM {c.table} f WHERE EXISTS (SELECT 1 FROM {valid} v WHERE {on})"
+                             f"{same_run}{own}",
+                             ([self.run_id] if same_run else []) + ([file_id, self.run_id] if inserted else []))
+        if not inserted:
+            self.con.execute(f"INSERT INTO {c.table} ({cols}, file_id, run_id) SELECT {cols}, ?, ? FROM {valid}",
+                             [file_id, self.run_id])
+            report.rows_loaded = self.con.execute(f"SELECT count(*) FROM {valid}").fetchone()[0]
+        self.con.execute(f"INSERT INTO {slices.DELIVERED} SELECT ?, period, ?, ? FROM {periods}",
+                         [c.name, file_id, report.producer])
         self.con.execute(f"DROP TABLE {periods}")
         self.touched.add(c.name)
-        report.rows_loaded = self.con.execute(f"SELECT count(*) FROM {valid}").fetchone()[0]
+        self.published_files.add(file_id)
         pmin = pmax = None
         if c.column(c.period_column).type in ("date", "month"):
             pmin, pmax = self.con.execute(f'SELECT min("{c.period_column}"), max("{c.period_column}") '
@@ -209,14 +191,11 @@ class _Loader:
         archived = self.archive(staged.path, c.name, file_id)
         self.con.execute("DELETE FROM source_file WHERE file_id = ?", [file_id])
         self.con.execute(
-            "INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            "INSERT INTO source_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
             [file_id, c.name, report.file, file_id, staged.path.stat().st_size, self.run_id, archived,
-             report.detected, report.rows_read, report.rows_loaded, report.rows_rejected, pmin, pmax],
+             report.detected, report.rows_read, report.rows_loaded, report.rows_rejected, pmin, pmax,
+             report.producer],
         )
-        if report.problems_count:
-            self.con.execute(
-                f"INSERT INTO reject SELECT ?, ?, ?, ?, __sheet, __line, column_name, value, rule, message "
-                f"FROM {problems}", [self.run_id, file_id, report.file, c.name])
 
     def archive(self, path: Path, source: str, sha: str) -> str:
         rel = Path("archive") / source / f"{sha}{path.suffix.lower()}"
@@ -240,20 +219,31 @@ def _write_run_report(settings: Settings, report: RunReport) -> None:
 
 
 def _process(loader: _Loader, files: list[Path], report: RunReport, progress: Progress | None,
-             publish: bool, names: dict[Path, str] | None = None) -> None:
-    for i, path in enumerate(sorted(files, key=_order), start=1):
+             publish: bool, names: dict[Path, str] | None = None, producer: str = "") -> None:
+    for i, path in enumerate(sorted(files, key=load_order), start=1):
         if progress:
             progress(i - 1, len(files), path.name)
         # One read of the bytes gives the sha256 and, for a CSV, what its reader needs to know.
         scan = scan_file(path, text=path.suffix.lower() in CSV_SUFFIXES)
-        fr = FileReport(file=(names or {}).get(path, path.name), sha256=scan.sha256)
+        name = (names or {}).get(path, path.name)
+        fr = FileReport(file=name, sha256=scan.sha256, producer=producer_of(name, producer))
         report.files.append(fr)
-        staged = loader.stage_and_validate(path, fr, scan)
+        staged_file = loader.stage(path, fr, scan)
+        if staged_file is None:
+            continue
+        if publish and loader.publish_directly(staged_file, fr):
+            loader.drop_staging(staged_file)
+            continue
+        staged = loader.validate(staged_file, fr)
         if staged is None:
             continue
         if publish and (loader.lenient or fr.problems_count == 0):
             loader.merge(*staged, fr)
-        elif staged[0].contract.name == "solutions":
+            loader.drop_staging(staged[0])
+            continue
+        if not publish and fr.problems_count == 0:  # what it would replace, for the volume guard of `check`
+            slices.record_checked(loader.con, staged[0].contract, staged[1], fr.sha256, fr.producer)
+        if staged[0].contract.name == "solutions":
             # Later deployment files in this run may refer to these solutions.
             loader.con.execute(
                 f"INSERT INTO dim_solution SELECT solution_id, solution_name, editeur_siren, editeur_name, "
@@ -268,16 +258,19 @@ def _process(loader: _Loader, files: list[Path], report: RunReport, progress: Pr
 
 
 def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False,
-         progress: Progress | None = None, accept_shrink: bool = False, author: str | None = None) -> RunReport:
+         progress: Progress | None = None, accept_shrink: bool = False, author: str | None = None,
+         producer: str | None = None) -> RunReport:
     """Validate and publish the given files (default: the raw directory). Never raises for bad input.
 
     `accept_shrink`: publish even when a delivery makes a published period fall beyond its source's tolerance
-    (recorded in the run report and, under `author`, in the app-state audit journal)."""
+    (recorded in the run report and, under `author`, in the app-state audit journal). `producer`: who delivered
+    the files, for the sources several producers deliver (default: the folder holding each file, if any)."""
     report = RunReport(run_id=new_run_id(), command="load", mode="lenient" if lenient else "strict",
                        started_at=datetime.now(), warehouse=str(settings.warehouse))
     building = settings.warehouse.with_name(f"{settings.warehouse.name}.building-{report.run_id}")
     try:
         with _load_lock(settings):
+            given = producer_name(producer)
             args = list(paths or [settings.raw_dir])
             files = discover(args)
             if not files:
@@ -290,19 +283,20 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
             settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
             workdir = settings.data_dir / "tmp" / f"load-{report.run_id}"
             workdir.mkdir(parents=True, exist_ok=True)
-            con = duckdb.connect(str(building))
-            try:
+            def configure(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute("SET preserve_insertion_order = true")
                 con.execute("SET temp_directory = ?", [str(workdir)])
                 # Bounded memory whatever the file sizes: DuckDB spills to the work directory beyond this.
                 con.execute("SET memory_limit = ?", [LOAD_MEMORY_LIMIT])
-                create_schema(con)
+
+            # A copy of the published file (only what the run changes is rewritten), etl/building.py
+            con, in_place = warehouse_build.start(building, settings.warehouse, configure)
+            try:
                 load_reference(con, settings.reference_dir)
-                if settings.warehouse.exists():
-                    _copy_previous(con, settings.warehouse)
                 slices.snapshot_published(con)
                 loader = _Loader(settings, con, report.run_id, lenient, workdir)
-                _process(loader, files, report, progress, publish=True, names=display_names(args, files))
+                _process(loader, files, report, progress, publish=True, names=display_names(args, files),
+                         producer=given)
                 failed = any(f.error for f in report.files) or (not lenient and report.problems_count)
                 if not (failed and not lenient):
                     slices.rebuild(con, loader.touched)
@@ -312,7 +306,8 @@ def load(paths: Iterable[Path] | None, settings: Settings, lenient: bool = False
                 else:
                     report.status = "published_with_rejects" if report.problems_count else "published"
                     slices.mark_superseded(con, loader.touched)
-                    build_derived(con)  # etl/derived.py: read-side tables rebuilt from the published facts
+                    # etl/derived.py: read-side tables rebuilt from the published facts when the events changed
+                    carry_or_build(con, "funding_events" in loader.touched, settings.warehouse, in_place)
                     _record_run(con, report, files)
                     con.execute("CHECKPOINT")
             finally:
@@ -362,10 +357,13 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def check(paths: Iterable[Path], settings: Settings, progress: Progress | None = None) -> RunReport:
-    """Validate files against their contracts without publishing anything."""
+def check(paths: Iterable[Path], settings: Settings, progress: Progress | None = None,
+          producer: str | None = None) -> RunReport:
+    """Validate files against their contracts without publishing anything; when they are valid, say as well
+    which published periods their load would make shrink beyond tolerance (the guard of `load`)."""
     report = RunReport(run_id=new_run_id(), command="check", mode="strict", started_at=datetime.now())
     try:
+        given = producer_name(producer)
         files = discover(paths)
         if not files:
             raise EtlError("aucun fichier à vérifier")
@@ -376,16 +374,23 @@ def check(paths: Iterable[Path], settings: Settings, progress: Progress | None =
         try:
             create_schema(con)
             load_reference(con, settings.reference_dir)
-            if settings.warehouse.exists():
+            published = settings.warehouse.exists()
+            if published:
                 con.execute("ATTACH ? AS pub (READ_ONLY)", [str(settings.warehouse)])
                 con.execute("INSERT INTO dim_solution SELECT * FROM pub.dim_solution")
                 con.execute("DETACH pub")
+            slices.snapshot_for_check(con, settings.warehouse if published else None)
             _process(_Loader(settings, con, report.run_id, False, workdir), files, report, progress, publish=False,
-                     names=display_names(paths, files))
+                     names=display_names(paths, files), producer=given)
+            if published and not report.problems_count:  # as `load`: the guard once every file is valid
+                shrinks = slices.checked_shrinks(con)
+                if shrinks:
+                    report.shrinks = [s.to_dict() for s in shrinks]
+                    report.message = slices.shrink_message(shrinks, accepted=False, checking=True)
         finally:
             con.close()
             shutil.rmtree(workdir, ignore_errors=True)
-        report.status = "problems" if report.problems_count else "ok"
+        report.status = "problems" if report.problems_count or report.shrinks else "ok"
     except EtlError as e:
         report.status = "problems"
         report.message = str(e)

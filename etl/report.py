@@ -23,6 +23,8 @@ class FileReport:
     problems_count: int = 0
     problems: list[Problem] = field(default_factory=list)  # at most MAX_PROBLEMS_SHOWN kept here
     error: str | None = None  # a file-level error (unreadable, unknown source, missing columns)
+    # who delivered it, for a source several producers deliver (--producteur, or its folder); '' : unnamed
+    producer: str = ""
 
 
 @dataclass
@@ -80,9 +82,10 @@ class RunReport:
             if f.error:
                 lines.append(f"ERREUR {f.error}")
                 continue
+            producer = f", producteur {f.producer}" if f.producer else ""
             lines.append(
-                f"{f.file} → {f.source} ({f.detected}) : {f.rows_read} lignes lues, {f.rows_loaded} chargées, "
-                f"{f.rows_rejected} rejetées"
+                f"{f.file} → {f.source}{producer} ({f.detected}) : {f.rows_read} lignes lues, {f.rows_loaded} "
+                f"chargées, {f.rows_rejected} rejetées"
             )
             lines.extend(f"  {p}" for p in f.problems)
             hidden = f.problems_count - len(f.problems)

@@ -30,7 +30,8 @@ CREATE TABLE source_file (
     rows_rejected BIGINT NOT NULL,
     period_min    DATE,
     period_max    DATE,
-    superseded_by VARCHAR                -- file_id of the file now holding its last period, once it holds no row
+    superseded_by VARCHAR,               -- file_id of the file now holding its last period, once it holds no row
+    producer      VARCHAR                -- who delivered it, for a source several producers deliver ('' : unnamed)
 );
 
 CREATE TABLE source_period (           -- rebuilt at each publish from the facts (etl/slices.py)
@@ -38,7 +39,8 @@ CREATE TABLE source_period (           -- rebuilt at each publish from the facts
     period        VARCHAR NOT NULL,      -- 2024-11 (month or date period column) or 2024 (year)
     file_id       VARCHAR NOT NULL,      -- the file holding these rows (source_file)
     rows_count    BIGINT NOT NULL,
-    total         DECIMAL(38,2)          -- sum of the contract's total_column, if it has one
+    total         DECIMAL(38,2),         -- sum of the contract's total_column, if it has one
+    producer      VARCHAR NOT NULL DEFAULT ''  -- the file's producer ('' : the source's only or unnamed one)
 );
 
 CREATE TABLE reject (

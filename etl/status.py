@@ -33,7 +33,8 @@ def expected_next(last_period: date | None, periodicity: str, delay_days: int) -
 
 def period_runs(provenance: list[dict]) -> dict[str, list[dict]]:
     """Per source, the periods grouped into runs of consecutive periods held by the same file(s):
-    `{"from", "to", "count", "files", "rows"}`, oldest first."""
+    `{"from", "to", "count", "files", "rows"}`, oldest first; a file is named after its producer, if any
+    (`ars-idf : funding_events.csv`)."""
     # Two versions of one file name (a resend) are two files: named with the start of their sha256 then.
     ids_of: dict[tuple[str, str | None], set[str]] = {}
     for p in provenance:
@@ -41,8 +42,11 @@ def period_runs(provenance: list[dict]) -> dict[str, list[dict]]:
 
     def label(p: dict) -> str:
         if p["file"] is None:
-            return p["file_id"]
-        return p["file"] if len(ids_of[(p["source"], p["file"])]) == 1 else f"{p['file']} ({p['file_id'][:8]})"
+            name = p["file_id"]
+        else:
+            name = p["file"] if len(ids_of[(p["source"], p["file"])]) == 1 else f"{p['file']} ({p['file_id'][:8]})"
+        # a source several producers deliver: whose slice it is
+        return f"{p['producer']} : {name}" if p.get("producer") else name
 
     by_period: dict[tuple[str, str], dict] = {}
     for p in provenance:

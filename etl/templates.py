@@ -53,7 +53,9 @@ def contract_markdown(c: Contract) -> str:
         f"- Clé naturelle : {', '.join(f'`{k}`' for k in c.natural_key)} (unique dans le fichier ; une ligne déjà "
         "publiée avec la même clé est remplacée).",
         f"- Période : `{c.period_column}` ({_period_grain(c)}) ; une livraison remplace exactement les périodes "
-        "qu'elle contient (docs/data-model.md).",
+        "qu'elle contient (docs/data-model.md)"
+        + (" ; **plusieurs producteurs** : chacun ne remplace que ses propres lignes de ces périodes (producteur "
+           "donné par `--producteur` ou par le sous-dossier du fichier)." if c.several_producers else "."),
         f"- Garde de volume : refus si une période remplacée perd plus de {c.shrink_tolerance:.0%} de ses lignes"
         .replace("%", "\u00a0%")
         + (f" ou de son total `{c.total_column}`" if c.total_column else "")

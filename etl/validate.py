@@ -218,13 +218,9 @@ class Validator:
         self.con = con
         self.today = today
 
-    def parse(self, staged: StagedFile) -> str:
-        """Create `<table>_typed` with __line, __sheet, raw (r_*) and typed columns, and `__bad`: whether the
-        row breaks a rule (any condition of `_rule_queries`); return its name.
-
-        A CSV is read, typed and checked in this one pass: its staging table is a view over the reader, the
-        result is stored as `<table>_typed_rows` in file order and `<table>_typed` is a view adding __line
-        (from the rowid) and leaving out the rows of separators only."""
+    def typing_select(self, staged: StagedFile) -> str:
+        """The SELECT typing a staged file: __line (a table) or __empty (a CSV view), __sheet, raw (r_*) and typed
+        columns, and `__bad`: whether the row breaks a rule found without a reference table."""
         c = staged.contract
         dec = staged.detected.decimal
         q = '"{}"'.format
@@ -234,8 +230,7 @@ class Validator:
         prepared = ", ".join(f"{prepare_expression(col, dec, q('k_' + col.name))} AS {q('c_' + col.name)}"
                              for col in c.columns)
         typed_cols = ", ".join(f"{typed_expression(col, dec)} AS {q(col.name)}" for col in c.columns)
-        typed = f"{staged.table}_typed"
-        _, conditions, _ = self._rule_queries(c, typed, cleaned=True)
+        _, conditions, _ = self._rule_queries(c, f"{staged.table}_typed", cleaned=True)
         # Rules reading a reference table are joins, which do not keep the rows in file order (the rowid must
         # be the row's position): problems_table checks them on the typed table instead.
         any_rule = " OR ".join(f"({cond})" for cond in conditions if not _joins(cond)) or "false"
@@ -256,6 +251,24 @@ class Validator:
             f"SELECT {keep}, __sheet, {raw_and_cleaned}, {typed_cols} FROM ("
             f"SELECT {keep}, __sheet, {raw_and_cleaned}, {prepared} FROM ("
             f"SELECT {keep}, __sheet, {cleaned} FROM {staged.table}))) src_row)")
+        return select
+
+    def reference_condition(self, contract: Contract) -> str | None:
+        """The rules reading a reference table (known codes, a département's région), as one condition on the
+        typed columns of a row `src_row`; None when the contract has none."""
+        _, conditions, _ = self._rule_queries(contract, "__SRC__")
+        joined = [f"({cond})" for cond in conditions if _joins(cond)]
+        return " OR ".join(joined) or None
+
+    def parse(self, staged: StagedFile) -> str:
+        """Create `<table>_typed` with __line, __sheet, raw (r_*) and typed columns, and `__bad` (typing_select);
+        return its name.
+
+        A CSV is read, typed and checked in this one pass: its staging table is a view over the reader, the
+        result is stored as `<table>_typed_rows` in file order and `<table>_typed` is a view adding __line
+        (from the rowid) and leaving out the rows of separators only."""
+        typed = f"{staged.table}_typed"
+        select = self.typing_select(staged)
         if not staged.is_view:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {select}")
             return typed
@@ -382,7 +395,7 @@ class Validator:
         bad = f"{staged.table}_bad"
         queries, conditions, duplicates = self._rule_queries(staged.contract, typed)
         # Which rows break a rule without a reference table was found while typing (`__bad`).
-        joined = " OR ".join(f"({cond})" for cond in conditions if _joins(cond))
+        joined = self.reference_condition(staged.contract)
         where = f"__bad OR {joined}" if joined else "__bad"
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {bad} AS SELECT * FROM {typed} src_row WHERE {where}")
         # A rule found while typing can only hold on a row flagged `__bad` (the only rows whose every raw value

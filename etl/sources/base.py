@@ -80,6 +80,10 @@ class Contract:
     # `total_column` falls by more than this share of the published figure (unless --accept-shrink).
     total_column: str | None = None
     shrink_tolerance: float = 0.30
+    # Several producers deliver this source, each its own file for a period (one per région, per operator): a
+    # file's producer, named by the delivery (`--producteur`, or the folder holding the file under the directory
+    # given), is part of its slices — a producer's file replaces only that producer's rows of its periods.
+    several_producers: bool = False
     description_fr: str = ""
     description_en: str = ""
     checks: tuple[str, ...] = field(default_factory=tuple)  # names of cross-column rules

@@ -36,6 +36,7 @@ ENVELOPES = Contract(
     natural_key=("dispositif_code", "couloir_code", "region_code", "year"),
     period_column="year",
     total_column="amount_eur",
+    several_producers=True,
 )
 
 FUNDING_EVENTS = Contract(
@@ -83,6 +84,7 @@ FUNDING_EVENTS = Contract(
     natural_key=("event_id",),
     period_column="event_date",
     total_column="amount_eur",
+    several_producers=True,
 )
 
 CONTRACTS = (ENVELOPES, FUNDING_EVENTS)

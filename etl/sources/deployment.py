@@ -67,6 +67,7 @@ DEPLOYMENTS = Contract(
     ),
     natural_key=("site_id", "solution_id", "vague"),
     period_column="ordered_date",
+    several_producers=True,
     checks=("installed_after_ordered", "validated_after_installed", "known_solution"),
 )
 

@@ -100,6 +100,7 @@ USAGE_PROFESSIONNELS = Contract(
     natural_key=("month", "departement_code", "couloir_code"),
     period_column="month",
     total_column="exchanges_total",
+    several_producers=True,
     checks=("ins_le_total",),
 )
 

@@ -138,7 +138,8 @@ def test_a_truncated_resend_is_refused_naming_the_periods_and_both_counts(settin
         "Rien n'a été publié. Si la baisse est voulue (données retirées ou corrigées à la source), relancez avec "
         "--accept-shrink ; sinon demandez au producteur le fichier complet, ou chargez ensemble les fichiers de tous "
         "les producteurs de ces périodes (ils forment une seule livraison)."]
-    assert report.shrinks == [{"source": "mes_documents", "period": "2025-10", "rows_before": 10, "rows_after": 4,
+    assert report.shrinks == [{"source": "mes_documents", "period": "2025-10", "producer": "", "rows_before": 10,
+                               "rows_after": 4,
                                "total_before": 100.0, "total_after": 40.0, "tolerance": 0.3}]
     assert report.rows_loaded == 0
     assert sha256_file(settings.warehouse) == before
