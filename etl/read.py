@@ -224,6 +224,11 @@ def _cp1252_error(path: Path, chunk: bytes, offset: int, e: UnicodeDecodeError) 
         f"position {offset + e.start} ; enregistrez le fichier en UTF-8", file=path.name, step="read")
 
 
+def sha256_of(path: Path) -> str:
+    """The sha256 of a file's bytes (read in chunks): what manifests and source files are checked by."""
+    return scan_file(path, text=False).sha256
+
+
 def scan_file(path: Path, text: bool = True) -> FileScan:
     """One read of the bytes: sha256, and for a text file what detect_encoding and blank_lines would find.
 

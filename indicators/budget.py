@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Numeric, case, cast, func, literal, null, select, union_all
 
 from etl.sources.budget import CANCELLED, COMMITTED, PAID
+from indicators.budget_rates import REGION_VIEW_KEY, SCOPES_KEY, envelope_scopes
 from indicators.compute import month_end
 from indicators.query import ViewFilters
 from indicators.tables import FACTS, derived_funding_month, dim_dispositif, has_derived
@@ -88,7 +89,8 @@ def budget_frame(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFra
     """One row per key with envelope, committed, paid, to-commit (envelope − committed) and to-pay
     (committed − paid), in euros (floats, cents exact). `db` is an indicators.db.WarehouseDB.
 
-    `frame.attrs["envelope_note"]` says why envelopes are missing for this view, if they are.
+    `frame.attrs["envelope_note"]` says why envelopes are missing for this view, if they are;
+    `frame.attrs` also carries what indicators.budget_rates needs to know which amounts a rate compares.
     """
     view = view or ViewFilters()
     frame = db.frame(budget_select(as_of, view, has_derived(db)))
@@ -103,4 +105,6 @@ def budget_frame(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFra
     frame.attrs["envelope_note"] = (
         "Les enveloppes ne sont pas déclinées par département : seules les dépenses sont filtrées."
         if view.departement else "")
+    frame.attrs[SCOPES_KEY] = envelope_scopes(db, as_of, view)
+    frame.attrs[REGION_VIEW_KEY] = bool(view.region or view.departement)
     return frame[list(KEYS + AMOUNTS)]

@@ -10,7 +10,6 @@ one as-of month, and its total is BUD-04's value for that month (tested).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
@@ -36,6 +35,7 @@ from sqlalchemy import (
 from etl.sources.budget import CANCELLED, FINAL_PAYMENTS, PAID
 from indicators.at_risk import DEFAULT_RULES, risk_reason
 from indicators.budget import envelope_select, view_clauses
+from indicators.budget_rates import GROUPINGS, envelope_scopes, grouped, totals, with_rates  # noqa: F401 (the Budget page's API)
 from indicators.compute import month_end
 from indicators.measures import AtRiskMeasure
 from indicators.query import ViewFilters
@@ -48,10 +48,7 @@ dim_funding_window = Table("dim_funding_window", MetaData(), Column("dispositif_
                            Column("payment_deadline", Date))
 
 PNRR_END = date(2026, 12, 31)
-GROUPINGS = {"dispositif": "dispositif_code", "couloir": "couloir_code", "vague": "vague",
-             "region": "region_code", "year": "year"}
 QUANTILES = {"p10": 0.10, "p25": 0.25, "median": 0.50, "p75": 0.75, "p90": 0.90}
-_AMOUNTS = ("envelope_eur", "committed_eur", "paid_eur", "to_commit_eur", "to_pay_eur")
 
 
 def add_months(d: date, months: int) -> date:
@@ -59,62 +56,6 @@ def add_months(d: date, months: int) -> date:
     year, month = divmod(d.year * 12 + d.month - 1 + months, 12)
     last = month_end(date(year, month + 1, 1))
     return last.replace(day=min(d.day, last.day))
-
-
-def with_rates(df: pd.DataFrame) -> pd.DataFrame:
-    """Add committed_rate and paid_rate (of the envelope) and paid_of_committed; NaN where undefined."""
-    out = df.copy()
-    envelope = out["envelope_eur"].where(out["envelope_eur"] > 0)
-    committed = out["committed_eur"].where(out["committed_eur"] > 0)
-    out["committed_rate"] = out["committed_eur"] / envelope
-    out["paid_rate"] = out["paid_eur"] / envelope
-    out["paid_of_committed"] = out["paid_eur"] / committed
-    return out
-
-
-def totals(frame: pd.DataFrame) -> dict[str, float]:
-    """Envelope, committed, paid, remaining and rates of a `budget_frame`.
-
-    Rates and the remaining-to-commit only use the dispositifs that have an envelope in the view (a région
-    view only has the territorialised envelopes); `uncovered_committed_eur` is what is committed elsewhere.
-    The envelope is NaN when none is known for the view."""
-    nan = float("nan")
-    if frame.empty:
-        by = pd.DataFrame({c: pd.Series(dtype=float) for c in (*_AMOUNTS[:3],)})
-    else:
-        by = grouped(frame, ["dispositif"])
-    covered = by[by["envelope_eur"].notna()]
-    envelope = float(covered["envelope_eur"].sum()) if len(covered) else nan
-    committed, paid = float(by["committed_eur"].sum()), float(by["paid_eur"].sum())
-    committed_covered, paid_covered = float(covered["committed_eur"].sum()), float(covered["paid_eur"].sum())
-    has_envelope = envelope == envelope and envelope > 0
-    return {
-        "envelope_eur": envelope, "committed_eur": round(committed, 2), "paid_eur": round(paid, 2),
-        "to_commit_eur": round(envelope - committed_covered, 2) if envelope == envelope else nan,
-        "to_pay_eur": round(committed - paid, 2),
-        "committed_rate": committed_covered / envelope if has_envelope else nan,
-        "paid_rate": paid_covered / envelope if has_envelope else nan,
-        "paid_of_committed": paid / committed if committed > 0 else nan,
-        "uncovered_committed_eur": round(committed - committed_covered, 2),
-    }
-
-
-def grouped(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """The budget table summed by the grouping keys (names of GROUPINGS, in that order), with rates.
-
-    A missing key (national envelope: no région; forfaits: no vague) stays a group of its own (None)."""
-    unknown = [k for k in by if k not in GROUPINGS]
-    if unknown or not by:
-        raise ValueError(f"unknown grouping {unknown or by!r}; expected some of {', '.join(GROUPINGS)}")
-    keys = [GROUPINGS[k] for k in GROUPINGS if k in by]
-    sums = frame.groupby(keys, dropna=False, sort=True)[list(_AMOUNTS[:3])].sum(min_count=1).reset_index()
-    sums[["committed_eur", "paid_eur"]] = sums[["committed_eur", "paid_eur"]].fillna(0.0)
-    sums[list(_AMOUNTS[:3])] = sums[list(_AMOUNTS[:3])].round(2)
-    sums["to_commit_eur"] = (sums["envelope_eur"] - sums["committed_eur"]).round(2)
-    sums["to_pay_eur"] = (sums["committed_eur"] - sums["paid_eur"]).round(2)
-    for k in keys:
-        sums[k] = sums[k].astype(object).where(sums[k].notna(), None)
-    return with_rates(sums)
 
 
 def envelope_sources(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFrame:
@@ -132,7 +73,8 @@ def envelope_sources(db, as_of: date, view: ViewFilters | None = None) -> pd.Dat
 
 def consumption(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFrame:
     """Per month from the first event to `as_of`: committed and paid in the month, cumulated, and the
-    cumulative envelope opened (an envelope opens on 1 January of its budget year; NaN when unknown)."""
+    cumulative envelope opened (an envelope opens on 1 January of its budget year; NaN when unknown, and in a
+    région whose commitments are not all compared with a territorialised envelope: indicators.budget_rates)."""
     view = view or ViewFilters()
     if has_derived(db):
         m = derived_funding_month
@@ -156,7 +98,7 @@ def consumption(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFram
     out = flows.set_index("month").reindex(months).astype("float64").fillna(0.0).rename_axis("month").reset_index()
     out["committed_cum_eur"] = out["committed_eur"].cumsum()
     out["paid_cum_eur"] = out["paid_eur"].cumsum()
-    env = envelope_select(as_of, view)
+    env = envelope_select(as_of, view) if _envelope_line_holds(db, as_of, view) else None
     by_year = pd.Series(dtype=float)
     if env is not None:
         e = FACTS["fact_envelope"]
@@ -166,6 +108,18 @@ def consumption(db, as_of: date, view: ViewFilters | None = None) -> pd.DataFram
     out["envelope_cum_eur"] = [float(by_year[by_year.index <= m.year].iloc[-1]) if (by_year.index <= m.year).any()
                                else float("nan") for m in out["month"]]
     return out[columns]
+
+
+def _envelope_line_holds(db, as_of: date, view: ViewFilters) -> bool:
+    """Whether the view's committed line can be drawn against an envelope line: always outside a région; in a
+    région only when every dispositif with events there has an envelope that is all territorialised."""
+    if not view.region:
+        return True
+    t = derived_funding_month if has_derived(db) else FACTS["fact_funding_event"]
+    when = t.c.month <= as_of.replace(day=1) if t is derived_funding_month else t.c.event_date <= month_end(as_of)
+    present = {code for (code,) in db.rows(select(t.c.dispositif_code).distinct().where(when, *view_clauses(t, view)))}
+    scopes = envelope_scopes(db, as_of, view)
+    return all(scopes.get(code) == "territorial" for code in present)
 
 
 def programme_calendar(db, view: ViewFilters | None = None) -> pd.DataFrame:

@@ -23,6 +23,11 @@ from indicators.tables import FACTS
 
 # Tables whose rows are monthly deliveries (one file per month): a month without rows is missing.
 MONTHLY_TABLES = frozenset(c.table for c in CONTRACTS.values() if c.periodicity == "monthly" and c.period_column == "month")
+# Of those, the ones with a row per département and month (the département is in the natural key): a département
+# absent from a month others delivered did not deliver. Per-establishment tables (FINESS) are left out: there a
+# département without a row may simply have had no activity that month.
+TERRITORY_TABLES = frozenset(c.table for c in CONTRACTS.values()
+                             if c.table in MONTHLY_TABLES and "departement_code" in c.natural_key)
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class Completeness:
     territories_reported: int | None  # départements of the view that delivered for `period` (None: not by territory)
     territories_expected: int | None
     threshold: float
+    window_start: date | None = None  # the first month the value is made of
+    partial_months: tuple[date, ...] = ()  # earlier months of the value too few départements delivered for
 
     @property
     def territory_share(self) -> float | None:
@@ -44,7 +51,7 @@ class Completeness:
     @property
     def complete(self) -> bool:
         share = self.territory_share
-        return not self.missing_months and (share is None or share >= self.threshold)
+        return not self.missing_months and not self.partial_months and (share is None or share >= self.threshold)
 
     def sentence(self, lang: str) -> str:
         """« Données incomplètes : … » naming what is missing, or '' when complete."""
@@ -55,6 +62,11 @@ class Completeness:
             n = len(self.missing_months)
             parts.append(f"{n} mois manquant{'s' if n > 1 else ''} ({names}), non comptés comme zéro" if fr else
                          f"{n} month{'s' if n > 1 else ''} missing ({names}), not counted as zero")
+        if self.partial_months:
+            names = ", ".join(fmt.month(m, lang) for m in self.partial_months)
+            parts.append(f"des départements n'ont pas transmis pour {names} : le total les compterait comme zéro"
+                         if fr else f"some départements did not deliver for {names}: the total would count them "
+                         "as zero")
         share = self.territory_share
         if share is not None and share < self.threshold and self.period is not None:
             parts.append(f"{self.territories_reported} départements sur {self.territories_expected} ont transmis pour "
@@ -72,7 +84,8 @@ class Completeness:
                 "months_expected": self.months_expected, "months_present": self.months_present,
                 "missing_months": [m.isoformat()[:7] for m in self.missing_months],
                 "territories_reported": self.territories_reported, "territories_expected": self.territories_expected,
-                "threshold": self.threshold, "complete": self.complete}
+                "threshold": self.threshold, "complete": self.complete,
+                "partial_months": [m.isoformat()[:7] for m in self.partial_months]}
 
 
 def _month_starts(start: date, end: date) -> list[date]:
@@ -105,6 +118,31 @@ def gaps(engine, table: str, as_of: date) -> list[date]:
     return engine._cached(("gaps", table, as_of), q)
 
 
+def territory_holes(engine, table: str, as_of: date, scope: frozenset[str]) -> list[date]:
+    """Months up to `as_of` in which a monthly source delivered but none of the départements of `scope` did,
+    from the first month one of them delivered: the scope's figure for those months is missing, not zero (a
+    région whose ARS file did not come, while the others' did)."""
+    if table not in TERRITORY_TABLES or not scope:
+        return []
+
+    def q():
+        months = sorted((m, d) for m, d in deliveries(engine, table).items() if m <= as_of)
+        if not any(d for _, d in months):  # the table has no département: nothing to say per territory
+            return []
+        mine = [m for m, d in months if d & scope]
+        return [m for m, d in months if mine and m > mine[0] and not d & scope]
+    return engine._cached(("territory-holes", table, as_of, scope), q)
+
+
+def view_scope(engine, view: ViewFilters) -> frozenset[str] | None:
+    """The départements of a territorial view (None: the whole country)."""
+    if view.departement:
+        return frozenset({view.departement})
+    if view.region:
+        return frozenset(engine.territory().departements_of(view.region))
+    return None
+
+
 def _covered(engine, table: str, as_of: date) -> frozenset[str]:
     """The départements a monthly source covers: every one that delivered at least once up to `as_of`."""
     months = deliveries(engine, table)
@@ -116,6 +154,7 @@ def by_territory(engine, ind: Indicator, as_of: date, view_complete: Completenes
                  keys: list[str]) -> dict[str, Completeness]:
     """Each région's or département's completeness for the view's month, in one pass (breakdown rows)."""
     ref = engine.territory()
+    window_start = view_complete.window_start or view_complete.period
     sources = [(c, deliveries(engine, t).get(view_complete.period, frozenset()))
                for t in monthly_tables(ind.measure) if (c := _covered(engine, t, as_of))]
     out = {}
@@ -126,8 +165,12 @@ def by_territory(engine, ind: Indicator, as_of: date, view_complete: Completenes
             mine = covered & scope
             if mine and (worst is None or len(delivered & mine) / len(mine) < worst[0] / worst[1]):
                 worst = (len(delivered & mine), len(mine))
+        holes = {m for t in monthly_tables(ind.measure) for m in territory_holes(engine, t, as_of, frozenset(scope))
+                 if view_complete.period and m <= view_complete.period and m >= window_start}
+        missing = tuple(sorted(set(view_complete.missing_months) | holes))
         out[key] = replace(view_complete, territories_reported=worst[0] if worst else None,
-                           territories_expected=worst[1] if worst else None)
+                           territories_expected=worst[1] if worst else None, missing_months=missing,
+                           months_present=view_complete.months_expected - len(missing))
     return out
 
 
@@ -164,21 +207,28 @@ def assess(engine, ind: Indicator, as_of: date, view: ViewFilters, period: date 
         return None
     window = _window(ind, period, grain, flow)
     carried = carried_months(engine, ind, as_of)
+    scope = view_scope(engine, view)
+    holes = {m for t in tables for m in territory_holes(engine, t, as_of, scope) if m in window} if scope else set()
     missing = sorted({m for t in tables for m in gaps(engine, t, as_of) if m in window and m not in carried}
-                     | ({period} & carried))
-    ref = engine.territory()
-    scope = ({view.departement} if view.departement else set(ref.departements_of(view.region)) if view.region
-             else None)
+                     | ({period} & carried) | holes)
     reported = expected = None
+    partial: set[date] = set()
     for t in tables:
         months = deliveries(engine, t)
         covered = _covered(engine, t, as_of)
         if not covered:
             continue
         covered = covered if scope is None else covered & scope
+        if t in TERRITORY_TABLES and covered:  # earlier months of a total some départements did not deliver for
+            partial |= {m for m in window if m != period and m not in missing
+                        and 0 < len(months.get(m, frozenset()) & covered) < threshold_of(ind) * len(covered)}
         got = len(months.get(period, frozenset()) & covered)
         if expected is None or (covered and got / len(covered) < reported / max(expected, 1)):
             reported, expected = got, len(covered)
-    threshold = ind.completeness.min_territories if ind.completeness else 0.9
     return Completeness(period, len(window), len(window) - len([m for m in missing if m in window]),
-                        tuple(missing), reported, expected, threshold)
+                        tuple(missing), reported, expected, threshold_of(ind), window[0], tuple(sorted(partial)))
+
+
+def threshold_of(ind: Indicator) -> float:
+    """The share of départements a month needs to count as delivered (the indicator's, else 90 %)."""
+    return ind.completeness.min_territories if ind.completeness else 0.9

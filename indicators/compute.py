@@ -20,7 +20,7 @@ from etl.sources import CONTRACTS
 from etl.status import expected_next
 from indicators import fmt
 from indicators.catalog import load_catalogue
-from indicators.completeness import gaps
+from indicators.completeness import MONTHLY_TABLES, gaps, territory_holes, view_scope
 from indicators.db import Warehouse
 from indicators.forecast import forecast
 from indicators.lru import MISSING, LruCache
@@ -32,7 +32,7 @@ from indicators.model import (
     RollingMeasure,
 )
 from indicators.periods import as_float, month_end, month_start, parse_month, series_total
-from indicators.query import NotApplicable, ViewFilters, first_seen_select, leaf_select, supports
+from indicators.query import NotApplicable, ViewFilters, cube_rows, first_seen_select, leaf_select, supports
 from indicators.result import build_result, with_breakdown
 from indicators.status import Assessment, assess, milestone_state, reason, target_at, trajectory_points
 from indicators.tables import dim_departement, source_file
@@ -57,6 +57,7 @@ class Engine:
         self._cache_version = None
         self._cache_lock = threading.Lock()
         self._territory: TerritoryRef | None = None
+        self.cubes = True  # leaves with a per-publish cube (BUD-04's money at risk) read it: query.cube_rows
 
     # -- warehouse helpers ------------------------------------------------------------------------
 
@@ -137,8 +138,11 @@ class Engine:
             if first_seen_from is not False:
                 stmt = first_seen_select(measure, month_end(full_as_of), view, breakdown, first_seen_from or None)
             else:
-                stmt = leaf_select(measure, month_end(full_as_of), view, breakdown)
-            return self._leaf_rows(stmt)
+                stmt = leaf_select(measure, month_end(full_as_of), view, breakdown)  # refuses unknown dimensions
+                shared = cube_rows(self.db, measure, month_end(full_as_of), view, breakdown) if self.cubes else None
+                if shared is not None:  # every view from one cube per publish
+                    return self._typed(shared)
+            return self._typed(self.db.frame(stmt))
 
         shape = (measure.model_dump_json(), view.key(), breakdown, first_seen_from)
         rows = self.cached(("leaf-rows", *shape, full_as_of), query)
@@ -167,8 +171,8 @@ class Engine:
         out = full.iloc[:months]
         return out.loc[:, out.columns.isin(present)]
 
-    def _leaf_rows(self, stmt) -> pd.DataFrame:
-        df = self.db.frame(stmt)
+    @staticmethod
+    def _typed(df: pd.DataFrame) -> pd.DataFrame:
         df["period"] = pd.to_datetime(df["period"])
         df["value"] = df["value"].astype(float)
         return df
@@ -200,7 +204,8 @@ class Engine:
             frame = self._leaf(measure, as_of, view, breakdown)
             if measure.empty_month != "zero" or measure.date != "month":
                 return frame
-            return without_missing_months(self, measure.table, frame, as_of)  # missing, not zero
+            frame = without_missing_months(self, measure.table, frame, as_of)  # missing, not zero
+            return without_territory_holes(self, measure.table, frame, as_of, view, breakdown)
         if isinstance(measure, RatioMeasure):
             num = self.evaluate(measure.numerator, as_of, view, breakdown)
             den = self.evaluate(measure.denominator, as_of, view, breakdown)
@@ -221,8 +226,11 @@ class Engine:
         if isinstance(measure, DifferenceMeasure):
             left = self.evaluate(measure.left, as_of, view, breakdown)
             right = self.evaluate(measure.right, as_of, view, breakdown)
+            # a key absent from one side is a zero there; a missing month inside a side stays missing
+            only_left, only_right = left.columns.difference(right.columns), right.columns.difference(left.columns)
             left, right = left.align(right, join="outer")
-            return left.fillna(0.0) - right.fillna(0.0)
+            left[only_right], right[only_left] = 0.0, 0.0
+            return left - right
         raise TypeError(f"unknown measure kind {measure.kind}")
 
     # -- the entry point --------------------------------------------------------------------------
@@ -253,6 +261,30 @@ def without_missing_months(engine: Engine, table: str, frame: pd.DataFrame, as_o
     out = frame.copy()
     out.loc[out.index.isin(pd.DatetimeIndex(missing))] = np.nan
     return out
+
+
+def without_territory_holes(engine: Engine, table: str, frame: pd.DataFrame, as_of: date, view: ViewFilters,
+                            breakdown: str | None) -> pd.DataFrame:
+    """A flow leaf's frame with NaN where a territory (the view's, or a région or département column) did not
+    deliver in a month its source delivered for others (completeness.territory_holes): missing, not zero."""
+    if frame.empty or table not in MONTHLY_TABLES:
+        return frame
+    ref, view_deps = engine.territory(), view_scope(engine, view)
+    out = None
+    for col in frame.columns:
+        if breakdown == "region":
+            scope = frozenset(ref.departements_of(str(col)))
+        elif breakdown == "departement":
+            scope = frozenset({str(col)})
+        else:
+            scope = view_deps
+        if scope is not None and view_deps is not None:
+            scope = scope & view_deps
+        holes = territory_holes(engine, table, as_of, scope) if scope else []
+        if holes:
+            out = frame.copy() if out is None else out
+            out.loc[out.index.isin(pd.DatetimeIndex(holes)), col] = np.nan
+    return frame if out is None else out
 
 
 __all__ = ["Assessment", "BreakdownRow", "Engine", "FreshnessView", "IndicatorResult", "MilestoneView",

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import Select, and_, distinct, func, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from indicators.at_risk import at_risk_select
+from indicators.at_risk import at_risk_rows, at_risk_select
 from indicators.model import (
     AtRiskMeasure,
     AvgMeasure,
@@ -126,6 +126,14 @@ def first_seen_select(measure: CountDistinctMeasure, as_of_end: date, view: View
     inner = leaf_select(measure, as_of_end, view, breakdown, start=start, first_seen=True).subquery()
     cols = [inner.c.period] + ([inner.c.key] if breakdown else [])
     return select(*cols, func.count().label("value")).group_by(*cols)
+
+
+def cube_rows(db, measure, as_of_end: date, view: ViewFilters, breakdown: str | None):
+    """A leaf's rows read from a cube computed once per published warehouse for every view, when its kind has
+    one (money at risk: indicators.at_risk), else None (the leaf's own query). Same rows as `leaf_select`."""
+    if isinstance(measure, AtRiskMeasure):
+        return at_risk_rows(db, measure, as_of_end, view, breakdown)
+    return None
 
 
 def leaf_select(measure, as_of_end: date, view: ViewFilters, breakdown: str | None, start: date | None = None,

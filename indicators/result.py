@@ -19,7 +19,8 @@ from indicators.labels import dimension_labels
 from indicators.model import Indicator
 from indicators.periods import as_float, month_end, month_start, series_total
 from indicators.query import NotApplicable, ViewFilters
-from indicators.status import assess, milestone_state, reason, target_at
+from indicators.series_periods import hole_before, last_valid, previous_point, resample
+from indicators.status import assess, deadline_reason, milestone_state, past_deadline, reason, target_at
 from indicators.tables import FACTS, source_file
 from indicators.territory import TargetNote, is_additive, target_factor
 from indicators.types import BreakdownRow, FreshnessView, IndicatorResult, MilestoneView, Point
@@ -36,15 +37,6 @@ def _trajectory(ind: Indicator, factor: float | None) -> list[tuple[date, float]
     if is_additive(ind):
         return [(b.date, b.value * factor)] + [(m.date, m.value * factor) for m in targets]
     return [(b.date, b.value)] + [(m.date, b.value + (m.value - b.value) * factor) for m in targets]
-
-
-def _resample(s: pd.Series, grain: str, flow: bool) -> pd.Series:
-    if grain == "month" or s.empty:
-        return s
-    rule = {"quarter": "QS", "year": "YS"}[grain]
-    if flow:
-        return s.resample(rule).sum(min_count=1)
-    return s.resample(rule).last()
 
 
 def _points(ind: Indicator, s: pd.Series, traj, as_of: date, grain: str) -> list[Point]:
@@ -65,20 +57,6 @@ def _point(ind: Indicator, start: date, v, traj, as_of: date, grain: str) -> Poi
     a = assess(value, traj[0][1], target, traj[-1][1], ind.status.on_track, ind.status.watch) if traj else \
         assess(value, 0, None, 0, 1, 0.5)
     return Point(start, end, value, target, a.progress, a.progress_raw, a.expected, a.status)
-
-
-def _last_valid(points: list[Point]) -> Point | None:
-    for p in reversed(points):
-        if p.value is not None:
-            return p
-    return None
-
-
-def _previous(points: list[Point], current: Point | None) -> Point | None:
-    if current is None:
-        return None
-    before = [p for p in points if p.period < current.period and p.value is not None]
-    return before[-1] if before else None
 
 
 def _data_end(engine: Engine, ind: Indicator, as_of: date) -> date:
@@ -142,9 +120,9 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
                                note.text("fr"), [], fresh, not_applicable=str(e), target_note_en=note.text("en"))
     monthly = series_total(frame)
     carried = completeness.carried_months(engine, ind, as_of)
-    points = _mark_carried(_points(ind, _resample(monthly, grain, flow), traj, as_of, grain), carried)
-    current = _last_valid(points)
-    prev = _previous(points, current)
+    points = _mark_carried(_points(ind, resample(monthly, grain, flow), traj, as_of, grain), carried)
+    current = last_valid(points)
+    prev = previous_point(points, current)
     data_month = month_start(_data_end(engine, ind, as_of))
     complete = completeness.assess(engine, ind, as_of, view, data_month, grain, flow)
     final_date, final_value = ind.target.final.date, (traj[-1][1] if traj else ind.target.final.value)
@@ -164,9 +142,10 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
     if complete is not None and not complete.complete:  # a colour would mislead: say what is missing
         at = next((p for p in points if p.period <= data_month <= p.period_end), current)
         current = None if at is None else replace(at, status="incomplete")
-        prev = _previous(points, current) if current and current.value is not None else None
+        prev = previous_point(points, current) if current and current.value is not None else None
         status, reason_fr, reason_en = "incomplete", complete.sentence("fr"), complete.sentence("en")
     trend = (current.value - prev.value) if current and prev and current.value is not None else None
+    trend_missing = trend is None and hole_before(points, current)
     trend_pct = (trend / abs(prev.value)) if trend is not None and prev and prev.value else None
 
     milestones = []
@@ -180,9 +159,16 @@ def build_result(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters,
                                         m.label.en if m.label else None,
                                         milestone_state(actual, m_value, m.date, month_end(as_of), ind.direction),
                                         actual))
+    if milestones and current is not None and status in ("on_track", "watch", "off_track") and \
+            month_end(as_of) >= final_date and milestones[-1].state == "missed":
+        last = milestones[-1]  # the final target, missed at its date: no trajectory tolerance any more
+        status = past_deadline(status, last.actual, current.value, last.value, ind.direction)
+        current = replace(current, status=status)
+        reason_fr, reason_en = (deadline_reason(last.actual, current.value, last.value, final_date, ind.unit,
+                                                ind.direction, lang) for lang in ("fr", "en"))
     result = IndicatorResult(ind, as_of, view, grain, points, current, status, reason_fr, reason_en, trend,
                              trend_pct, factor, note.text("fr"), milestones, fresh,
-                             target_note_en=note.text("en"), completeness=complete)
+                             target_note_en=note.text("en"), completeness=complete, trend_missing=trend_missing)
 
     if view.territorial:  # the same view without its territory: couloir, dispositif and vague filters kept
         national = engine.compute(ind.id, as_of, replace(view, region=None, departement=None), None, grain,
@@ -267,7 +253,7 @@ def _shown_gap(ind: Indicator, here: Point | None, nation: Point | None, points:
 
 def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, dim: str, total: Point | None,
                flow: bool, grain: str) -> list[BreakdownRow]:
-    frame = _resample(_series(engine, ind, as_of, view, dim).astype(float), grain, flow)
+    frame = resample(_series(engine, ind, as_of, view, dim).astype(float), grain, flow)
     ref = engine.territory()
     labels = dimension_labels(engine, dim)
     data_month = month_start(_data_end(engine, ind, as_of))
@@ -276,6 +262,9 @@ def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, d
                    if view_complete is not None and dim in ("region", "departement") else {})
     values = frame.to_numpy(dtype=float)
     starts = [ts.date() for ts in frame.index]
+    # the index of the view's period: a territory's row is that period's value or nothing
+    at = next((i for i in range(len(starts) - 1, -1, -1) if starts[i] <= data_month), None) \
+        if dim in ("region", "departement") and starts else None
     rows = []
     for j, key in enumerate(frame.columns):
         kw = {"region": view.region, "departement": view.departement, "couloir": view.couloir}
@@ -289,9 +278,11 @@ def _breakdown(engine: Engine, ind: Indicator, as_of: date, view: ViewFilters, d
             factor = None  # no declared target for a part of a count or an amount
         traj = _trajectory(ind, factor)
         valid = np.flatnonzero(~np.isnan(values[:, j]))[-2:]  # a row needs its last two values only
+        if at is not None and len(valid) and valid[-1] != at:  # a territory missing the view's period shows
+            valid = valid[:0]  # no older value in its place
         pts = [_point(ind, starts[i], values[i, j], traj, as_of, grain) for i in valid]
-        cur = _last_valid(pts)
-        prev = _previous(pts, cur)
+        cur = last_valid(pts)
+        prev = pts[0] if len(valid) == 2 and valid[1] == valid[0] + 1 else None  # not over a missing period
         final_value = traj[-1][1] if traj else ind.target.final.value
         a = assess(cur.value if cur else None, traj[0][1] if traj else 0, cur.target if cur else None,
                    final_value, ind.status.on_track, ind.status.watch) if traj else \

@@ -163,6 +163,13 @@ def render_markdown(cat: Catalogue) -> str:
         f"{d.freshness.delay_days} jours après la fin de la période.", "",
         "Un jalon *de pilotage, non officiel* est proposé ici faute de cible publiée : la note de l'indicateur "
         "le dit.", "",
+        "Un mois sans livraison est *manquant*, jamais zéro : pour toute la source (aucun département n'a "
+        "transmis) comme pour un territoire (une région ou un département qui n'a pas transmis un mois où les "
+        "autres l'ont fait). Un total glissant ou annuel qui le contient n'est pas calculé, une différence de deux "
+        "mesures sur ce mois non plus ; l'« évolution sur une période » ne compare jamais le mois courant à un "
+        "mois plus ancien par-dessus un mois manquant (« donnée manquante pour la période précédente »), et "
+        "« Depuis le dernier comité » ne calcule pas d'évolution contre une valeur manquante ou incomplète : il "
+        "le dit. Le statut est alors « données incomplètes », avec les mois nommés.", "",
     ]
     for obj in cat.objectives:
         out += [f"## {obj.id} — {obj.label.fr}", "", f"*{obj.label.en}*", "", obj.description.fr, "", _HEADER]

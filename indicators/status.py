@@ -124,6 +124,39 @@ def _reason_in_values(a: Assessment, value: str, baseline: str, target: str, fin
             f"decrease made; the trajectory expects {expected} by now.")
 
 
+def past_deadline(status: str, at_deadline: float | None, now: float | None, final: float, direction: str) -> str:
+    """The status once the final deadline has passed: the trajectory's tolerance no longer applies. A target
+    missed at its date is never « en bonne voie »: « à surveiller » when it has been met since, else « en
+    retard ». With no value at the deadline, today's value decides."""
+    def met(v: float | None) -> bool:
+        return v is not None and (v >= final if direction == "up" else v <= final)
+    if met(at_deadline) or (at_deadline is None and met(now)):
+        return status
+    return "watch" if met(now) else "off_track"
+
+
+def deadline_reason(at_deadline: float | None, now: float | None, final: float, final_date: date, unit: str,
+                    direction: str, lang: str) -> str:
+    """Why a past deadline's status is what it is, with the value at the deadline and today's."""
+    fr = lang == "fr"
+    month, target = fmt.month(final_date, lang), fmt.value(final, unit, lang)
+    then, today = fmt.value(at_deadline, unit, lang), fmt.value(now, unit, lang)
+    met_now = now is not None and (now >= final if direction == "up" else now <= final)
+    if at_deadline is None:
+        return (f"Échéance {month} passée : pas de valeur à l'échéance ; {today} aujourd'hui pour une cible de "
+                f"{target}." if fr else f"Deadline {month} passed: no value at the deadline; {today} now against "
+                f"a target of {target}.")
+    if met_now:
+        return (f"Échéance {month} passée : cible de {target} manquée à l'échéance ({then}), atteinte depuis "
+                f"({today} aujourd'hui)." if fr else f"Deadline {month} passed: target of {target} missed at the "
+                f"deadline ({then}), met since ({today} now).")
+    if then == today:
+        return (f"Échéance {month} passée : cible de {target} manquée ({then} à l'échéance)." if fr
+                else f"Deadline {month} passed: target of {target} missed ({then} at the deadline).")
+    return (f"Échéance {month} passée : cible de {target} manquée ({then} à l'échéance, {today} aujourd'hui)."
+            if fr else f"Deadline {month} passed: target of {target} missed ({then} at the deadline, {today} now).")
+
+
 def milestone_state(value_at_date: float | None, target: float, due: date, as_of_end: date, direction: str) -> str:
     """reached | missed | due_soon (within 3 months) | upcoming."""
     met = value_at_date is not None and (value_at_date >= target if direction == "up" else value_at_date <= target)

@@ -109,6 +109,7 @@ class IndicatorResult:
     leaves_sql: list[str] = field(default_factory=list)
     target_note_en: str = ""
     completeness: Completeness | None = None
+    trend_missing: bool = False  # no trend because the period before the current one is missing
 
     @property
     def id(self) -> str:

@@ -43,8 +43,8 @@ TEXT: dict[str, dict[str, str]] = {
         "budget.note_departement": "Les enveloppes ne sont pas déclinées par département : seules les dépenses "
                                    "sont filtrées.",
         "budget.territorial_rate": "Pas de cible régionale : taux de la page Budget pour cette région, sur les "
-                                   "dispositifs à enveloppe territorialisée ({envelope}) ; {uncovered} engagés sur "
-                                   "des enveloppes nationales ne sont pas comptés.",
+                                   "dispositifs à enveloppe entièrement territorialisée ({envelope}) ; {uncovered} "
+                                   "engagés sur des enveloppes nationales ou en partie nationales ne sont pas comptés.",
         "readme.as_of": "Situation à fin de", "readme.month": "Mois de situation", "readme.filters": "Filtres",
         "readme.generated": "Généré le", "readme.version": "Version de l'application",
         "readme.catalogue": "Catalogue des indicateurs",
@@ -120,8 +120,8 @@ TEXT: dict[str, dict[str, str]] = {
                        "region) covers the spending of every region.",
         "budget.note_departement": "Envelopes are not broken down by département: only spending is filtered.",
         "budget.territorial_rate": "No regional target: the Budget page's rate for this région, on the dispositifs "
-                                   "with a territorialised envelope ({envelope}); {uncovered} committed on national "
-                                   "envelopes are not counted.",
+                                   "with a fully territorialised envelope ({envelope}); {uncovered} committed on "
+                                   "national or partly national envelopes are not counted.",
         "readme.as_of": "Figures as of the end of", "readme.month": "As-of month", "readme.filters": "Filters",
         "readme.generated": "Generated on", "readme.version": "Application version",
         "readme.catalogue": "Indicator catalogue",

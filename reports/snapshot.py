@@ -25,7 +25,7 @@ from appstate.audit import record_event
 from appstate.db import session_factory
 from appstate.export import dumps, export_state
 from appstate.models import Snapshot, utcnow
-from etl.load import sha256_of
+from etl.read import sha256_of
 from indicators.catalog import CatalogueError, parse_catalogue
 from indicators.compute import PROGRAMME_START, Engine, parse_month
 from settings import Settings

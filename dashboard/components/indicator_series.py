@@ -53,6 +53,8 @@ def key_figures(result, page) -> html.Div:
             trend += " · " + page.t("ind.kpi.trend_pct", pct=fmt_number(result.trend_pct * 100, lang, "%",
                                                                         signed=True))
         facts.append((page.t("ind.kpi.trend"), trend))
+    elif getattr(result, "trend_missing", False):  # the period before is missing: never a change against 0
+        facts.append((page.t("ind.kpi.trend"), page.t("ind.kpi.trend_missing")))
     if result.national is not None:
         national = fmt_value(result.national.value, ind.unit, lang)
         if result.gap_points is not None:

@@ -339,6 +339,7 @@ MESSAGES: dict[str, str] = {
     "ind.kpi.reference": "Observed level (no published target)",
     "ind.kpi.final_value": "{value} by {month}",
     "ind.kpi.trend": "Change over one period",
+    "ind.kpi.trend_missing": "missing data for the previous period: no change computed",
     "ind.kpi.trend_pct": "{pct} on the previous period",
     "ind.kpi.national": "National value",
     "ind.kpi.gap": "gap of this view: {gap}",
@@ -485,9 +486,14 @@ MESSAGES: dict[str, str] = {
                                       "declared spend in wave 1 (health sector).",
     "budget.envelope.no_departement": "Envelopes are not split by département: envelope, left to commit and rates "
                                       "do not apply; committed, paid and money at risk are filtered.",
-    "budget.envelope.region_only": "At regional level only the territorialised envelopes count (SUN-ES, regional "
-                                   "ESMS numérique calls): left to commit and rates cover those schemes; {uncovered} "
-                                   "is committed on schemes with a national envelope.",
+    "budget.envelope.region_only": "At regional level a rate only compares committed and paid amounts with fully "
+                                   "territorialised envelopes (SUN-ES): a commitment does not say which envelope it "
+                                   "draws on, and ESMS numérique has national calls beside the ARS calls. {uncovered} "
+                                   "is committed on schemes with a national or partly national envelope (SONS, "
+                                   "forfaits, ESMS numérique): counted as committed, not in the rates nor in what "
+                                   "is left to commit.",
+    "budget.envelope.over_committed": "{dispositif}: {committed} committed for an envelope of {envelope} opened to "
+                                      "date ({rate}); the loaded commitments exceed the loaded envelope.",
     "budget.envelope.see_sources": "See the {n} envelope source(s)",
     "budget.envelope.sources_caption": "Envelope per public source",
     "budget.kpi.envelope": "Envelope",

@@ -356,6 +356,7 @@ MESSAGES: dict[str, str] = {
     "ind.kpi.reference": "Repère constaté (pas de cible publiée)",
     "ind.kpi.final_value": "{value} en {month}",
     "ind.kpi.trend": "Évolution sur une période",
+    "ind.kpi.trend_missing": "donnée manquante pour la période précédente : évolution non calculée",
     "ind.kpi.trend_pct": "{pct} sur la période précédente",
     "ind.kpi.national": "Valeur nationale",
     "ind.kpi.gap": "écart de la vue : {gap}",
@@ -502,9 +503,14 @@ MESSAGES: dict[str, str] = {
                                       "d'enveloppe contre « plus de 150 M€ » de dépense déclarée en vague 1 sanitaire.",
     "budget.envelope.no_departement": "Les enveloppes ne sont pas déclinées par département : enveloppe, reste à "
                                       "engager et taux sont sans objet ; engagé, versé et montant à risque sont filtrés.",
-    "budget.envelope.region_only": "Au niveau régional, seules les enveloppes territorialisées sont comptées (SUN-ES, "
-                                   "appels régionaux ESMS numérique) : le reste à engager et les taux portent sur ces "
-                                   "dispositifs ; {uncovered} sont engagés sur des dispositifs à enveloppe nationale.",
+    "budget.envelope.region_only": "Au niveau régional, un taux ne rapporte l'engagé et le versé qu'aux enveloppes "
+                                   "entièrement territorialisées (SUN-ES) : un engagement ne dit pas sur quelle "
+                                   "enveloppe il est pris, et ESMS numérique a des appels nationaux à côté des appels "
+                                   "des ARS. {uncovered} sont engagés sur des dispositifs à enveloppe nationale ou en "
+                                   "partie nationale (SONS, forfaits, ESMS numérique) : comptés dans l'engagé, pas "
+                                   "dans les taux ni le reste à engager.",
+    "budget.envelope.over_committed": "{dispositif} : {committed} engagés pour {envelope} d'enveloppe ouverte à "
+                                      "date ({rate}) ; les engagements chargés dépassent l'enveloppe chargée.",
     "budget.envelope.see_sources": "Voir les {n} source(s) des enveloppes",
     "budget.envelope.sources_caption": "Enveloppe par source publique",
     "budget.kpi.envelope": "Enveloppe",

@@ -93,6 +93,7 @@ def envelope_note(page: PageRequest, sources: pd.DataFrame, total: dict) -> dmc.
     elif page.filters.region:
         parts.append(html.P(page.t("budget.envelope.region_only", uncovered=fmt_meur(total["uncovered_committed_eur"],
                                                                                    lang))))
+    parts += [html.P(page.t("budget.envelope.over_committed", dispositif=Labels(page).dispositif(o["dispositif_code"]), committed=fmt_meur(o["committed_eur"], lang), envelope=fmt_meur(o["envelope_eur"], lang), rate=fmt_percent(o["committed_rate"], lang))) for o in total.get("over_committed", ())]  # noqa: E501
     if len(sources):
         table = sources.rename(columns={"source_label": page.t("budget.col.source_label"),
                                         "envelope_eur": page.t("budget.col.envelope_eur")})

@@ -82,7 +82,10 @@ def test_grouped_by_region_keeps_the_national_envelope_apart(db):
     assert table.loc["11", "committed_eur"] == 220_000 and table.loc["11", "envelope_eur"] == 300_000
     assert table.loc["84", "committed_eur"] == 330_000 and table.loc["84", "paid_eur"] == 95_000
     assert national["envelope_eur"] == 1_000_000 and national["committed_eur"] == 0
-    assert table.loc["84", "committed_rate"] == pytest.approx(330 / 600)
+    # C2 (SONS, national envelope) is committed in 84 but not compared with 84's envelopes
+    assert table.loc["84", "committed_rate"] == pytest.approx(280 / 600)
+    assert table.loc["84", "uncovered_committed_eur"] == 50_000 and table.loc["84", "to_commit_eur"] == 320_000
+    assert national["committed_rate"] != national["committed_rate"]  # NaN: its commitments sit in the régions
 
 
 def test_grouped_by_dispositif_and_year(db):
