@@ -62,8 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_RATE_PER_PERSON", "30/minute", "Heavy requests (exports, images, packs, extracts) one person may make "
             "(a `limits` rate: N/second|minute|hour)."),
     Setting("SEGUR_RATE_OVERALL", "300/minute", "Heavy requests all people together may make."),
-    Setting("SEGUR_RATE_STORAGE", "memory://", "Where the rate counters live (`limits` storage URI; memory:// counts per "
-            "process)."),
+    Setting("SEGUR_RATE_STORAGE", "appstate://", "Where the rate counters live: appstate:// (the app-state database: "
+            "every worker and instance on it counts together), memory:// (per process), or another `limits` storage "
+            "URI (redis://…)."),
     Setting("SEGUR_MAX_BODY_KB", "8192", "Largest request body accepted (kB); larger gets a 413."),
     Setting("SEGUR_MAX_URL_CHARS", "4096", "Longest query string, and longest URL sent to a callback (characters)."),
     Setting("SEGUR_ACCEL_REDIRECT", "", "nginx internal location of the job directory (e.g. /_segur_jobs/): job files are "
@@ -182,7 +183,7 @@ class Settings:
     downloads_per_process: int = 4
     rate_per_person: str = "30/minute"
     rate_overall: str = "300/minute"
-    rate_storage: str = "memory://"
+    rate_storage: str = "appstate://"
 
     @property
     def dashboard_url(self) -> str:
@@ -248,7 +249,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         downloads_per_process=_number("SEGUR_DOWNLOADS_PER_PROCESS", env),
         rate_per_person=_rate("SEGUR_RATE_PER_PERSON", env),
         rate_overall=_rate("SEGUR_RATE_OVERALL", env),
-        rate_storage=_raw("SEGUR_RATE_STORAGE", env),
+        rate_storage=_rate_storage(_raw("SEGUR_RATE_STORAGE", env)),
     )
 
 
@@ -273,6 +274,17 @@ def _rate(name: str, env: dict[str, str] | None) -> str:
         parse(value)
     except ValueError:
         raise SystemExit(f"{name}={value!r} : attendu un débit comme 30/minute") from None
+    return value
+
+
+def _rate_storage(value: str) -> str:
+    """A storage URI `limits` knows (or appstate://); a clear message when it is not one."""
+    from limits.storage import SCHEMES as known  # the built-in storages register on import
+
+    scheme = urlsplit(value).scheme
+    if scheme != "appstate" and scheme not in known:
+        raise SystemExit(f"SEGUR_RATE_STORAGE={value!r} : attendu appstate://, memory:// ou une adresse de stockage "
+                         "de la bibliothèque limits (redis://hôte:6379…)")
     return value
 
 

@@ -247,4 +247,5 @@ class AuditEvent(Base):
 
 
 from appstate.access_models import LoginThrottle, User, UserRegion, UserRole  # noqa: E402,F401 - same metadata
+from appstate.rate_models import RateCounter  # noqa: E402,F401 - same metadata
 from appstate.token_models import ApiToken  # noqa: E402,F401 - same metadata

@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from appstate import validate
-from appstate.access_models import EMAIL_LEN, LOGIN_LEN, User, UserRegion, UserRole
+from appstate.access_models import EMAIL_LEN, LOGIN_LEN, THROTTLE_KEY_LEN, LoginThrottle, User, UserRegion, UserRole
 from appstate.audit import record_event
 from appstate.models import utcnow
 from indicators.scope import ROLES, Scope
@@ -188,6 +188,25 @@ def set_password(session: Session, user: User, password: str, *, by: str, must_c
     record_event(session, by, "user.password", "user", user.login, {"must_change": must_change},
                  now=validate.moment(now) or utcnow(), user_id=user.id if by == user.login else None)
     return user
+
+
+def reset_password(session: Session, login: str, *, by: str, now: datetime | None = None) -> tuple[User, str]:
+    """An administrator's reset: a new one-time password (returned, never stored in clear) that the person must
+    change at their next sign-in; the login's sign-in lock-out is lifted. Refused for an account without a
+    local password (OIDC only): its password lives at the identity provider."""
+    user = get(session, login)
+    if user.password_hash is None:
+        raise ValueError(f"« {user.login} » n'a pas de mot de passe local (connexion OIDC seulement) : son mot de "
+                         "passe se change chez le fournisseur d'identité, pas ici")
+    password, now = new_password(), validate.moment(now) or utcnow()
+    user.password_hash, user.must_change_password = hash_password(password), True
+    throttle = session.get(LoginThrottle, f"login:{user.login}"[:THROTTLE_KEY_LEN])
+    if throttle is not None:
+        session.delete(throttle)
+    session.flush()
+    record_event(session, by, "user.password_reset", "user", user.login,
+                 {"must_change": True, "lock_cleared": throttle is not None}, now=now)
+    return user, password
 
 
 def _changed(session: Session, user: User, action: str, before: dict, by: str, now: datetime) -> User:

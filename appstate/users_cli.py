@@ -1,7 +1,9 @@
-"""`python -m appstate users add|list|grant|revoke|disable|enable|demo`: people and rights from the shell.
+"""`python -m appstate users add|list|grant|revoke|disable|enable|reset-password|demo`: people and rights from
+the shell.
 
 Changes are signed `cli` in the audit journal. A new local account without `--password-stdin` gets a random
-one-time password, printed once; the person must choose their own at their first sign-in.
+one-time password, printed once; the person must choose their own at their first sign-in. `reset-password`
+does the same for an existing local account (a forgotten password, a lock-out); OIDC-only accounts are refused.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--region", action="append", default=[], help="code INSEE de région (répétable ; aucun = national)")
     for name, text in (("disable", "désactiver une personne"), ("enable", "réactiver une personne")):
         sub.add_parser(name, help=text).add_argument("login")
+    sub.add_parser("reset-password", help="nouveau mot de passe à usage unique (à changer à la connexion suivante)"
+                   ).add_argument("login")
     sub.add_parser("list", help="lister les personnes et leurs droits")
     sub.add_parser("demo", help="comptes de démonstration, un par rôle (base sans personne seulement)")
     for p in sub.choices.values():
@@ -94,6 +98,9 @@ def _run(args, session) -> tuple[list[users.UserView], dict[str, str]]:
                                  must_change_password=not args.password_stdin and not args.oidc_only)
     elif args.command in ("grant", "revoke"):
         user = getattr(users, args.command)(session, args.login, by=BY, roles=args.role, regions=args.region)
+    elif args.command == "reset-password":
+        user, password = users.reset_password(session, args.login, by=BY)
+        passwords[user.login] = password
     else:
         user = users.set_disabled(session, args.login, args.command == "disable", by=BY)
     return [users.view(user)], passwords
@@ -117,5 +124,5 @@ def main(argv: list[str] | None = None) -> int:
     for u in views:
         print(_line(u))
         if u.login in passwords:
-            print(f"    mot de passe à usage unique : {passwords[u.login]}  (à changer à la première connexion)")
+            print(f"    mot de passe à usage unique : {passwords[u.login]}  (à changer à la prochaine connexion)")
     return 0

@@ -71,10 +71,10 @@ def refusal(active: Iterable[tuple[str, str]], owner: str, limits: Limits, used:
     if len(active) >= limits.global_active:
         return (f"La file des travaux est pleine ({_plural(len(active), 'travail', 'travaux')} en cours pour "
                 "l'ensemble des utilisateurs) ; réessayez dans quelques minutes.")
-    if kind == "extract" and used >= limits.quota_bytes:
+    if used >= limits.quota_bytes:
         return (f"L'espace des fichiers préparés est plein ({_size(used)} sur {_size(limits.quota_bytes)}) ; "
-                "les fichiers sont effacés après leur durée de conservation : réessayez plus tard ou "
-                "filtrez davantage (région, couloir, mois).")
+                "les fichiers sont effacés après leur durée de conservation : réessayez plus tard"
+                + (" ou filtrez davantage (région, couloir, mois)." if kind == "extract" else "."))
     return None
 
 

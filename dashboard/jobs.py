@@ -1,13 +1,15 @@
-"""Large extracts prepared in the background: a bounded queue kept as files in one job directory.
+"""Heavy work prepared in the background (large extracts, committee packs: dashboard/pack_jobs.py): a bounded
+queue kept as files in one job directory.
 
-A job validates and counts first (`plan_extract`: bad input fails at once, with the French message), passes
-the limits (dashboard/job_limits.py: per person, global, disk quota), then is saved as `<job>.json`
-("queued", with what to re-plan it from) and claimed by one process (`<job>.lock`, created exclusively) that
-writes `<job>.<ext>` batch by batch, recording rows written against the COUNT and a heartbeat. Any process
-sharing the directory (another worker, another app instance: SEGUR_JOBS_DIR) reports progress and serves the
-file; a job whose process died (no heartbeat for STALE_S) or that was never claimed is taken over by the next
-process's maintenance pass, so the queue survives a worker restart. The same pass removes files older than
-the retention (not only when a job starts).
+A job is planned first (`plan_extract`: bad input fails at once, with the French message), passes the limits
+(dashboard/job_limits.py: per person, global, disk quota), then is saved as `<job>.json` ("queued", with what to
+re-plan it from) and claimed by one process (`<job>.lock`, created exclusively) that writes `<job>.<ext>` batch
+by batch, recording rows written against the COUNT and a heartbeat. Any process sharing the directory (another
+worker, another app instance: SEGUR_JOBS_DIR) reports progress and serves the file; a job whose process died (no
+heartbeat for STALE_S) or that was never claimed is taken over by the next process's maintenance pass (planned
+again from its params by the planner of its kind; one that can no longer be planned is marked failed with the
+reason), so the queue survives a worker restart. The same pass removes files older than the retention (not only
+when a job starts).
 """
 
 from __future__ import annotations
@@ -17,21 +19,20 @@ import json
 import logging
 import os
 import re
+import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import flask
 
 from dashboard import job_limits
-from dashboard.access import current_scope
 from dashboard.job_limits import JobRefused, Limits, owner_key
-from reports.extracts import ExtractError, plan_extract
+from reports.extracts import plan_extract
 from reports.xlsx import export_filename
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class Job:
     owner: str = ""  # the login of who started it ("" for nobody): only they fetch the file; limits key on it
     params: dict = field(default_factory=dict)  # warehouse, filters, as_of, csv_sep, decimal_comma: to re-plan
     heartbeat: float = field(default_factory=time.time)
-    kind: str = "extract"  # or "pack": a committee pack being built in a request (counted, never re-run)
+    kind: str = "extract"  # or "pack": a committee pack (params: snapshot_id, fmt, region, lang)
 
     @property
     def finished(self) -> bool:
@@ -80,8 +81,11 @@ class JobRegistry:
     """Jobs of a job directory: admit, queue, claim and run, look up, serve, clean up."""
 
     def __init__(self, out_dir: Path, workers: int = 2, max_age_s: float = MAX_AGE_S,
-                 limits: Limits | None = None, maintenance_s: float | None = None) -> None:
+                 limits: Limits | None = None, maintenance_s: float | None = None,
+                 planners: dict[str, Callable[[Job], object]] | None = None) -> None:
         self.out_dir = Path(out_dir)
+        # kind → how to plan a job again from its params (a take-over); a plan has write(path, progress) → bytes
+        self.planners: dict[str, Callable[[Job], object]] = {"extract": self._replan, **(planners or {})}
         self.max_age_s = max_age_s
         self.limits = limits or Limits()
         self._jobs: dict[str, Job] = {}  # the jobs this process runs
@@ -99,39 +103,37 @@ class JobRegistry:
               decimal_comma: bool = True, owner: str = "") -> Job:
         """Plan now (ExtractError for bad input or an XLSX too large), admit (JobRefused), queue, run."""
         plan = plan_extract(warehouse, table, fmt, filters, as_of, csv_sep, decimal_comma)
-        self.cleanup()
         job = Job(uuid.uuid4().hex, table, fmt,
                   export_filename(table, as_of, (filters.items() if filters else []), fmt), rows_total=plan.rows_out,
                   owner=owner, params={"warehouse": str(warehouse), "filters": dict(filters.items()) if filters else {},
                                        "as_of": as_of, "csv_sep": csv_sep, "decimal_comma": decimal_comma})
+        return self.enqueue(job, plan)
+
+    def enqueue(self, job: Job, plan, admitted: Callable[[], Job | None] | None = None) -> Job:
+        """Admit `job` (JobRefused with the French reason when a limit of its kind is reached), save it as
+        queued, and run it here. `admitted`, called under the admission lock, may return a job to use instead
+        (the same pack already on its way): nothing new is queued then."""
+        self.cleanup()
         with job_limits.admission(self.out_dir):
-            now = time.time()
-            why = job_limits.refusal(self._active(now), owner_key(owner), self.limits,
-                                     job_limits.used_bytes(self.out_dir))
+            existing = admitted() if admitted else None
+            if existing is not None:
+                return existing
+            why = job_limits.refusal(self._active(time.time()), owner_key(job.owner), self.limits,
+                                     job_limits.used_bytes(self.out_dir), kind=job.kind)
             if why:
                 raise JobRefused(why)
             self._save(job)
         self._submit(job, plan)
         return job
 
-    @contextmanager
-    def hold(self, owner: str, what: str) -> Iterator[Job]:
-        """Count a piece of heavy work done in the request itself (a committee pack build) against the same
-        limits: JobRefused when over; its marker is removed when the block ends."""
-        job = Job(uuid.uuid4().hex, "pack", "pdf", what, status="running", owner=owner, kind="pack")
-        with job_limits.admission(self.out_dir):
-            why = job_limits.refusal(self._active(time.time()), owner_key(owner), self.limits, 0, kind="pack")
-            if why:
-                raise JobRefused(why)
-            self._save(job)
-        with self._lock:
-            self._jobs[job.id] = job
-        try:
-            yield job
-        finally:
-            with self._lock:
-                self._jobs.pop(job.id, None)
-            (self.out_dir / f"{job.id}.json").unlink(missing_ok=True)
+    def finished_now(self, job: Job, source: Path) -> Job:
+        """Record `job` as done at once with a file already built (a cached pack): linked (or copied) into the
+        job directory, so it is served like any job file; no limit applies, no work is done."""
+        target = self.path(job)
+        place_file(source, target)
+        job.status, job.bytes, job.rows_total, job.rows_done = "done", target.stat().st_size, 1, 1
+        self._save(job)
+        return job
 
     def _active(self, now: float) -> list[tuple[str, str]]:
         return [(owner_key(j.owner), j.kind) for j in self.jobs() if j.active(now)]
@@ -175,7 +177,8 @@ class JobRegistry:
         now = now or time.time()
         taken = []
         for job in self.jobs():
-            if job.finished or job.id in self._jobs or job.kind != "extract":
+            planner = self.planners.get(job.kind)
+            if job.finished or job.id in self._jobs or planner is None:
                 continue
             lock = self.out_dir / f"{job.id}.lock"
             if lock.exists() and now - job.heartbeat < STALE_S:
@@ -186,9 +189,12 @@ class JobRegistry:
                 except OSError:
                     continue
             try:
-                plan = self._replan(job)
-            except ExtractError as e:
-                job.status, job.error = "failed", str(e)
+                plan = planner(job)
+            except Exception as e:  # noqa: BLE001 - one bad job never blocks the others' take-over
+                if not isinstance(e, ValueError):  # ExtractError, PackError, SnapshotError: French sentences
+                    log.exception("job %s cannot be planned again", job.id)
+                reason = str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
+                job.status, job.error = "failed", f"Reprise impossible après l'arrêt d'un serveur : {reason}"
                 self._save(job)
                 continue
             log.info("job %s taken over (was %s)", job.id, job.status)
@@ -241,10 +247,12 @@ class JobRegistry:
         try:
             job.bytes = plan.write(self.path(job), lambda done, total: self._progress(job, done, total))
             job.rows_done, job.truncated, job.status = plan.rows_out, plan.truncated, "done"
+            job.file_name = getattr(plan, "file_name", None) or job.file_name  # a pack knows its name once built
         except Exception as e:  # noqa: BLE001 - reported to the user, logged with its trace
             if not isinstance(e, JobRefused):
-                log.exception("extract job %s (%s.%s)", job.id, job.table, job.fmt)
-            job.status, job.error = "failed", str(e) if isinstance(e, ExtractError) else f"{type(e).__name__}: {e}"
+                log.exception("%s job %s (%s.%s)", job.kind, job.id, job.table, job.fmt)
+            # ExtractError, PackError, SnapshotError are French sentences for the person; anything else is a bug
+            job.status, job.error = "failed", str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
         finally:
             job.heartbeat = time.time()
             self._save(job)
@@ -266,12 +274,22 @@ class JobRegistry:
                     running = [j for j in self._jobs.values() if j.status == "running"]
                 for job in running:
                     job.heartbeat = time.time()
-                    if job.id in self._jobs:  # a pack hold may have ended meanwhile: do not bring its marker back
-                        self._save(job)
+                    self._save(job)
                 self.recover()
                 self.cleanup()
             except Exception:  # noqa: BLE001 - the next pass tries again
                 log.exception("job maintenance")
+
+
+def place_file(source: Path, target: Path) -> None:
+    """Put a built file at `target` in the job directory: a hard link (no copy, no extra disk), or a copy when
+    the two are on different file systems; atomic (a reader never sees half a file)."""
+    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
 
 
 def registry(server: flask.Flask | None = None) -> JobRegistry:
@@ -283,9 +301,12 @@ def registry(server: flask.Flask | None = None) -> JobRegistry:
         reg = server.extensions.get(EXTENSION)
         if reg is None:
             s = server.extensions[CONTEXT].settings
+            from dashboard.pack_jobs import planner
+
             reg = JobRegistry(s.job_dir, workers=s.jobs_workers, max_age_s=s.jobs_max_age_h * 3600,
                               limits=Limits(s.jobs_per_person, s.jobs_global, s.jobs_quota_mb * 1024 * 1024),
-                              maintenance_s=MAINTENANCE_S)
+                              maintenance_s=MAINTENANCE_S,
+                              planners={"pack": planner(server.extensions[CONTEXT])})
             server.extensions[EXTENSION] = reg
         return reg
 
@@ -293,35 +314,5 @@ def registry(server: flask.Flask | None = None) -> JobRegistry:
 _registry_lock = threading.Lock()
 
 
-SEPARATORS = {";": ";", ",": ",", "tab": "\t"}
-
-
-def start_for_view(search: str | None, table: str, fmt: str, sep: str | None = ";",
-                   decimal: str | None = "comma") -> Job:
-    """Start an extract of `table` for the view of the page URL `search` (filters, as-of: the latest month
-    when none is chosen, as the export routes do), owned by the signed-in person. ExtractError (French
-    message) for bad input, JobRefused when the limits are reached."""
-    from dashboard import rate_limits
-    from dashboard.context import current
-    from dashboard.state import parse_search, parse_view_state
-    from indicators.query import ViewFilters
-
-    try:
-        rate_limits.check("export")
-    except rate_limits.RateLimited as e:
-        raise JobRefused(str(e)) from e
-    context = current()
-    months = context.months()
-    state, messages = parse_view_state(parse_search(search), context.reference, months)
-    if state.denied:
-        raise ExtractError(messages[-1] if messages else "accès non autorisé à cette région")
-    if sep not in SEPARATORS:
-        raise ExtractError(f"séparateur inconnu « {sep} » (attendu : ; , ou tab)")
-    filters = ViewFilters(state.region, state.departement, state.couloir, state.dispositif, state.vague)
-    return registry().start(context.settings.warehouse, table, fmt, filters, state.as_of or context.default_month(),
-                            SEPARATORS[sep], decimal != "point", owner=current_scope().login)
-
-
-def visible_job(job: Job | None) -> Job | None:
-    """The job if the request's person started it (a job id is no key to somebody else's file)."""
-    return job if job is not None and job.owner == current_scope().login and current_scope().signed_in else None
+# The request side (start an extract for a page's view, the owner check), kept importable from here.
+from dashboard.job_requests import SEPARATORS, start_for_view, visible_job  # noqa: E402,F401

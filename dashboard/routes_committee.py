@@ -1,8 +1,11 @@
-"""Committee packs as plain Flask downloads: `/comite/pack/<snapshot_id>.<pdf|pptx|xlsx>?region=&lang=`.
+"""Committee packs: `GET /comite/pack/<snapshot_id>.<pdf|pptx|xlsx>?region=&lang=`, and the pack cache.
 
-A pack is built once per (snapshot, format, région, language) into `<data_dir>/cache/packs/` and then
-served from there: a snapshot never changes, so neither does its pack. Files are streamed by Flask, not
-sent base64 through a callback. Bad input gets a 4xx with a French sentence, never a traceback.
+A pack is built once per (snapshot, format, région, language) into `<data_dir>/cache/packs/`: a snapshot never
+changes, so neither does its pack. Building is heavy work, done in the background queue
+(dashboard/pack_jobs.py): the route answers **202 Accepted** with `Location: /exports/jobs/<job>` (and a French
+sentence) while the pack is being built, and **200 with the file** once it is in the cache (the same delivery
+as extracts: ranges, or nginx's X-Accel-Redirect). Bad input gets a 4xx with a French sentence, over the limits
+a 429, never a traceback.
 """
 
 from __future__ import annotations
@@ -93,16 +96,22 @@ def build_cached(context, snapshot_id: str, fmt: str, region: str | None, lang: 
     frozen = context.snapshot(snapshot_id)
     key_dir = _key_dir(context, snapshot_id, fmt, region, lang)
     with _build_lock:
-        done = sorted(key_dir.glob(f"*.{fmt}")) if key_dir.is_dir() else []
-        if done:
-            return done[0]
+        done = cached_pack(context, snapshot_id, fmt, region, lang)
+        if done is not None:
+            return done
         key_dir.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".build-", dir=key_dir.parent))
         try:
             changes, comments, decisions = pack_inputs(context, snapshot_id, lang)
             built = build_pack(frozen.engine, frozen.meta, fmt, work, region=region, lang=lang, changes=changes,
                                comments=comments, decisions=decisions)
-            work.rename(key_dir)
+            try:
+                work.rename(key_dir)
+            except OSError:  # another process (sharing the data directory) finished the same pack first
+                done = cached_pack(context, snapshot_id, fmt, region, lang)
+                if done is None:
+                    raise
+                return done
             return key_dir / built.name
         finally:
             if work.exists():
@@ -124,36 +133,31 @@ def check_pack_scope(scope, region: str | None) -> None:
 def register(server: flask.Flask) -> None:
     @server.get("/comite/pack/<name>")
     def committee_pack(name: str):
-        from reports.snapshot import SnapshotError
+        from dashboard.jobs import registry
+        from dashboard.pack_jobs import request_pack
+        from dashboard.routes_exports import job_file_response
 
-        context = current()
         try:
-            snapshot_id, fmt, region, lang = check_request(name, flask.request.args.get("region"),
-                                                           flask.request.args.get("lang"), context.reference)
-            check_pack_scope(current_scope(), region)
-            try:
-                context.snapshot(snapshot_id)
-            except SnapshotError as e:
-                raise PackRequestError(str(e), 404) from e
-            path = cached_pack(context, snapshot_id, fmt, region, lang)
-            if path is None:  # a build: counted against the person's and everybody's limits (dashboard/jobs.py)
-                from dashboard import rate_limits
-                from dashboard.jobs import registry
-
-                rate_limits.check("export")
-                with registry(server).hold(current_scope().login, f"{snapshot_id}.{fmt}"):
-                    path = build_cached(context, snapshot_id, fmt, region, lang)
+            job = request_pack(current(), current_scope(), name, flask.request.args.get("region"),
+                               flask.request.args.get("lang"), server)
         except (JobRefused, RateLimited) as e:
             return _error(str(e), 429)
         except PackRequestError as e:
             return _error(str(e), e.status)
-        except ImportError as e:
-            log.exception("pack %s", name)
-            return _error(f"module de dossier absent ({e.name}) : dossier en cours d'intégration", 503)
         except ValueError as e:  # PackError, SnapshotError: French sentences
             return _error(str(e), 400)
         except Exception as e:  # noqa: BLE001 - a download is never a traceback
             log.exception("pack %s", name)
-            return _error(f"la construction a échoué ({type(e).__name__} : {e})", 500)
-        return flask.send_file(path, mimetype=MIMETYPES[fmt], as_attachment=True, download_name=path.name,
-                               max_age=0)
+            return _error(f"la demande a échoué ({type(e).__name__} : {e})", 500)
+        if job.status == "done":
+            return job_file_response(registry(server).path(job), MIMETYPES[job.fmt], job.file_name)
+        return job_accepted(job)
+
+
+def job_accepted(job) -> flask.Response:
+    """202: the pack is on its way; its file will be at the Location (poll it: 202 until ready, then 200)."""
+    where = f"/exports/jobs/{job.id}"
+    return flask.Response(f"Dossier du comité en préparation : il sera téléchargeable à l'adresse {where} "
+                          "(réessayez dans quelques secondes ; la page Comité affiche l'avancement).\n", status=202,
+                          mimetype="text/plain", headers={"Location": where, "Retry-After": "5",
+                                                          "Content-Language": "fr"})

@@ -19,8 +19,10 @@ from dashboard import ids
 from dashboard.i18n import t
 from dashboard.jobs import JOB_ID_RE, registry, visible_job
 from reports.extracts import FORMATS
+from reports.formats import media_types
 from reports.routes import init_exports
 
+MEDIA = media_types("pdf", "pptx", "xlsx")  # a committee pack's formats (extracts: reports.extracts.FORMATS)
 WORKBOOK_PATH = "/exports/workbook.xlsx"
 # The workbook route reads these (reports/routes.py); with `snapshot` it exports the frozen figures.
 WORKBOOK_KEYS = ("as_of", "region", "departement", "couloir", "dispositif", "vague", "lang", "snapshot")
@@ -32,13 +34,21 @@ def register(server: flask.Flask) -> None:
 
     @server.get("/exports/jobs/<job_id>")
     def download_job(job_id: str):
+        """The job's file for its owner (200); 202 while it is prepared; 422 with the reason if it failed;
+        404 for an unknown, expired or somebody else's job (an id is no key to another person's file)."""
         job = visible_job(registry(server).get(job_id) if JOB_ID_RE.match(job_id) else None)
-        path = registry(server).path(job) if job is not None and job.status == "done" else None
+        what = "Dossier du comité" if job is not None and job.kind == "pack" else "Extraction"
+        if job is not None and not job.finished:
+            return flask.Response(f"{what} en préparation ; réessayez dans quelques secondes.\n", status=202,
+                                  mimetype="text/plain", headers={"Retry-After": "5"})
+        if job is not None and job.status == "failed":
+            return flask.Response(f"{what} impossible : {job.error}\n", status=422, mimetype="text/plain")
+        path = registry(server).path(job) if job is not None else None
         if path is None or not path.is_file():
             return flask.Response("Extraction introuvable : le lien a expiré (24 h) ou l'identifiant est invalide. "
-                                  "Relancez l'extraction depuis la page Données.\n", status=404,
-                                  mimetype="text/plain")  # Flask adds the charset
-        return job_file_response(path, FORMATS[job.fmt], job.file_name)
+                                  "Relancez l'extraction depuis la page Données (un dossier du comité : depuis la "
+                                  "page Comité).\n", status=404, mimetype="text/plain")  # Flask adds the charset
+        return job_file_response(path, MEDIA.get(job.fmt) or FORMATS[job.fmt], job.file_name)
 
 
 _download_slots: dict[int, threading.BoundedSemaphore] = {}

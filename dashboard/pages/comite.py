@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import dash
 import dash_mantine_components as dmc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.access import current_scope, signed_author
 from dashboard.components.committee_diff import AGAINST, changes_for, changes_with_export, filter_changes, side_name
 from dashboard.components.feedback import page_header
+from dashboard.components.pack_queue import pack_button, pack_job_update, pack_queue_parts
 from dashboard.components.snapshot_bar import fmt_day
 from dashboard.context import AppContext, current
 from dashboard.format import fmt_bytes, fmt_month
 from dashboard.i18n import t
 from dashboard.pagekit import PageRequest, view
-from dashboard.routes_committee import REGIONAL_FORMATS, pack_href
+from dashboard.routes_committee import REGIONAL_FORMATS
 from dashboard.state import ViewState, parse_search
 
 dash.register_page(__name__, path="/comite", name="Comité", title="Comité — Ségur numérique", order=7)
@@ -100,17 +101,16 @@ def diff_view(context: AppContext, snapshot_id: str | None, against: str | None,
 
 
 def pack_links(context: AppContext, snapshot_id: str | None, region: str | None, lang: str) -> list:
+    """One button per pack the person may ask for: each queues its build (dashboard/components/pack_queue.py)."""
     if not snapshot_id:
         return [html.P(t("comite.pack_choose", lang))]
     scope = current_scope()
-    links = [html.Li(html.A(t(f"comite.pack_{fmt}", lang), href=pack_href(snapshot_id, fmt, lang=lang),
-                            className=f"pack-link pack-{fmt}", download=""))
+    links = [html.Li(pack_button(t(f"comite.pack_{fmt}", lang), snapshot_id, fmt, None, f"pack-{fmt}"))
              for fmt in ("pdf", "pptx", "xlsx")] if not scope.restricted else []  # national packs: every région
     if region and scope.allows_region(region):
         label = context.reference.label("regions", region, lang)
-        links += [html.Li(html.A(f"{t(f'comite.pack_region_{fmt}', lang)} — {label}",
-                                 href=pack_href(snapshot_id, fmt, region, lang),
-                                 className=f"pack-link pack-region pack-region-{fmt}", download=""))
+        links += [html.Li(pack_button(f"{t(f'comite.pack_region_{fmt}', lang)} — {label}", snapshot_id, fmt, region,
+                                      f"pack-region pack-region-{fmt}"))
                   for fmt in REGIONAL_FORMATS]
     return [html.P(t("comite.pack_help", lang), className="pack-help"), html.Ul(links, className="pack-links")]
 
@@ -157,6 +157,7 @@ def layout(page: PageRequest):
                        data=[{"value": r.code, "label": r.label(lang)} for r in regions], value=None, w=320,
                        comboboxProps={"withinPortal": True}),
             html.Div(pack_links(page.ctx, chosen, None, lang), id=ids.COMITE_PACKS),
+            *pack_queue_parts(),
         ]),
         *([delete_section(page, choices)] if page.scope.can_manage_committee else []),  # the secretariat's
     ]
@@ -196,6 +197,17 @@ def update_diff(snapshot_id, against, severities, text, search):
 )
 def update_packs(snapshot_id, region, search):
     return pack_links(current(), snapshot_id, region, _lang(search))
+
+
+@callback(
+    Output(ids.COMITE_PACK_JOB, "data"), Output(ids.COMITE_PACK_POLL, "disabled"),
+    Output(ids.COMITE_PACK_PROGRESS, "children"),
+    Input({"type": ids.COMITE_PACK_START, "name": ALL, "region": ALL}, "n_clicks"),
+    Input(ids.COMITE_PACK_POLL, "n_intervals"), Input(ids.COMITE_PACK_JOB, "modified_timestamp"),
+    State(ids.COMITE_PACK_JOB, "data"), State(ids.URL, "search"),
+)
+def pack_job(_clicks, _ticks, _stamp, job_id, search):
+    return pack_job_update(job_id, search)
 
 
 @callback(

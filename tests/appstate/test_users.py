@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from appstate import service, signin, users
+from appstate import db, service, signin, users
 from indicators.scope import ADMIN, CONTRIBUTEUR, LECTEUR, SECRETARIAT
 
 
@@ -131,3 +131,30 @@ def test_users_demo_creates_one_account_per_role_only_on_an_empty_base(monkeypat
     assert len(set(passwords)) == len(passwords) == 6  # random, never the same
     code, _, err = _cli(monkeypatch, capsys, db_url, "demo")
     assert code == 1 and "déjà des personnes" in err
+
+
+def test_reset_password_gives_a_one_time_password_journaled_and_refuses_oidc_only(monkeypatch, capsys, db_url):
+    sessions = db.session_factory(db_url)
+    with sessions.begin() as s:
+        users.create_user(s, "r.durand", by="test", password="ancien-mot-de-passe", roles=["lecteur"])
+        users.create_user(s, "oidc.seul", by="test", email="oidc.seul@ars.sante.fr", roles=["lecteur"])
+        for _ in range(5):  # locked out after five failures
+            signin.sign_in_local(s, "r.durand", "mauvais-mot-de-passe")
+        assert signin.sign_in_local(s, "r.durand", "ancien-mot-de-passe").error == "locked"
+    code, out, _ = _cli(monkeypatch, capsys, db_url, "reset-password", "r.durand", "--json")
+    assert code == 0
+    password = json.loads(out)[0]["one_time_password"]
+    assert len(password) == 19
+    with sessions.begin() as s:
+        assert signin.sign_in_local(s, "r.durand", "ancien-mot-de-passe").error == "bad_credentials"
+        result = signin.sign_in_local(s, "r.durand", password)
+        assert result.ok and result.user.must_change_password  # the gate sends them to choose their own
+    with sessions() as s:
+        reset = service.list_events(s, object_id="r.durand", action="user.password_reset")
+    assert [(e.author, e.detail) for e in reset] == [("cli", {"must_change": True, "lock_cleared": True})]
+    code, out, _ = _cli(monkeypatch, capsys, db_url, "reset-password", "r.durand")
+    assert code == 0 and "mot de passe à usage unique : " in out and password not in out
+    code, _, err = _cli(monkeypatch, capsys, db_url, "reset-password", "oidc.seul")
+    assert code == 1 and "n'a pas de mot de passe local (connexion OIDC seulement)" in err and "Traceback" not in err
+    code, _, err = _cli(monkeypatch, capsys, db_url, "reset-password", "inconnu")
+    assert code == 1 and err.startswith("erreur : personne inconnue « inconnu »")

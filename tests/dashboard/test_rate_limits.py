@@ -34,3 +34,17 @@ def test_export_routes_answer_429_over_the_person_rate(loaded_settings, own_app_
     assert refused.status_code == 429
     assert refused.get_data(as_text=True).startswith("Export impossible : Trop de demandes d'export en peu de temps")
     assert bob.get(url).status_code == 200
+
+
+def test_two_apps_on_one_app_state_database_count_together(loaded_settings, own_app_factory, tmp_path):
+    """The default storage (appstate://) counts in the app-state database: a second app (another worker or
+    instance) on the same database refuses the request the first one's count makes one too many."""
+    settings = dataclasses.replace(loaded_settings, app_db=f"sqlite:///{tmp_path / 'app.db'}",
+                                   rate_per_person="2/day")
+    assert settings.rate_storage == "appstate://"
+    first, second = own_app_factory(settings), own_app_factory(settings)
+    url = "/exports/extract/fact_documents.csv?as_of=2025-10"
+    assert client_as(first, "alice", [LECTEUR]).get(url).status_code == 200
+    assert client_as(second, "alice", [LECTEUR]).get(url).status_code == 200
+    refused = client_as(first, "alice", [LECTEUR]).get(url)
+    assert refused.status_code == 429 and "au plus 2 par jour par personne" in refused.get_data(as_text=True)

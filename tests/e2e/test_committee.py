@@ -118,3 +118,27 @@ def test_comment_entered_live_on_a_slide(page, live_server, live_data_dir, artif
     [stored] = _comments_in_db(live_data_dir, text)
     assert (stored.author, stored.kind, stored.region_code) == (live_server.login, "risque", None)
     assert chosen.startswith(f"{stored.indicator_id} — ")  # the section's lead indicator, preselected
+
+
+def test_a_pack_is_prepared_in_the_background_then_downloaded(page, live_server, tmp_path):
+    """The Comité page's pack button queues the build, shows its progress, then the download link."""
+    from openpyxl import load_workbook
+
+    from reports.snapshot import create_snapshot
+    from tests.dashboard.factory import settings_for
+
+    meta = create_snapshot(settings_for(live_server.data_dir), "COSUI dossiers e2e", "2025-10", author="e2e")
+    page.goto(f"{live_server}/comite?snapshot={meta.id}")
+    wait_for_page(page, "Dossiers du comité")
+    page.get_by_role("button", name="Classeur Excel (national)").click()
+    link = page.locator("a.pack-download")
+    link.wait_for(timeout=90_000)
+    assert "Dossier prêt" in page.locator("#comite-pack-progress").inner_text()
+    assert link.get_attribute("href").startswith("/exports/jobs/")
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert "Synthèse" in load_workbook(path).sheetnames

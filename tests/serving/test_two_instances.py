@@ -131,3 +131,38 @@ def test_a_job_started_on_one_server_is_followed_and_downloaded_on_the_other(two
     assert status == 200
     lines = body.decode("utf-8-sig").strip().split("\r\n")
     assert lines[0].startswith("month;") and len(lines) - 1 == 28
+
+
+def _get_with_headers(url, path: str) -> tuple[int, dict, bytes]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url + path, headers=dc.headers_of(url)),  # noqa: S310
+                                    timeout=60) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def test_a_pack_asked_on_one_server_is_downloaded_on_the_other_by_its_owner_only(two, pg_schema_url):
+    a, b = two
+
+    def snapshots() -> list:
+        status, body = dc.get(a, "/api/v1/snapshots")
+        assert status == 200, body[:300]
+        listed = json.loads(body)
+        return listed if isinstance(listed, list) else next(v for v in listed.values() if isinstance(v, list))
+
+    if not snapshots():  # this test run alone: freeze one first
+        test_a_snapshot_frozen_on_one_server_is_offered_by_the_other(two)
+    snapshot_id = snapshots()[0]["id"]
+    status, headers, body = _get_with_headers(a, f"/comite/pack/{snapshot_id}.xlsx")
+    assert status == 202, body[:300]
+    location = headers["Location"]
+    done = _until(lambda: _get_with_headers(b, location)[0] != 202, timeout=120)
+    assert done
+    status, _, pack = _get_with_headers(b, location)  # the other server serves the owner's file
+    assert status == 200 and pack[:4] == b"PK\x03\x04"
+    other = dc.signed_in(b.base, pg_schema_url, "autre.personne")
+    assert _get_with_headers(other, location)[0] == 404
