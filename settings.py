@@ -72,6 +72,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SEGUR_DOWNLOADS_PER_PROCESS", "4", "Prepared files one app process sends at once (each holds a thread for "
             "the whole transfer); more get a 503 « réessayez ». Not used with SEGUR_ACCEL_REDIRECT."),
     Setting("SEGUR_IMAGE_IDLE_S", "120", "Seconds without an image export before the chart renderer (Chromium) closes."),
+    Setting("SEGUR_RESPONSE_CACHE_MB", "128", "Memory one app process gives to rendered callback answers (pages, "
+            "shell), least recently used dropped first (MB); 0 turns the cache off (dashboard/response_cache.py)."),
+    Setting("SEGUR_RESPONSE_CACHE_TTL_S", "300", "Longest life of a cached callback answer (seconds); any write to the "
+            "app state, a publish or a new day ends it sooner."),
     Setting("SEGUR_WORKERS", "2", "gunicorn worker processes (gunicorn.conf.py)."),
     Setting("SEGUR_THREADS", "8", "Threads per gunicorn worker: a slow client or a render holds one thread, not a worker."),
     Setting("SEGUR_WORKER_TIMEOUT", "60", "Seconds a gunicorn worker may stop answering its heartbeat before it is "
@@ -184,6 +188,8 @@ class Settings:
     rate_per_person: str = "30/minute"
     rate_overall: str = "300/minute"
     rate_storage: str = "appstate://"
+    response_cache_mb: float = 128
+    response_cache_ttl_s: float = 300
 
     @property
     def dashboard_url(self) -> str:
@@ -250,6 +256,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         rate_per_person=_rate("SEGUR_RATE_PER_PERSON", env),
         rate_overall=_rate("SEGUR_RATE_OVERALL", env),
         rate_storage=_rate_storage(_raw("SEGUR_RATE_STORAGE", env)),
+        response_cache_mb=_number("SEGUR_RESPONSE_CACHE_MB", env, float, zero=True),
+        response_cache_ttl_s=_number("SEGUR_RESPONSE_CACHE_TTL_S", env, float),
     )
 
 
@@ -288,13 +296,13 @@ def _rate_storage(value: str) -> str:
     return value
 
 
-def _number(name: str, env: dict[str, str] | None, kind=int):
-    """A positive number setting; a clear message (no traceback) when it is not one."""
+def _number(name: str, env: dict[str, str] | None, kind=int, *, zero: bool = False):
+    """A positive (or, with `zero`, non-negative) number setting; a clear message (no traceback) when it is not one."""
     value = _raw(name, env)
     try:
         number = kind(value)
     except ValueError:
         number = -1
-    if number <= 0:
+    if number < 0 or (number == 0 and not zero):
         raise SystemExit(f"{name}={value!r} : attendu un nombre positif")
     return number

@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from appstate import version
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 _factories: dict[str, sessionmaker[Session]] = {}
@@ -84,6 +86,7 @@ def session_factory(url: str) -> sessionmaker[Session]:
             engine = make_engine(url)
             upgrade(engine)
             factory = sessionmaker(engine, expire_on_commit=False)
+            version.watch(factory)  # every committed write bumps the app-state version (caches follow it)
             _factories[url] = factory
         return factory
 

@@ -246,6 +246,15 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
 
 
+class AppStateVersion(Base):
+    """One row (id 1): a counter every committed write bumps (appstate/version.py); caches are keyed by it."""
+
+    __tablename__ = "app_state_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 from appstate.access_models import LoginThrottle, User, UserRegion, UserRole  # noqa: E402,F401 - same metadata
 from appstate.rate_models import RateCounter  # noqa: E402,F401 - same metadata
 from appstate.token_models import ApiToken  # noqa: E402,F401 - same metadata

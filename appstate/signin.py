@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from appstate import users, validate
+from appstate import users, validate, version
 from appstate.access_models import THROTTLE_KEY_LEN, LoginThrottle, User
 from appstate.audit import record_event
 from appstate.models import utcnow
@@ -77,7 +77,11 @@ def _fail(session: Session, login: str, reason: str, remote_addr: str | None, no
 
 def sign_in_local(session: Session, login: str, password: str, *, remote_addr: str | None = None,
                   policy: Throttle = Throttle(), now: datetime | None = None) -> SignInResult:
-    """Check a login (or email) and password; every outcome is journalled. The caller commits."""
+    """Check a login (or email) and password; every outcome is journalled. The caller commits.
+
+    Book-keeping for the app-state version (`appstate.version.bookkeeping`): a sign-in changes nothing a
+    cached page shows, so 200 people signing in on a committee morning do not empty the response caches."""
+    version.bookkeeping(session)
     now = validate.moment(now) or utcnow()
     key = (login or "").strip().lower()[:100]
     keys = _keys(key, remote_addr)
@@ -99,7 +103,11 @@ def sign_in_local(session: Session, login: str, password: str, *, remote_addr: s
 def sign_in_oidc(session: Session, sub: str, email: str | None, name: str | None, *,
                  email_verified: bool | None = True, remote_addr: str | None = None,
                  now: datetime | None = None) -> SignInResult:
-    """The person an OIDC identity is, if rights were granted to it (by `sub` or pre-granted email)."""
+    """The person an OIDC identity is, if rights were granted to it (by `sub` or pre-granted email).
+
+    Book-keeping like a local sign-in, unless the identity claims its pre-granted account (`users.claim_oidc`
+    makes the session loud again: the administration page shows the claim)."""
+    version.bookkeeping(session)
     now = validate.moment(now) or utcnow()
     user = users.claim_oidc(session, sub, email, name, email_verified=email_verified)
     if user is None:
@@ -117,5 +125,6 @@ def _succeed(session: Session, user: User, method: str, remote_addr: str | None,
 
 
 def record_sign_out(session: Session, user_id: int | None, login: str, remote_addr: str | None = None) -> None:
+    version.bookkeeping(session)
     record_event(session, login or "?", "auth.sign_out", "user", login or "?", {}, user_id=user_id,
                  remote_addr=remote_addr)

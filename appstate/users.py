@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from appstate import validate
+from appstate import validate, version
 from appstate.access_models import EMAIL_LEN, LOGIN_LEN, THROTTLE_KEY_LEN, LoginThrottle, User, UserRegion, UserRole
 from appstate.audit import record_event
 from appstate.models import utcnow
@@ -254,4 +254,5 @@ def claim_oidc(session: Session, sub: str, email: str | None, name: str | None, 
     session.flush()
     record_event(session, user.login, "user.claim", "user", user.login, {"sub": sub, "email": email},
                  user_id=user.id)
+    version.loud(session)  # the account changed: cached pages and Scopes must see it
     return user

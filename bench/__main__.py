@@ -1,11 +1,11 @@
-"""python -m bench {etl,indicators,dashboard,exports,packs,api,auth,load} [--scale S]: benchmarks that print figures."""
+"""python -m bench {etl,indicators,dashboard,exports,packs,api,auth,load,interact} [--scale S]: benchmarks that print figures."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHES = ("etl", "indicators", "dashboard", "exports", "packs", "api", "auth", "load")
+BENCHES = ("etl", "indicators", "dashboard", "exports", "packs", "api", "auth", "load", "interact")
 
 
 def main() -> int:

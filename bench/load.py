@@ -1,7 +1,7 @@
 """python -m bench load: simulated people browsing the dashboard served by gunicorn with the repo's
 gunicorn.conf.py, then the same with slow clients downloading a large prepared file.
 
-A session is what a browser asks when a person opens a page or changes a filter: the page router's callback
+A view is what a browser asks when a person opens a page or changes a filter: the page router's callback
 (the whole page), the shell's translation callback and the "Exporter la vue" link callback, for a page and a
 filter drawn from realistic ones; then a think time. Prints requests, errors, p50/p95/p99 per kind,
 throughput, server RSS (master + workers), worker restarts and timeouts.
@@ -9,6 +9,10 @@ throughput, server RSS (master + workers), worker restarts and timeouts.
     python -m bench load --users 50 --seconds 60 --think 0.5 2
     python -m bench load --users 200 --seconds 60 --think 10 10
     python -m bench load --users 20 --seconds 40 --slow 2 --slow 10      # slow-client scenario
+    python -m bench load --no-cache …                                     # the same without the response cache
+
+`--think MIN MAX`: each think time is drawn uniformly between MIN and MAX seconds (`--think 10 10`: always 10 s).
+The simulated people run in separate processes (bench/load_client.py) whose CPU time is printed too.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import argparse
 import dataclasses
 import json
 import os
-import random
 import socket
 import statistics
 import tempfile
@@ -32,6 +35,7 @@ import requests
 from bench.common import table
 from bench.dashboard import FILTERS, PAGES
 from bench.indicators import warehouse_for
+from bench.load_client import Plan, Results, run_people
 from dashboard.warmup import router_payload
 from serving.launch import GunicornServer, sign_in
 
@@ -58,23 +62,27 @@ def _link_payload(output: str, search: str) -> dict:
 
 
 class Recorder:
+    """What the slow clients (threads of the bench itself) measured; the people's results are merged in."""
+
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
+        self.hits: dict[str, int] = defaultdict(int)
+        self.client_cpu_s = 0.0
+        self.codes: dict[str, int] = defaultdict(int)
 
-    def timed(self, kind: str, call) -> None:
-        """Time one request; an error is a non-200 answer or no answer."""
-        t0 = time.perf_counter()
-        try:
-            ok = call().status_code == 200
-        except requests.RequestException:
-            ok = False
-        elapsed = time.perf_counter() - t0
+    def merge(self, people: Results) -> None:
         with self.lock:
-            self.times[kind].append(elapsed)
-            if not ok:
-                self.errors[kind] += 1
+            for kind, values in people.times.items():
+                self.times[kind].extend(values)
+            for kind, n in people.errors.items():
+                self.errors[kind] += n
+            for kind, n in people.hits.items():
+                self.hits[kind] += n
+            self.client_cpu_s += people.cpu_s
+            for code, n in people.codes.items():
+                self.codes[code] += n
 
 
 def _outputs(base: str, cookie: str) -> tuple[str, str]:
@@ -84,21 +92,16 @@ def _outputs(base: str, cookie: str) -> tuple[str, str]:
     return shell, link
 
 
-def browse(base: str, until: float, think: tuple[float, float], rec: Recorder, seed: int,
-           outputs: tuple[str, str], cookie: str) -> None:
-    """One person: page views with varied filters, the callbacks a browser fires for each, think time."""
-    rng = random.Random(seed)
-    session = requests.Session()
-    session.headers.update({"Cookie": cookie, "Origin": base})
-    pause = threading.Event()
+def views(outputs: tuple[str, str]) -> list[list[tuple[str, bytes]]]:
+    """Every (page, filter) view as the three bodies a browser sends for it, serialised once."""
     shell, link = outputs
-    while time.monotonic() < until:
-        path, search = rng.choice(list(PAGES.values())), rng.choice(FILTERS)
-        url = base + "/_dash-update-component"
-        for kind, body in (("page", router_payload(path, search)), ("shell", _shell_payload(shell, path, search)),
-                           ("link", _link_payload(link, search))):
-            rec.timed(kind, lambda b=body, u=url: session.post(u, json=b, timeout=120))
-        pause.wait(rng.uniform(*think))
+    out = []
+    for path in PAGES.values():
+        for search in FILTERS:
+            out.append([(kind, json.dumps(body).encode()) for kind, body in (
+                ("page", router_payload(path, search)), ("shell", _shell_payload(shell, path, search)),
+                ("link", _link_payload(link, search)))])
+    return out
 
 
 def slow_download(base: str, path: str, until: float, rate_bps: int, rec: Recorder, cookie: str) -> None:
@@ -140,20 +143,22 @@ def report(rec: Recorder, seconds: float) -> list[tuple]:
     rows = []
     for kind, values in sorted(rec.times.items()):
         ms = [v * 1000 for v in values]
+        hits = f"{100 * rec.hits.get(kind, 0) / len(values):.0f} %" if not kind.startswith("slow") else "—"
         rows.append((kind, len(values), rec.errors.get(kind, 0), f"{_pct(ms, 50):.0f}", f"{_pct(ms, 95):.0f}",
-                     f"{_pct(ms, 99):.0f}", f"{len(values) / seconds:.1f}"))
+                     f"{_pct(ms, 99):.0f}", f"{len(values) / seconds:.1f}", hits))
     return rows
 
 
 def run(server: GunicornServer, cookie: str, users: int, seconds: float, think: tuple[float, float], slow: int = 0,
-        slow_path: str = "", rate_bps: int = 1 << 20) -> tuple[Recorder, float, float]:
+        slow_path: str = "", rate_bps: int = 1 << 20, processes: int = 1, arrive_s: float = 0.5,
+        ) -> tuple[Recorder, float, float, float]:
+    """One scenario: (recorder, peak server RSS in MiB, seconds, server CPU seconds)."""
     rec = Recorder()
-    outputs = _outputs(server.url, cookie)
+    host, port = server.url.removeprefix("http://").split(":")
+    plan = Plan(host, int(port), cookie, server.url, views(_outputs(server.url, cookie)), seconds, think, arrive_s)
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=browse, args=(server.url, until, think, rec, i, outputs, cookie), daemon=True)
-               for i in range(users)]
-    threads += [threading.Thread(target=slow_download, args=(server.url, slow_path, until, rate_bps, rec, cookie),
-                                 daemon=True) for _ in range(slow)]
+    threads = [threading.Thread(target=slow_download, args=(server.url, slow_path, until, rate_bps, rec, cookie),
+                                daemon=True) for _ in range(slow)]
     peak = [0.0]
     stop = threading.Event()
 
@@ -163,15 +168,25 @@ def run(server: GunicornServer, cookie: str, users: int, seconds: float, think: 
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    t0 = time.monotonic()
-    for i, th in enumerate(threads):
+    cpu0, t0 = server_cpu_s(server), time.monotonic()
+    for th in threads:
         th.start()
-        if i < users:
-            time.sleep(min(think[0], 0.5) / max(users, 1))  # people arrive spread over the first think time
+    rec.merge(run_people(plan, users, processes))
     for th in threads:
         th.join(timeout=seconds + 180)
     stop.set()
-    return rec, max(peak[0], server.rss_mb()), time.monotonic() - t0
+    return rec, max(peak[0], server.rss_mb()), time.monotonic() - t0, server_cpu_s(server) - cpu0
+
+
+def server_cpu_s(server: GunicornServer) -> float:
+    """CPU seconds used so far by the master and its workers (living ones)."""
+    import psutil
+
+    try:
+        master = psutil.Process(server.proc.pid)
+        return sum(sum(p.cpu_times()[:2]) for p in (master, *master.children(recursive=True)))
+    except psutil.Error:
+        return 0.0
 
 
 LOGIN = "bench.load"  # every simulated person signs in as this national account (one session cookie)
@@ -202,6 +217,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", default="full", choices=("full", "regions", "national", "off"))
     ap.add_argument("--sync", action="store_true",
                     help="for comparison: gunicorn's sync workers (one request at a time per process), same config else")
+    ap.add_argument("--clients", type=int, default=0,
+                    help="processes running the simulated people (default: 1 per 50 people, at most 4)")
+    ap.add_argument("--arrive", type=float, default=None, metavar="S",
+                    help="people arrive spread over the first S seconds (default: the shortest think time)")
+    ap.add_argument("--no-cache", action="store_true",
+                    help="for comparison: the server without its response cache (SEGUR_RESPONSE_CACHE_MB=0)")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "segur-bench")
     args = ap.parse_args(argv)
     wh = warehouse_for(args.scale, args.workdir)
@@ -209,6 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     slow_path = _big_job(jobs, args.file_mb) if args.slow else ""
     env = {"SEGUR_DATA_DIR": str(wh.parent), "SEGUR_TODAY": "2026-11-28", "SEGUR_WARMUP": args.warmup,
            "SEGUR_JOBS_DIR": str(jobs)}
+    if args.no_cache:
+        env["SEGUR_RESPONSE_CACHE_MB"] = "0"
+    arrive = args.think[0] if args.arrive is None else args.arrive
+    processes = args.clients or max(1, min(4, (args.users + 49) // 50))
     log = jobs / "gunicorn.log"
     extra: tuple[str, ...] = ()
     if args.sync:
@@ -222,14 +247,25 @@ def main(argv: list[str] | None = None) -> int:
         scenarios = [(f"{args.users} personnes, réflexion {args.think[0]:g}–{args.think[1]:g} s", 0)]
         scenarios += [(f"{args.users} personnes + {n} clients lents à 1 Mo/s", n) for n in args.slow]
         for title, slow in scenarios:
-            before = len(server.worker_pids())
-            rec, rss, elapsed = run(server, cookie, args.users, args.seconds, tuple(args.think), slow, slow_path)
+            before, load_before = len(server.worker_pids()), os.getloadavg()[0]
+            rec, rss, elapsed, server_cpu = run(server, cookie, args.users, args.seconds, tuple(args.think), slow,
+                                                slow_path, processes=processes, arrive_s=arrive)
             timeouts = server.text().count("WORKER TIMEOUT")
             kind = "sync, 1 fil" if args.sync else f"gthread × {os.environ.get('SEGUR_THREADS', '8')} fils"
-            load = os.getloadavg()[0]
-            print(f"\n{title} — {elapsed:.0f} s, gunicorn.conf.py ({os.environ.get('SEGUR_WORKERS', '2')} processus "
-                  f"{kind}), échelle {args.scale:g}, charge machine {load:.1f}")
-            print(table(report(rec, elapsed), ("requête", "nombre", "erreurs", "p50 ms", "p95 ms", "p99 ms", "par s")))
+            cache = "sans cache de réponses" if args.no_cache else "cache de réponses"
+            print(f"\n{title} (arrivées étalées sur {arrive:g} s) — {elapsed:.0f} s, gunicorn.conf.py "
+                  f"({os.environ.get('SEGUR_WORKERS', '2')} processus "
+                  f"{kind}, {cache}), échelle {args.scale:g}, charge machine {load_before:.1f} avant, "
+                  f"{os.getloadavg()[0]:.1f} après (1 min)")
+            print(table(report(rec, elapsed), ("requête", "nombre", "erreurs", "p50 ms", "p95 ms", "p99 ms", "par s",
+                                               "servies du cache")))
+            views = len(rec.times.get("page", ()))
+            print(f"vues : {views / elapsed:.1f} par s ; CPU serveur {server_cpu:.1f} s "
+                  f"({1000 * server_cpu / max(views, 1):.0f} ms par vue) ; CPU des {args.users} personnes simulées "
+                  f"({processes} processus) {rec.client_cpu_s:.1f} s ({100 * rec.client_cpu_s / elapsed:.0f} % d'un cœur)")
+            if rec.codes:
+                print("réponses en erreur : " + ", ".join(f"{n} × {'sans réponse' if c == '0' else c}"
+                                                         for c, n in sorted(rec.codes.items())))
             print(f"RSS serveur (pic) : {rss:.0f} Mo ; processus redémarrés : {len(server.worker_pids()) - before} ; "
                   f"« WORKER TIMEOUT » dans le journal : {timeouts}")
     return 0

@@ -5,7 +5,18 @@ from __future__ import annotations
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import api, auth, callbacks, guards, rate_limits, routes, routes_committee, routes_exports, shell
+from dashboard import (
+    api,
+    auth,
+    callbacks,
+    guards,
+    rate_limits,
+    response_cache,
+    routes,
+    routes_committee,
+    routes_exports,
+    shell,
+)
 from dashboard.components import identity
 from dashboard.context import AppContext, install
 from dashboard.i18n import t
@@ -62,5 +73,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     routes_exports.register(app.server)  # --- exports --- /exports/… (reports.routes) + /exports/jobs/<id>
     routes_committee.register(app.server)  # comité: pack downloads
     api.register(app.server)  # /api/v1/… read-only data API (dashboard/api/)
-    auth.install(app, settings)  # last: the CSP hashes every inline script registered above
+    auth.install(app, settings)  # the CSP hashes every inline script registered above
+    # once for every page and callback (wraps Dash's callback view: the gate has run): dashboard/response_cache.py
+    response_cache.install(app, settings.response_cache_mb, settings.response_cache_ttl_s)
     return app

@@ -1,5 +1,9 @@
 """The edge of every request: who is asking (session → person → Scope, once), and may they ask at all.
 
+The Scope of a signed-in person is kept per person (`ScopeCache`) for as long as the app-state version
+(appstate/version.py, read once per request) does not move: a right granted or revoked, an account disabled,
+on this instance or another one sharing the database, bumps it, so the next request reads the rights again.
+
 Only the sign-in pages and the static assets are served to nobody; with `SEGUR_PUBLIC_READ=national` an
 anonymous visitor reads as `Scope.public_reader()`. Anyone else gets the login page (a page in a browser)
 or a 401/403 JSON answer (Dash callbacks, routes called by scripts).
@@ -7,11 +11,13 @@ or a 401/403 JSON answer (Dash callbacks, routes called by scripts).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 import flask
 
-from appstate import users
+from appstate import users, version
 from dashboard.access import INTERNAL, is_internal_request, set_scope
 from dashboard.auth import session as auth_session
 from dashboard.i18n import normalise_lang, t
@@ -66,15 +72,63 @@ def deny(status: int, code: str, *, expired: bool = False) -> flask.Response:
     return resp
 
 
+SCOPES = "segur-scopes"
+_VERSION = "segur_app_state_version"
+
+
+def app_state_version() -> int:
+    """The app-state version for this request, read once (one query) the first time it is asked for."""
+    from dashboard.context import current
+
+    value = flask.g.get(_VERSION)
+    if value is None:
+        with current().sessions()() as session:
+            value = version.read(session)
+        setattr(flask.g, _VERSION, value)
+    return value
+
+
+class ScopeCache:
+    """Resolved Scopes by user id, each valid for the app-state version it was read at (bounded, LRU)."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._items: OrderedDict[int, tuple[int, Scope]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, user_id: int, at_version: int) -> Scope | None:
+        with self._lock:
+            item = self._items.get(user_id)
+            if item is None or item[0] != at_version:
+                return None
+            self._items.move_to_end(user_id)
+            return item[1]
+
+    def put(self, user_id: int, at_version: int, scope: Scope) -> None:
+        with self._lock:
+            self._items[user_id] = (at_version, scope)
+            self._items.move_to_end(user_id)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
 def resolve(lifetime_s: float) -> tuple[Scope | None, auth_session.SessionInfo]:
-    """The Scope of the signed-in person (None when nobody, expired, unknown or disabled)."""
+    """The Scope of the signed-in person (None when nobody, expired, unknown or disabled).
+
+    The version is read before the rights: a Scope kept is never older than the version it is kept for."""
     from dashboard.context import current
 
     info = auth_session.read(lifetime_s)
     if info.user_id is None:
         return None, info
-    with current().sessions()() as session:
-        scope = users.scope_of(session, info.user_id)
+    cache: ScopeCache | None = flask.current_app.extensions.get(SCOPES)
+    at_version = app_state_version()
+    scope = cache.get(info.user_id, at_version) if cache is not None else None
+    if scope is None:
+        with current().sessions()() as session:
+            scope = users.scope_of(session, info.user_id)
+        if scope is not None and cache is not None:
+            cache.put(info.user_id, at_version, scope)
     return scope, info
 
 
@@ -94,6 +148,7 @@ def _token_gate(token: str) -> flask.Response | None:
     from dashboard.context import current
 
     with current().sessions().begin() as session:
+        version.quiet(session)  # the token's last use is book-keeping; the daily journal row still counts
         scope = scope_of_token(session, token)
     if scope is None:
         return deny(401, "token_invalid")
@@ -106,6 +161,8 @@ def _token_gate(token: str) -> flask.Response | None:
 
 
 def install(server: flask.Flask, *, lifetime_s: float, public_read: bool) -> None:
+    server.extensions[SCOPES] = ScopeCache()
+
     @server.before_request
     def _gate():
         request = flask.request

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.export_menu import export_menu, export_uid, typed_payload
-from dashboard.components.table import Formatter, simple_table
+from dashboard.components.table import Formatter, simple_table, twin_table
 from dashboard.format import month_names
 from dashboard.i18n import normalise_lang, t
 from dashboard.theme import plotly_layout_for
@@ -81,9 +81,10 @@ def chart_with_table(figure: go.Figure, df: pd.DataFrame, summary: str, lang: st
         parts.append(html.Figcaption(caption, className="chart-caption"))
     parts.append(html.P(summary, className="chart-summary"))
     parts.append(graph(figure, lang, graph_id, height))
+    table = simple_table if open_table else twin_table  # folded: one component, not one per cell
     parts.append(html.Details(
         [html.Summary(t("chart.see_data", lang)),
-         simple_table(df, lang, headers=headers, formats=formats, caption=title)],
+         table(df, lang, headers=headers, formats=formats, caption=title)],
         open=open_table, className="chart-data",
     ))
     props = {"id": {"type": ids.EXPORT_FIGURE, "chart": uid}} if export else {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash_mantine_components as dmc
-from dash import dcc, html
+from dash import html
 
 from dashboard import ids
 from dashboard.components.indicator_common import (
@@ -17,11 +17,12 @@ from dashboard.components.indicator_common import (
 from dashboard.components.meteo import meteo_block
 from dashboard.components.overview_data import OverviewData
 from dashboard.components.status import status_badge
-from dashboard.figures.sparkline import sparkline, sparkline_values
+from dashboard.figures.sparkline import sparkline_values
+from dashboard.figures.svg_sparkline import sparkline_svg, svg_data_uri
 from dashboard.format import fmt_number
 from dashboard.theme import STATUSES
 
-SPARK_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
+SPARK_SIZE = (130, 44)  # px: the tile's trend box
 
 
 def _sentence(text: str) -> str:
@@ -65,7 +66,9 @@ def objectives_section(data: OverviewData, page) -> html.Section:
     ], id=ids.OVERVIEW_OBJECTIVES, className="page-section")
 
 
-def _spark(result, page) -> html.Div | None:
+def _spark(result, page) -> html.Img | None:
+    """The trend as a small SVG image travelling with the page: a filter change redraws two dozen tiles, and a
+    Plotly graph per tile cost the browser ~20 ms each (docs/performance.md)."""
     points = sparkline_values(result.series)
     if len(points) < 2:
         return None
@@ -73,8 +76,9 @@ def _spark(result, page) -> html.Div | None:
     label = page.t("tile.spark_label", n=len(points), first=fmt_period(points[0][0], result.grain, page.lang),
                    last=fmt_period(points[-1][0], result.grain, page.lang),
                    start=fmt_value(points[0][1], unit, page.lang), end=fmt_value(points[-1][1], unit, page.lang))
-    return html.Div(dcc.Graph(figure=sparkline(points), config=SPARK_CONFIG, className="tile-spark-graph"),
-                    role="img", className="tile-spark", **{"aria-label": label})
+    svg = sparkline_svg([v for _, v in points], *SPARK_SIZE, stroke_width=2.5, end_radius=3.5)
+    width, height = SPARK_SIZE
+    return html.Img(src=svg_data_uri(svg), alt=label, width=width, height=height, className="tile-spark")
 
 
 def indicator_tile(ind, result, av, page) -> html.Article:

@@ -10,10 +10,11 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from html import escape
 
 import dash_ag_grid as dag
 import pandas as pd
-from dash import html
+from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard import format as fmt
@@ -142,28 +143,57 @@ def _raw(v: object) -> object:
     return v
 
 
+def _table_cells(df: pd.DataFrame, lang: str, formats, max_rows: int):
+    """(shown rows' cells by column, numeric columns, note under the table or None) of a plain table."""
+    shown = df.head(max_rows)
+    cells = formatted(shown, lang, formats)
+    kinds = {c: (formats or {}).get(c) or guess_format(df[c]) for c in df.columns}
+    numeric = {c for c, k in kinds.items() if isinstance(k, str) and k in NUMERIC_FORMATS}
+    note = t("table.first_rows", lang, shown=max_rows, total=fmt.fmt_number(len(df), lang, decimals=0)) \
+        if len(df) > max_rows else None
+    return cells, numeric, note, len(shown)
+
+
 def simple_table(df: pd.DataFrame, lang: str | None = "fr", *, headers: Mapping[str, str] | None = None,
                  formats: Mapping[str, str | Formatter] | None = None, caption: str | None = None,
                  max_rows: int = 200) -> html.Div:
     """A semantic HTML table (headers, caption, numbers right-aligned): the accessible twin of a chart."""
     lang = normalise_lang(lang)
-    shown = df.head(max_rows)
-    cells = formatted(shown, lang, formats)
-    kinds = {c: (formats or {}).get(c) or guess_format(df[c]) for c in df.columns}
-    numeric = {c for c, k in kinds.items() if isinstance(k, str) and k in NUMERIC_FORMATS}
+    cells, numeric, note, n = _table_cells(df, lang, formats, max_rows)
     head = html.Thead(html.Tr([html.Th((headers or {}).get(c, c), scope="col",
                                        className="num" if c in numeric else None) for c in df.columns]))
     body = html.Tbody([
         html.Tr([html.Td(cells[c][i], className="num" if c in numeric else None) for c in df.columns])
-        for i in range(len(shown))
+        for i in range(n)
     ])
     parts = [html.Caption(caption)] if caption else []
     table = html.Table([*parts, head, body], className="data-table")
-    note = []
-    if len(df) > max_rows:
-        note = [html.P(t("table.first_rows", lang, shown=max_rows, total=fmt.fmt_number(len(df), lang, decimals=0)),
-                       className="table-note")]
-    return html.Div([table, *note], className="table-scroll")
+    return html.Div([table, *([html.P(note, className="table-note")] if note else [])], className="table-scroll")
+
+
+def twin_table(df: pd.DataFrame, lang: str | None = "fr", *, headers: Mapping[str, str] | None = None,
+               formats: Mapping[str, str | Formatter] | None = None, caption: str | None = None,
+               max_rows: int = 200):
+    """The same table as `simple_table`, as one component holding its HTML (every text escaped).
+
+    A chart's twin sits folded under the chart; as Dash components its cells were most of a page's components
+    (677 of 917 on Budget), each mounted again by the browser on every filter change (docs/performance.md).
+    A table holding components (links) stays `simple_table`."""
+    lang = normalise_lang(lang)
+    cells, numeric, note, n = _table_cells(df, lang, formats, max_rows)
+    if any(isinstance(v, Component) for col in cells.values() for v in col):
+        return simple_table(df, lang, headers=headers, formats=formats, caption=caption, max_rows=max_rows)
+
+    def cell(tag: str, text: object, col, extra: str = "") -> str:
+        css = ' class="num"' if col in numeric else ""
+        return f"<{tag}{extra}{css}>{escape(str(text).replace(chr(10), ' '))}</{tag}>"
+
+    head = "".join(cell("th", (headers or {}).get(c, c), c, ' scope="col"') for c in df.columns)
+    body = "".join("<tr>" + "".join(cell("td", cells[c][i], c) for c in df.columns) + "</tr>" for i in range(n))
+    markup = (f'<table class="data-table">{f"<caption>{escape(caption)}</caption>" if caption else ""}'
+              f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+              + (f'<p class="table-note">{escape(note)}</p>' if note else ""))
+    return dcc.Markdown(markup, dangerously_allow_html=True, className="table-scroll twin-table")
 
 
 def data_table(df: pd.DataFrame, grid_id: str, lang: str | None = "fr", *,

@@ -1,6 +1,7 @@
 """A tiny SVG sparkline for table cells: a line and its last point, no axis, served inline (data: URI).
 
-One small image per row instead of a Plotly graph per row: a table of twenty indicators stays light.
+One small image per row (or per overview tile) instead of a Plotly graph each: a page of twenty indicators
+stays light to draw and to redraw on a filter change.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dashboard.theme import BLEU_FRANCE
 
 
 def sparkline_svg(values: Sequence[float | None], width: int = 120, height: int = 28,
-                  color: str = BLEU_FRANCE) -> str | None:
+                  color: str = BLEU_FRANCE, stroke_width: float = 1.8, end_radius: float = 2.6) -> str | None:
     """SVG text of the line through `values` (missing ones skipped); None with fewer than two values."""
     points = [(i, float(v)) for i, v in enumerate(values) if v is not None and not math.isnan(v)]
     if len(points) < 2:
@@ -34,9 +35,9 @@ def sparkline_svg(values: Sequence[float | None], width: int = 120, height: int 
     end_x, end_y = coords[-1]
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}">'
-            f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="1.8" '
+            f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="{stroke_width:g}" '
             f'stroke-linejoin="round" stroke-linecap="round"/>'
-            f'<circle cx="{end_x}" cy="{end_y}" r="2.6" fill="{color}"/></svg>')
+            f'<circle cx="{end_x}" cy="{end_y}" r="{end_radius:g}" fill="{color}"/></svg>')
 
 
 def svg_data_uri(svg: str) -> str:

@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from appstate import db
 from appstate.models import Base, Comment, Meteo
 
-HEAD = "0005_rate_counters"
+HEAD = "0006"
 TABLES = {"snapshots", "comments", "comment_revisions", "meteo", "decisions", "decision_indicators",
           "decision_territories", "decision_revisions", "audit_events", "users", "user_roles", "user_regions",
-          "login_throttle", "api_tokens", "rate_counters"}
+          "login_throttle", "api_tokens", "rate_counters", "app_state_version"}
 
 
 def _diff(engine, metadata=Base.metadata) -> list:

@@ -91,6 +91,45 @@ def test_simple_table_caps_rows():
     assert "first 200 rows of 250" in as_json(table)
 
 
+def test_twin_table_is_one_component_with_the_same_table_escaped():
+    """A chart's folded twin: one component holding the table simple_table would draw, every text escaped (a
+    beneficiary's name is data, never markup)."""
+    from html.parser import HTMLParser
+
+    from dash import dcc
+
+    from dashboard.components.table import twin_table
+
+    df = pd.DataFrame({"nom": ["<script>alert(1)</script>", "A & B"], "montant": [1234.5, None]})
+    twin = twin_table(df, "fr", headers={"nom": "Nom"}, formats={"montant": "eur_cents"}, caption="Montants")
+    assert isinstance(twin, dcc.Markdown) and twin.dangerously_allow_html
+    assert "<script>" not in twin.children and "&lt;script&gt;" in twin.children
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.cells, self.tags = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append((tag, dict(attrs)))
+            if tag in ("th", "td", "caption"):
+                self.cells.append("")
+
+        def handle_data(self, data):
+            if self.cells:
+                self.cells[-1] += data
+
+    parsed = Cells()
+    parsed.feed(twin.children)
+    assert parsed.cells == ["Montants", "Nom", "montant", "<script>alert(1)</script>", f"1{NN}234,50{NB}€",
+                            "A & B", "—"]
+    assert ("th", {"scope": "col"}) in parsed.tags and ("table", {"class": "data-table"}) in parsed.tags
+    same = as_json(simple_table(df, "fr", headers={"nom": "Nom"}, formats={"montant": "eur_cents"}))
+    assert f"1{NN}234,50{NB}€" in same  # the same formatted cells as the table of components
+    linked = pd.DataFrame({"x": [html.A("lien", href="/x")]})
+    assert isinstance(twin_table(linked, "fr"), html.Div)  # a table of links stays components
+
+
 def test_data_table_keeps_raw_values_and_shows_formatted_ones():
     df = pd.DataFrame({"file.name": ["a.csv"], "rows": [12345], "when": [pd.Timestamp("2026-01-15 14:03")]})
     grid = data_table(df, "grid", "fr", headers={"rows": "Lignes"})

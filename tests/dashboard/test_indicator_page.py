@@ -12,7 +12,7 @@ from dashboard.components.indicator_common import fmt_value
 from dashboard.components.indicator_controls import default_by, parse_params
 from dashboard.figures.indicator_chart import axis_scale, forecast_table, indicator_figure, series_table
 from dashboard.figures.indicator_map import progress_map
-from dashboard.figures.sparkline import sparkline, sparkline_values
+from dashboard.figures.sparkline import sparkline_values
 from dashboard.i18n import t
 from indicators.compute import Engine
 from indicators.explain import explain
@@ -226,10 +226,3 @@ def test_sparkline_keeps_the_last_24_values():
               for i in range(40)]
     points = sparkline_values(series)
     assert len(points) == 24 and points[-1][1] == 39.0
-    fig = sparkline(points)
-    assert fig["layout"]["xaxis"]["visible"] is False and fig["layout"]["yaxis"]["visible"] is False
-    assert fig["data"][0]["y"] == [v for _, v in points]
-    assert fig["data"][1]["x"] == [points[-1][0].isoformat()]  # the last point is marked
-    import plotly.graph_objects as go
-
-    go.Figure(fig)  # a valid Plotly figure

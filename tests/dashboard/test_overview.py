@@ -94,6 +94,26 @@ def test_tiles_show_the_engine_values_formatted(demo):
         assert ("En retard · attendue le" if r.freshness.stale else "À jour · prochaine le") in tile
 
 
+def test_tile_trend_is_a_small_svg_image_with_words(demo):
+    """The tile's trend is an image travelling with the page (no Plotly graph per tile), its last point the engine's
+    last value, and its alternative text says what it shows."""
+    from urllib.parse import unquote
+
+    from dashboard.figures.sparkline import sparkline_values
+
+    rendered = render(demo.client, "/")
+    [tile] = find_all(rendered, lambda p: p.get("data-indicator") == "CIT-01" and "indicator-tile" in p["className"])
+    assert not find_all(tile, lambda p: "figure" in p), "a tile draws no Plotly graph"
+    [img] = find_all(tile, lambda p: p.get("className") == "tile-spark")
+    assert img["type"] == "Img" and img["props"]["src"].startswith("data:image/svg+xml")
+    svg = unquote(img["props"]["src"].split(",", 1)[1])
+    points = sparkline_values(demo.engine.compute("CIT-01", with_forecast=False).series)
+    polyline = svg.split('points="')[1].split('"')[0].split()
+    assert len(polyline) == len(points) >= 2
+    assert img["props"]["alt"].startswith(f"Évolution sur {len(points)} périodes")
+    assert fmt_value(points[-1][1], "profils", "fr") in img["props"]["alt"]
+
+
 def test_objective_cards_show_the_rollup(demo):
     from indicators.rollup import rollup
 

@@ -78,7 +78,7 @@ def test_budget_filter_and_grouping_change_figures_and_url(page, live_server, ar
     page.wait_for_url(re.compile(r"/budget\?region=76$"))
     after = wait_until_changed(page, "Engagé", before)
     assert after != before
-    assert page.get_by_text("seules les enveloppes territorialisées sont comptées").count() == 1
+    assert page.get_by_text("qu'aux enveloppes entièrement territorialisées").count() == 1
 
     page.locator("#budget-by").get_by_role("link", name="Année").click()
     page.wait_for_url(re.compile(r"region=76&by=dispositif(%2C|,)year$"))

@@ -73,7 +73,8 @@ def test_overview_renders_offline_without_errors(page, live_server, artifacts, s
     assert page.title() == "Ségur numérique — pilotage"
     assert page.locator(".indicator-tile").count() >= 20
     assert page.locator(".objective-card").count() >= 6
-    page.locator(".tile-spark .main-svg").nth(19).wait_for()  # sparklines drawn by plotly.js
+    page.locator("img.tile-spark").nth(19).wait_for()  # trends as small SVG images, with their words
+    assert page.locator("img.tile-spark").first.get_attribute("alt").startswith("Évolution sur")
     assert page.get_by_text("Indicateurs en retard").count() == 1
     page.screenshot(path=artifacts / f"overview-{size}.png")
     page.screenshot(path=artifacts / f"overview-{size}-full.png", full_page=True)

@@ -60,8 +60,8 @@ def _until(condition, timeout: float = 60.0):
     return value
 
 
-def _comment_on(url, text: str) -> dict:
-    layout = dc.page(url, "/indicateurs/USE-01")
+def _comment_on(url, text: str, path: str = "/indicateurs/USE-01") -> dict:
+    layout = dc.page(url, path)
     add = dc.find(layout, dc.with_id_type(ids.COMMENTS_ADD))["props"]["id"]
     key = add["key"]
     scope = dc.find(layout, dc.with_id_type(ids.COMMENTS_SCOPE))["props"]["data"]
@@ -131,6 +131,29 @@ def test_a_job_started_on_one_server_is_followed_and_downloaded_on_the_other(two
     assert status == 200
     lines = body.decode("utf-8-sig").strip().split("\r\n")
     assert lines[0].startswith("month;") and len(lines) - 1 == 28
+
+
+def _page_with_cache_status(url, pathname: str) -> tuple[str | None, str]:
+    import urllib.request
+
+    from dashboard.warmup import router_payload
+
+    body = json.dumps(router_payload(pathname, "")).encode()
+    request = urllib.request.Request(url + "/_dash-update-component", data=body,
+                                     headers={"Content-Type": "application/json", **dc.headers_of(url)})
+    with urllib.request.urlopen(request, timeout=60) as resp:  # noqa: S310 - loopback test servers
+        return resp.headers.get("X-Segur-Cache"), json.dumps(json.loads(resp.read()), ensure_ascii=False)
+
+
+def test_a_write_on_one_server_ends_the_page_the_other_has_cached(two):
+    a, b = two
+    _page_with_cache_status(b, "/indicateurs/USE-02")
+    status, before = _page_with_cache_status(b, "/indicateurs/USE-02")
+    assert status == "hit"  # B serves this page from its cache
+    text = "Écrit sur A pendant que B gardait la page"
+    assert "Enregistré" in json.dumps(_comment_on(a, text, "/indicateurs/USE-02"), ensure_ascii=False)
+    status, after = _page_with_cache_status(b, "/indicateurs/USE-02")
+    assert status == "miss" and text in after and text not in before
 
 
 def _get_with_headers(url, path: str) -> tuple[int, dict, bytes]:
