@@ -81,7 +81,10 @@ class Renderer:
                 self._holds -= 1
                 last = self._holds == 0
             if last:
-                self._pool.submit(self._stop_unless_held)
+                try:
+                    self._pool.submit(self._stop_unless_held)
+                except RuntimeError:  # the interpreter is exiting: its thread pools are shut, Chromium goes too
+                    pass
 
     # -- on the renderer's thread --------------------------------------------------------------------------
 
