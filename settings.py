@@ -76,6 +76,8 @@ SETTINGS: tuple[Setting, ...] = (
             "shell), least recently used dropped first (MB); 0 turns the cache off (dashboard/response_cache.py)."),
     Setting("SEGUR_RESPONSE_CACHE_TTL_S", "300", "Longest life of a cached callback answer (seconds); any write to the "
             "app state, a publish or a new day ends it sooner."),
+    Setting("SEGUR_RESPONSE_CACHE_DIR", "", "Directory where the app processes of one machine share their cached "
+            "answers (default: <SEGUR_DATA_DIR>/responses); `off` keeps each process's cache to itself."),
     Setting("SEGUR_WORKERS", "2", "gunicorn worker processes (gunicorn.conf.py)."),
     Setting("SEGUR_THREADS", "8", "Threads per gunicorn worker: a slow client or a render holds one thread, not a worker."),
     Setting("SEGUR_WORKER_TIMEOUT", "60", "Seconds a gunicorn worker may stop answering its heartbeat before it is "
@@ -190,6 +192,8 @@ class Settings:
     rate_storage: str = "appstate://"
     response_cache_mb: float = 128
     response_cache_ttl_s: float = 300
+    response_cache_dir: Path | None = None  # None: <data_dir>/responses (see response_dir)
+    response_cache_shared: bool = True
 
     @property
     def dashboard_url(self) -> str:
@@ -216,6 +220,13 @@ class Settings:
         return self.data_dir / "snapshots"
 
     @property
+    def response_dir(self) -> Path | None:
+        """Where the processes share cached answers (dashboard/response_store.py); None: not shared."""
+        if not self.response_cache_shared:
+            return None
+        return self.response_cache_dir or self.data_dir / "responses"
+
+    @property
     def job_dir(self) -> Path:
         return self.jobs_dir or self.data_dir / "exports"
 
@@ -228,6 +239,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     app_db = _raw("SEGUR_APP_DB", env)
     geojson = _raw("SEGUR_GEOJSON", env)
     jobs_dir = _raw("SEGUR_JOBS_DIR", env)
+    response_dir = _raw("SEGUR_RESPONSE_CACHE_DIR", env).strip()
     return Settings(
         data_dir=data_dir,
         warehouse=_path(warehouse) if warehouse else data_dir / "warehouse.duckdb",
@@ -258,6 +270,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         rate_storage=_rate_storage(_raw("SEGUR_RATE_STORAGE", env)),
         response_cache_mb=_number("SEGUR_RESPONSE_CACHE_MB", env, float, zero=True),
         response_cache_ttl_s=_number("SEGUR_RESPONSE_CACHE_TTL_S", env, float),
+        response_cache_dir=_path(response_dir) if response_dir not in ("", "off") else None,
+        response_cache_shared=response_dir != "off",
     )
 
 

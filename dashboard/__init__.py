@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import plotly.io as pio
 from dash import Dash
 
@@ -75,5 +77,6 @@ def create_app(settings: Settings | None = None) -> Dash:
     api.register(app.server)  # /api/v1/… read-only data API (dashboard/api/)
     auth.install(app, settings)  # the CSP hashes every inline script registered above
     # once for every page and callback (wraps Dash's callback view: the gate has run): dashboard/response_cache.py
-    response_cache.install(app, settings.response_cache_mb, settings.response_cache_ttl_s)
+    response_cache.install(app, settings.response_cache_mb, settings.response_cache_ttl_s,
+                           settings.response_dir, hashlib.sha256(repr(settings).encode()).hexdigest())
     return app

@@ -22,6 +22,8 @@ The key of an answer is everything it may depend on:
   snapshot frozen on any app instance sharing the database shows on the next request.
 Entries live `SEGUR_RESPONSE_CACHE_TTL_S` at most (freshness words, "today" of a long-lived engine) and take
 at most `SEGUR_RESPONSE_CACHE_MB` per process (least recently used dropped first; 0 turns the cache off).
+Answers are also written to files shared by the processes of the machine (`SEGUR_RESPONSE_CACHE_DIR`,
+dashboard/response_store.py): a view rendered by one gunicorn worker is served by the others.
 Only 200 answers of signed-in people (session cookie) are kept, never one that sets a cookie or changes the
 session. Identical requests arriving while an answer is being rendered wait for it (at most `WAIT_S`) instead
 of rendering it again: 200 people opening the same page at 9 h cost one render. Every answer to a cacheable callback says `X-Segur-Cache: hit` or `miss` (benchmarks, operators).
@@ -128,8 +130,9 @@ class ResponseCache:
     """LRU by bytes with a lifetime per entry; thread-safe. Entries of an older generation (app-state version,
     warehouse, catalogue, day) are dropped as soon as a request sees a newer one."""
 
-    def __init__(self, max_bytes: int, ttl_s: float) -> None:
+    def __init__(self, max_bytes: int, ttl_s: float, store=None) -> None:
         self.max_bytes, self.ttl_s = max_bytes, ttl_s
+        self.store = store  # dashboard/response_store.ResponseStore: the files shared by the processes, or None
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._bytes = 0
         self._generation: tuple | None = None
@@ -147,17 +150,27 @@ class ResponseCache:
     def get(self, key: tuple, now: float) -> _Entry | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if entry.expires <= now:
+            if entry is not None and entry.expires <= now:
                 self._drop(key)
-                return None
-            self._entries.move_to_end(key)
-            return entry
+                entry = None
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry
+        if self.store is None:
+            return None
+        found = self.store.get(key)  # rendered by another process?
+        if found is None:
+            return None
+        left, body, content_type = found
+        entry = _Entry(now + left, body, content_type)
+        self.put(key, entry, share=False)
+        return entry
 
-    def put(self, key: tuple, entry: _Entry) -> None:
+    def put(self, key: tuple, entry: _Entry, share: bool = True) -> None:
         if entry.size > self.max_bytes // 4:  # one huge answer never empties the cache
             return
+        if share and self.store is not None:
+            self.store.put(key, entry.expires - time.monotonic(), entry.body, entry.content_type)
         with self._lock:
             if key in self._entries:
                 self._drop(key)
@@ -289,11 +302,18 @@ def _store(response: flask.Response) -> flask.Response:
     return response
 
 
-def install(app, max_mb: float, ttl_s: float) -> ResponseCache:
+def install(app, max_mb: float, ttl_s: float, directory=None, namespace: str = "") -> ResponseCache:
     """Wrap the Dash app's callback view with the cache: it runs after every before_request hook (the gate's
-    Scope is set), and only the callback answer itself is kept, without the headers added afterwards."""
+    Scope is set), and only the callback answer itself is kept, without the headers added afterwards.
+    `directory`: where the processes share their answers (dashboard/response_store.py); None keeps them apart;
+    `namespace`: what processes must have in common to share (a digest of their settings)."""
+    from dashboard.response_store import ResponseStore
+
     server: flask.Flask = app.server
-    cache = ResponseCache(int(max_mb * 2**20), ttl_s)
+    max_bytes = int(max_mb * 2**20)
+    shared = directory and max_bytes > 0 and ttl_s > 0
+    store = ResponseStore(directory, 4 * max_bytes, namespace) if shared else None
+    cache = ResponseCache(max_bytes, ttl_s, store)
     server.extensions[EXTENSION] = cache
     endpoint = app.config.routes_pathname_prefix + DISPATCH_PATH.lstrip("/")
     view = server.view_functions[endpoint]

@@ -4,6 +4,7 @@ person's answer to another, every write seen on the next request, errors and coo
 from __future__ import annotations
 
 import dataclasses
+import os
 import json
 import threading
 import time
@@ -253,3 +254,76 @@ def test_a_declared_output_must_name_an_id_and_a_property():
     with pytest.raises(ValueError, match="id.propriété"):
         response_cache.cacheable("children")
     assert gate.ScopeCache().get(1, 0) is None
+
+
+@pytest.fixture(scope="module")
+def two_workers(loaded_settings, tmp_path_factory):
+    """Two apps configured alike, as two gunicorn workers of one instance: same app DB, same answers directory."""
+    base = tmp_path_factory.mktemp("cache-workers")
+    settings = dataclasses.replace(loaded_settings, app_db=f"sqlite:///{base / 'app.db'}",
+                                   response_cache_dir=base / "responses")
+    apps = create_app(settings), create_app(settings)
+    for app in apps:
+        anonymous_client(app).get("/auth/login")
+    return apps
+
+
+def test_a_view_rendered_by_one_worker_is_served_by_the_other(two_workers):
+    first, second = two_workers
+    on_first = client_as(first, "w.reader", (LECTEUR,))
+    on_second = client_as(second, "w.reader", (LECTEUR,))
+    status, body = _page(on_first, "/budget", "?region=53")
+    assert status == "miss"
+    assert _page(on_second, "/budget", "?region=53") == ("hit", body)  # read from the shared file
+    _comment(first, "Vu par l'autre processus", "c.martin")  # bumps the app-state version both read
+    status, body = _page(on_second, "/indicateurs/USE-01")
+    assert status == "miss" and "Vu par l'autre processus" in _text(body)
+    assert _page(on_first, "/indicateurs/USE-01") == ("hit", body)
+
+
+def test_a_personal_answer_crosses_workers_to_its_owner_only(two_workers):
+    first, second = two_workers
+    _comment(first, "Mon analyse partagée", "w.author")
+    edit = json.dumps(ids.COMMENT_EDIT_BODY).encode()
+    status, mine = _page(client_as(first, "w.author", CONTRIBUTOR), "/indicateurs/USE-01", "?lang=en")
+    assert status == "miss" and edit in mine
+    assert _page(client_as(second, "w.author", CONTRIBUTOR), "/indicateurs/USE-01", "?lang=en") == ("hit", mine)
+    status, theirs = _page(client_as(second, "w.other", CONTRIBUTOR), "/indicateurs/USE-01", "?lang=en")
+    assert status == "miss" and edit not in theirs and "Mon analyse partagée" in _text(theirs)
+
+
+def test_apps_configured_differently_never_share_answers(loaded_settings, tmp_path):
+    shared_dir = tmp_path / "responses"
+    national = dataclasses.replace(loaded_settings, app_db=f"sqlite:///{tmp_path / 'a.db'}",
+                                   response_cache_dir=shared_dir)
+    other_db = dataclasses.replace(national, app_db=f"sqlite:///{tmp_path / 'b.db'}")
+    a, b = create_app(national), create_app(other_db)
+    for app in (a, b):
+        anonymous_client(app).get("/auth/login")
+    assert _page(client_as(a, "d.reader", (LECTEUR,)), "/budget")[0] == "miss"
+    assert _page(client_as(b, "d.reader", (LECTEUR,)), "/budget")[0] == "miss"
+
+
+def test_the_shared_files_are_atomic_bounded_and_cleaned(tmp_path, monkeypatch):
+    from dashboard import response_store
+
+    store = response_store.ResponseStore(tmp_path, max_bytes=3000)
+    store.put(("a",), 60, b"x" * 1000, "application/json")
+    left, body, content_type = store.get(("a",))
+    assert 0 < left <= 60 and body == b"x" * 1000 and content_type == "application/json"
+    store.put(("marker",), 60, None, "application/json")
+    assert store.get(("marker",))[1] is None  # "per person": look for the person's own entry
+    store._path(("a",)).write_bytes(b"\x00\x01")  # a damaged file is a miss, never an error
+    assert store.get(("a",)) is None
+    store.put(("gone",), -1, b"y", "application/json")
+    assert store.get(("gone",)) is None
+    for i in range(5):
+        store.put(("big", i), 60, b"z" * 1000, "application/json")
+    (tmp_path / "left-by-a-kill.tmp").write_bytes(b"partial")
+    old = time.time() - 3600
+    os.utime(tmp_path / "left-by-a-kill.tmp", (old, old))
+    store.clean()
+    names = {p.name for p in tmp_path.iterdir()}
+    assert "left-by-a-kill.tmp" not in names and store._path(("gone",)).name not in names
+    assert sum(p.stat().st_size for p in tmp_path.iterdir()) <= 3000
+    assert store.get(("big", 4)) is not None  # the newest kept, the oldest dropped first
