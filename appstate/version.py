@@ -10,15 +10,11 @@ it commits (the last statement of the transaction: the row lock is held for the 
 version *before* rendering keeps a cache entry at least as new as its version: a write committed meanwhile
 carries a higher number, so nobody is served the older answer once it is visible.
 
-`quiet(session)` exempts a session's *updates* (never its inserts or deletes) from the bump: for
-book-keeping no cached answer shows at once (a token's last use, shown on « Mon compte » with up to the
-response cache's lifetime of lag).
-
-`bookkeeping(session)` exempts everything the session writes, inserts included: for the sign-in journal rows,
-last sign-in times and failure throttles that a committee morning writes by the hundred. Cached answers never
-show them: the pages that do (journal, administration, « Mon compte ») are never cached
-(`dashboard.response_cache.LIVE_PATHS`). `loud(session)` undoes it for a sign-in that changes rights (an OIDC
-identity claiming its pre-granted account).
+`bookkeeping(session)` exempts what the session writes in its current transaction: for the sign-in journal rows,
+last sign-in times, failure throttles and a token's last use, which a committee morning writes by the hundred.
+Cached answers never show them: the pages that do (journal, administration, « Mon compte ») are never cached
+(`dashboard.response_cache.LIVE_PATHS`). `loud(session)` undoes it for a sign-in that changes an account (an
+OIDC identity claiming its pre-granted account). The exemption ends with the transaction.
 """
 
 from __future__ import annotations
@@ -29,8 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from appstate.models import AppStateVersion
 
 ROW_ID = 1
-_WROTE, _QUIET, _INSERTED = "appstate.version.wrote", "appstate.version.quiet", "appstate.version.inserted"
-_BOOKKEEPING = "appstate.version.bookkeeping"
+_WROTE, _BOOKKEEPING = "appstate.version.wrote", "appstate.version.bookkeeping"
 
 
 def read(session: Session) -> int:
@@ -44,25 +39,17 @@ def bump(session: Session) -> None:
                     .values(version=AppStateVersion.version + 1))
 
 
-def quiet(session: Session) -> None:
-    """This session's updates do not bump the version (its inserts and deletes still do)."""
-    session.info[_QUIET] = True
-
-
 def bookkeeping(session: Session) -> None:
-    """Nothing this session commits bumps the version (sign-in journal rows, throttles, last sign-in times)."""
+    """Nothing this session commits in its current transaction bumps the version."""
     session.info[_BOOKKEEPING] = True
 
 
 def loud(session: Session) -> None:
-    """This session's writes bump the version again, whatever `quiet` or `bookkeeping` said."""
+    """This transaction's writes bump the version again, whatever `bookkeeping` said."""
     session.info.pop(_BOOKKEEPING, None)
-    session.info.pop(_QUIET, None)
 
 
 def _after_flush(session: Session, flush_context) -> None:
-    if session.new or session.deleted:
-        session.info[_INSERTED] = True
     if session.new or session.deleted or session.dirty:
         session.info[_WROTE] = True
 
@@ -71,20 +58,18 @@ def _do_orm_execute(state) -> None:
     if (state.is_insert or state.is_update or state.is_delete) and state.statement.table is not \
             AppStateVersion.__table__:
         state.session.info[_WROTE] = True
-        state.session.info[_INSERTED] = True  # a DML statement is never taken as quiet book-keeping
 
 
 def _before_commit(session: Session) -> None:
     session.flush()  # commit flushes after this hook: flush now so that its writes are counted
-    info = session.info
-    wrote, loud = info.pop(_WROTE, False), info.pop(_INSERTED, False) or not info.get(_QUIET)
-    if wrote and loud and not info.get(_BOOKKEEPING):
+    if session.info.pop(_WROTE, False) and not session.info.get(_BOOKKEEPING):
         bump(session)
 
 
 def _after_end(session: Session, *_args) -> None:
+    """A transaction ended (committed or rolled back): what it noted does not carry over to the next."""
     session.info.pop(_WROTE, None)
-    session.info.pop(_INSERTED, None)
+    session.info.pop(_BOOKKEEPING, None)
 
 
 def watch(factory: sessionmaker) -> None:
@@ -92,4 +77,5 @@ def watch(factory: sessionmaker) -> None:
     event.listen(factory, "after_flush", _after_flush)
     event.listen(factory, "do_orm_execute", _do_orm_execute)
     event.listen(factory, "before_commit", _before_commit)
+    event.listen(factory, "after_commit", _after_end)
     event.listen(factory, "after_rollback", _after_end)

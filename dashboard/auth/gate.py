@@ -148,7 +148,7 @@ def _token_gate(token: str) -> flask.Response | None:
     from dashboard.context import current
 
     with current().sessions().begin() as session:
-        version.quiet(session)  # the token's last use is book-keeping; the daily journal row still counts
+        version.bookkeeping(session)  # the token's last use and its daily journal row: no cached page shows them
         scope = scope_of_token(session, token)
     if scope is None:
         return deny(401, "token_invalid")

@@ -134,7 +134,7 @@ def test_a_scripts_api_calls_do_not_end_the_cached_pages(cached_app):
     auth = {"Authorization": f"Bearer {token}"}
     assert script.get("/api/v1/values/USE-01", headers=auth).status_code == 200  # the day's first use: journal row
     _, body = _page(client, "/territoires")
-    for _ in range(3):  # every call writes the token's last use, a quiet update
+    for _ in range(3):  # every call writes the token's last use: book-keeping
         assert script.get("/api/v1/values/USE-01", headers=auth).status_code == 200
     assert _page(client, "/territoires") == ("hit", body)
 
