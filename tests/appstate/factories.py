@@ -94,6 +94,17 @@ def load_files(settings: Settings, files: dict[str, str], raw_dir: Path) -> None
     assert report.status == "published", report.to_text()
 
 
+def engines_before_after(base: Path, documents_a: str, documents_b: str):
+    """Engines over two published warehouses (the last committee's A and today's B) of the tiny catalogue."""
+    from indicators.compute import Engine
+
+    a, b = make_settings(base / "a"), make_settings(base / "b")
+    load_files(a, {"mes_documents_2024.csv": documents_a, "mes_profiles_2024.csv": PROFILES}, base / "raw-a")
+    load_files(b, {"mes_documents_2024.csv": documents_b, "mes_profiles_2024.csv": PROFILES}, base / "raw-b")
+    catalogue = tiny_catalogue()
+    return Engine(a.warehouse, catalogue, today=TODAY), Engine(b.warehouse, catalogue, today=TODAY)
+
+
 def run_cli(monkeypatch, settings: Settings, *argv: str) -> int:
     """`python -m reports <argv>` for the committee commands, in-process, with `settings` in the environment."""
     import argparse

@@ -12,7 +12,6 @@ import pytest
 from appstate import service
 from appstate.changes import RANKS, capped, make_change
 from appstate.db import forget, session_factory
-from indicators.compute import Engine
 from reports.change_text import values_text
 from reports.diff import committee_diff, diff_snapshot, sort_key
 from reports.snapshot import SnapshotError, create_snapshot
@@ -20,12 +19,11 @@ from tests.appstate.factories import (
     DOCUMENTS_A,
     DOCUMENTS_B,
     PROFILES,
-    TODAY,
     catalogue_text,
+    engines_before_after,
     load_files,
     make_settings,
     run_cli,
-    tiny_catalogue,
 )
 
 FEB, MAR = date(2024, 2, 1), date(2024, 3, 1)
@@ -35,12 +33,7 @@ T0 = datetime(2024, 3, 5, 10, 0, tzinfo=UTC)  # when the previous committee's sn
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory):
     """Warehouse A (Jan–Feb, as shown to the last committee) and B (Feb corrected, March added)."""
-    base = tmp_path_factory.mktemp("diff")
-    a, b = make_settings(base / "a"), make_settings(base / "b")
-    load_files(a, {"mes_documents_2024.csv": DOCUMENTS_A, "mes_profiles_2024.csv": PROFILES}, base / "raw-a")
-    load_files(b, {"mes_documents_2024.csv": DOCUMENTS_B, "mes_profiles_2024.csv": PROFILES}, base / "raw-b")
-    catalogue = tiny_catalogue()
-    return Engine(a.warehouse, catalogue, today=TODAY), Engine(b.warehouse, catalogue, today=TODAY)
+    return engines_before_after(tmp_path_factory.mktemp("diff"), DOCUMENTS_A, DOCUMENTS_B)
 
 
 @pytest.fixture

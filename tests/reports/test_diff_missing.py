@@ -11,9 +11,8 @@ from datetime import date
 
 import pytest
 
-from indicators.compute import Engine
 from reports.diff import committee_diff
-from tests.appstate.factories import DOCUMENTS_B, PROFILES, TODAY, load_files, make_settings, tiny_catalogue
+from tests.appstate.factories import DOCUMENTS_B, engines_before_after
 
 DOCUMENTS_A = """month;departement_code;couloir_code;document_type;documents_count
 2024-01;75;biologie;11502-2;100
@@ -25,12 +24,7 @@ FEB, MAR = date(2024, 2, 1), date(2024, 3, 1)
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory):
-    base = tmp_path_factory.mktemp("diff-missing")
-    a, b = make_settings(base / "a"), make_settings(base / "b")
-    load_files(a, {"mes_documents_2024.csv": DOCUMENTS_A, "mes_profiles_2024.csv": PROFILES}, base / "raw-a")
-    load_files(b, {"mes_documents_2024.csv": DOCUMENTS_B, "mes_profiles_2024.csv": PROFILES}, base / "raw-b")
-    catalogue = tiny_catalogue()
-    return Engine(a.warehouse, catalogue, today=TODAY), Engine(b.warehouse, catalogue, today=TODAY)
+    return engines_before_after(tmp_path_factory.mktemp("diff-missing"), DOCUMENTS_A, DOCUMENTS_B)
 
 
 def _plain(text: str) -> str:
