@@ -37,6 +37,14 @@ from reports.xlsx import export_filename
 
 log = logging.getLogger(__name__)
 
+
+def reason_for(e: Exception) -> str:
+    """What the person reads when heavy work fails: ExtractError, PackError, SnapshotError (ValueErrors) are French
+    sentences for them; anything else is a bug, logged with its trace by the caller, never shown as code."""
+    if isinstance(e, ValueError):
+        return str(e)
+    return "erreur interne du serveur (consignée dans son journal) ; réessayez, puis signalez-la si elle persiste"
+
 JOB_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 MAX_AGE_S = 24 * 3600
 STALE_S = 90  # a running job without a heartbeat for this long has lost its process
@@ -193,8 +201,7 @@ class JobRegistry:
             except Exception as e:  # noqa: BLE001 - one bad job never blocks the others' take-over
                 if not isinstance(e, ValueError):  # ExtractError, PackError, SnapshotError: French sentences
                     log.exception("job %s cannot be planned again", job.id)
-                reason = str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
-                job.status, job.error = "failed", f"Reprise impossible après l'arrêt d'un serveur : {reason}"
+                job.status, job.error = "failed", f"Reprise impossible après l'arrêt d'un serveur : {reason_for(e)}"
                 self._save(job)
                 continue
             log.info("job %s taken over (was %s)", job.id, job.status)
@@ -251,8 +258,7 @@ class JobRegistry:
         except Exception as e:  # noqa: BLE001 - reported to the user, logged with its trace
             if not isinstance(e, JobRefused):
                 log.exception("%s job %s (%s.%s)", job.kind, job.id, job.table, job.fmt)
-            # ExtractError, PackError, SnapshotError are French sentences for the person; anything else is a bug
-            job.status, job.error = "failed", str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
+            job.status, job.error = "failed", reason_for(e)
         finally:
             job.heartbeat = time.time()
             self._save(job)

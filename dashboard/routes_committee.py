@@ -133,7 +133,7 @@ def check_pack_scope(scope, region: str | None) -> None:
 def register(server: flask.Flask) -> None:
     @server.get("/comite/pack/<name>")
     def committee_pack(name: str):
-        from dashboard.jobs import registry
+        from dashboard.jobs import reason_for, registry
         from dashboard.pack_jobs import request_pack
         from dashboard.routes_exports import job_file_response
 
@@ -148,7 +148,7 @@ def register(server: flask.Flask) -> None:
             return _error(str(e), 400)
         except Exception as e:  # noqa: BLE001 - a download is never a traceback
             log.exception("pack %s", name)
-            return _error(f"la demande a échoué ({type(e).__name__} : {e})", 500)
+            return _error(f"la demande a échoué : {reason_for(e)}", 500)
         if job.status == "done":
             return job_file_response(registry(server).path(job), MIMETYPES[job.fmt], job.file_name)
         return job_accepted(job)

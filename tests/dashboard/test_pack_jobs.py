@@ -211,3 +211,12 @@ def test_a_public_reader_starts_no_pack_build(frozen, own_app_factory):
     with app.server.app_context():
         assert [j for j in registry(app.server).jobs() if j.owner in ("", "public")] == []
         registry(app.server).close()
+
+
+def test_a_failed_job_says_a_french_sentence_never_code():
+    from dashboard.jobs import reason_for
+    from reports.pack import PackError
+
+    assert reason_for(PackError("instantané introuvable")) == "instantané introuvable"  # the person's own words
+    bug = reason_for(KeyError("region_code"))
+    assert "KeyError" not in bug and "region_code" not in bug and "erreur interne" in bug
