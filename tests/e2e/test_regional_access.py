@@ -17,7 +17,10 @@ def test_a_regional_person_sees_their_region_and_nothing_of_another(page_as, liv
     pg = page_as("ars.occitanie", ["lecteur", "contributeur"], ["76"])
     pg.goto(live_server + "/")
     wait_for_page(pg, "Occitanie")
-    assert "region=76" in pg.url or pg.locator(".filter-region input").input_value() == "Occitanie"
+    # the région filter is filled by a callback after the page's text: wait for it (condition, not time)
+    pg.wait_for_function("() => location.search.includes('region=76') || "
+                         "(document.querySelector('.filter-region input') || {}).value === 'Occitanie'",
+                         timeout=60_000)
     shown = pg.locator("body").inner_text()
     assert [name for name in OTHERS if name in shown] == []
     pg.screenshot(path=str(artifacts / "regional-overview.png"), full_page=True)
